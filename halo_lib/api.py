@@ -1,0 +1,101 @@
+"""Halo's resource server: URLs under {url}/api, the bearer token, one retry on 401."""
+from urllib.parse import quote, urlencode
+
+import orjson
+
+from .errors import AuthError, UsageError
+
+
+class Request:
+    """One planned request: what --dry-run prints and what the API layer sends."""
+
+    __slots__ = ("method", "path", "params", "body", "headers")
+
+    def __init__(self, method, path, params=None, body=None, headers=None):
+        self.method = method
+        self.path = path          # under /api, e.g. "/Tickets/12"
+        self.params = list(params or [])
+        self.body = body          # a JSON-able value, bytes, or None
+        self.headers = headers or {}
+
+    def with_params(self, extra):
+        return Request(self.method, self.path, self.params + list(extra), self.body,
+                       self.headers)
+
+    def url(self, base):
+        url = base + "/api" + self.path
+        return url + ("?" + urlencode(self.params) if self.params else "")
+
+    def describe(self, base):
+        """The request as --dry-run shows it: never the token."""
+        headers = {"Authorization": "Bearer <redacted>", "Accept": "application/json"}
+        headers.update(self.headers)
+        body = self.body
+        if isinstance(body, bytes):
+            body = f"<{len(body)} bytes>"
+        elif body is not None:
+            headers["Content-Type"] = "application/json"
+        return {"method": self.method, "url": self.url(base), "headers": headers,
+                "body": body}
+
+
+def path_with_id(template, value):
+    return template.replace("{id}", quote(str(value), safe=""))
+
+
+class Api:
+    def __init__(self, settings, transport, tokens):
+        self.base = settings.url
+        self.transport = transport
+        self.tokens = tokens
+
+    def send(self, request, parse=None, idempotent=None, what=None):
+        """(Response, parsed) for a planned request; a 401 fetches a new token once."""
+        body, headers = request.body, {"Accept": "application/json",
+                                       "Accept-Encoding": "gzip"}
+        headers.update(request.headers)
+        if body is not None and not isinstance(body, bytes):
+            body = orjson.dumps(body)
+            headers["Content-Type"] = "application/json"
+        what = what or f"{request.method} /api{request.path}"
+        token = self.tokens.token()
+        for attempt in (1, 2):
+            headers["Authorization"] = "Bearer " + token
+            try:
+                return self.transport.send(request.method, request.url(self.base),
+                                           headers=headers, body=body, parse=parse,
+                                           idempotent=idempotent, what=what)
+            except AuthError as exc:
+                if exc.status != 401 or attempt == 2:
+                    raise
+                token = self.tokens.refresh(token)
+
+    def json(self, request, idempotent=None, what=None):
+        return self.send(request, parse=parse_json, idempotent=idempotent, what=what)[1]
+
+
+def parse_json(response):
+    """The JSON of an answer; an empty body is None. Raises ValueError on a bad body."""
+    data = response.data
+    if not data.strip():
+        return None
+    return orjson.loads(data)
+
+
+def api_path(path, base):
+    """A user's PATH for `halo request` -> (path under /api, query pairs).
+
+    Relative to /api, or a full URL on the configured host (the token goes nowhere else).
+    """
+    from urllib.parse import parse_qsl
+    if "://" in path:
+        if not path.lower().startswith(base.lower() + "/"):
+            raise UsageError(f"{path.split('?')[0]} is not on the configured host {base}; "
+                             "halo sends the token nowhere else")
+        path = path[len(base):]
+    path, _, query = path.partition("?")
+    if not path.startswith("/"):
+        path = "/" + path
+    if path.lower() == "/api" or path.lower().startswith("/api/"):
+        path = path[4:] or "/"
+    return path, parse_qsl(query, keep_blank_values=True)

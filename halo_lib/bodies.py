@@ -1,0 +1,117 @@
+"""Records in: BODY (`-`, @FILE or JSON text) and -F/-f fields, checked before sending.
+
+A BODY holds one object, an array of objects, or NDJSON. Anything else is refused with
+the line and column of the fault, before a single request goes out.
+"""
+import orjson
+
+from .errors import UsageError
+
+
+def read_source(arg, streams):
+    """(bytes, name) of a BODY argument."""
+    if arg == "-":
+        return streams.stdin.read(), "stdin"
+    if arg.startswith("@"):
+        path = arg[1:]
+        try:
+            with open(path, "rb") as handle:
+                return handle.read(), path
+        except OSError as exc:
+            raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return arg.encode("utf-8", "surrogateescape"), "BODY"
+
+
+def parse_records(data, name):
+    """A list of dicts from one object, an array of objects, or NDJSON."""
+    if not data.strip():
+        raise UsageError(f"no records in {name}: it is empty")
+    try:
+        doc = orjson.loads(data)
+    except orjson.JSONDecodeError as whole:
+        return _parse_lines(data, name, whole)
+    if isinstance(doc, dict):
+        return [doc]
+    if isinstance(doc, list):
+        for index, item in enumerate(doc, 1):
+            if not isinstance(item, dict):
+                raise UsageError(f"invalid input in {name}: element {index} of the array is "
+                                 f"{_kind(item)}, not an object")
+        if not doc:
+            raise UsageError(f"no records in {name}: the array is empty")
+        return doc
+    raise UsageError(f"invalid input in {name}: expected an object, an array of objects or "
+                     f"NDJSON, got {_kind(doc)}")
+
+
+def _parse_lines(data, name, whole):
+    """NDJSON, line by line; the error names the line and column of the first fault."""
+    lines = data.split(b"\n")
+    if sum(1 for line in lines if line.strip()) < 2:
+        raise _syntax(name, whole)
+    records = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            doc = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            if number == 1 and not records and whole.lineno > 1:
+                raise _syntax(name, whole)   # one document across lines, broken later on
+            raise UsageError(f"invalid JSON in {name} at line {number}, column {exc.colno}: "
+                             f"{_what(exc)}") from None
+        if not isinstance(doc, dict):
+            raise UsageError(f"invalid input in {name} at line {number}: {_kind(doc)}, "
+                             "not an object")
+        records.append(doc)
+    return records
+
+
+def _syntax(name, exc):
+    return UsageError(f"invalid JSON in {name} at line {exc.lineno}, column {exc.colno}: "
+                      f"{_what(exc)}")
+
+
+def _what(exc):
+    return " ".join(exc.msg.split()) or "syntax error"
+
+
+def _kind(value):
+    names = {str: "a string", bool: "a boolean", int: "a number", float: "a number",
+             list: "an array", dict: "an object", type(None): "null"}
+    return names.get(type(value), "a value")
+
+
+def typed_value(text, streams):
+    """-F conversion: true/false/null, integers and numbers, @FILE contents, else text."""
+    if text in ("true", "false"):
+        return text == "true"
+    if text == "null":
+        return None
+    if text.startswith("@"):
+        data, _ = read_source(text, streams)
+        return data.decode("utf-8", "replace")
+    try:
+        return int(text, 10)
+    except ValueError:
+        pass
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return value if value == value and abs(value) != float("inf") else text
+
+
+def apply_fields(records, typed, raw, flags, streams):
+    """Each record with -F, -f and typed-flag fields set; they override the body."""
+    fields = dict(flags)
+    fields.update((key, typed_value(value, streams)) for key, value in typed)
+    fields.update(raw)
+    if not fields:
+        return records
+    return [{**record, **fields} for record in records]
+
+
+def batches(records, size):
+    for start in range(0, len(records), size):
+        yield records[start:start + size]

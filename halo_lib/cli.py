@@ -1,0 +1,364 @@
+"""The command line, compiled from the resource table into argparse.
+
+Only the sub-parser a command line names is built: `halo --help` builds the top level
+alone, `halo tickets list ...` builds tickets, then its list verb. The man pages and the
+completions call `build_all()` to walk every parser.
+"""
+import argparse
+import re
+
+from . import __version__
+from .errors import EXIT_STATUS, Exit, UsageError
+from .resources import BOOL, DATE, FLOAT, INT, INTS, RESOURCES, STR, UUID
+
+PROG = "halo"
+
+
+# Value types. Their __name__ shows in argparse's messages ("invalid int value: 'x'").
+
+def int_(text):
+    return int(text, 10)
+
+
+def ints(text):
+    parts = [p.strip() for p in text.split(",")]
+    if not parts or not all(re.fullmatch(r"-?\d+", p) for p in parts):
+        raise ValueError(text)
+    return ",".join(parts)
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?")
+
+
+def date(text):
+    if not _DATE.fullmatch(text):
+        raise ValueError(text)
+    return text
+
+
+def number(text):
+    value = float(text)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(text)
+    return value
+
+
+def uuid(text):
+    if not re.fullmatch(r"[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}", text):
+        raise ValueError(text)
+    return text
+
+
+def id_(text):
+    if not re.fullmatch(r"\d{1,18}", text):
+        raise ValueError(text)
+    return int(text)
+
+
+def name(text):
+    if not text.strip():
+        raise ValueError(text)
+    return text
+
+
+def positive(text):
+    value = int(text, 10)
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
+def probability(text):
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(text)
+    return value
+
+
+def pair(text):
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise ValueError(text)
+    return key, value
+
+
+id_.__name__ = "id"
+int_.__name__ = "int"
+number.__name__ = "number"
+name.__name__ = "id"
+pair.__name__ = "key=value"
+positive.__name__ = "positive integer"
+VALUE_TYPES = {INT: int_, STR: str, DATE: date, INTS: ints, FLOAT: number, UUID: uuid}
+ID_TYPES = {INT: id_, UUID: uuid, STR: name}
+METAVARS = {INT: "N", STR: "TEXT", DATE: "DATE", INTS: "N,N", FLOAT: "X", UUID: "UUID"}
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that raises instead of printing and exiting, so main() keeps control."""
+
+    out = None   # a callable taking text; set by build() for help and version output
+
+    def error(self, message):
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+    def exit(self, status=0, message=None):
+        if message:
+            raise UsageError(message.strip())
+        raise Exit(status)
+
+    def _print_message(self, message, file=None):
+        if message and Parser.out:
+            Parser.out(message)
+
+
+class LazySubParsers(argparse._SubParsersAction):
+    """Sub-parsers whose arguments are added only when the command line reaches them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.builders = {}
+
+    def add_lazy(self, name, builder, **kwargs):
+        self.builders[name] = builder
+        return self.add_parser(name, **kwargs)
+
+    def build(self, name):
+        builder = self.builders.pop(name, None)
+        if builder:
+            builder(self._name_parser_map[name])
+        return self._name_parser_map[name]
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if values and values[0] in self._name_parser_map:
+            self.build(values[0])
+        super().__call__(parser, namespace, values, option_string)
+
+
+# Global options: (flags, keyword arguments). Accepted before the command and after it.
+GLOBAL_OPTIONS = (
+    (("--profile",), dict(metavar="NAME", help="use this profile of the config file")),
+    (("--url",), dict(metavar="URL", help="base URL of the Halo tenant [HALO_URL]")),
+    (("--tenant",), dict(metavar="NAME", help="tenant name of a hosted Halo [HALO_TENANT]")),
+    (("--client-id",), dict(metavar="ID", help="API application client id [HALO_CLIENT_ID]")),
+    (("--scope",), dict(metavar="SCOPE", help="OAuth scope (default: all) [HALO_SCOPE]")),
+    (("--timeout",), dict(metavar="SECONDS", type=float, help="connect and read timeout (default 30)")),
+    (("--retries",), dict(metavar="N", type=int, help="retries of a failed request (default 5)")),
+    (("--ca-bundle",), dict(metavar="FILE", help="CA certificates to verify TLS with [HALO_CA_BUNDLE]")),
+    (("--insecure-http",), dict(action="store_true", help="allow plain http:// to a non-loopback host")),
+    (("--dry-run",), dict(action="store_true", help="print the request as JSON, send nothing")),
+    (("--sandbox",), dict(action="store_true", help="run against a private in-process sandbox")),
+    (("-o", "--output"), dict(choices=("ndjson", "json"), help="ndjson (default) or json")),
+    (("--query",), dict(metavar="EXPR", help="JMESPath applied to each record (lists) or the answer")),
+    (("-r", "--raw"), dict(action="store_true", help="print string results without quotes")),
+    (("-v", "--verbose"), dict(action="store_true", help="log requests on stderr (secrets redacted)")),
+    (("-q", "--quiet"), dict(action="store_true", help="no progress line on stderr")),
+)
+
+
+def _add_globals(parser, top):
+    """Global options; after the command too, except where a verb's own flag has the name
+    (`halo --client-id APP tickets list --client-id 12`: the app, then the Halo client)."""
+    group = parser.add_argument_group("global options")
+    for flags, kwargs in GLOBAL_OPTIONS:
+        if not top:
+            if any(f in parser._option_string_actions for f in flags):
+                continue
+            kwargs = dict(kwargs, default=argparse.SUPPRESS)
+        group.add_argument(*flags, **kwargs)
+
+
+def _describe_exit_status():
+    lines = ["exit status:"]
+    lines += [f"  {code:<4} {meaning}" for code, meaning in EXIT_STATUS]
+    return "\n".join(lines)
+
+
+def _parser(sub, name, builder, help, description=None):
+    return sub.add_lazy(name, builder, help=help, description=description or help,
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+def build(out=None):
+    """The top-level parser; sub-parsers are filled in as the command line reaches them."""
+    Parser.out = out
+    parser = Parser(
+        prog=PROG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="A shell-native client for the HaloPSA REST API: records in and out "
+                    "as JSON lines.",
+        usage="halo [GLOBAL] RESOURCE VERB [ARGS] [OPTIONS]\n"
+              "       halo [GLOBAL] request METHOD PATH [BODY] [OPTIONS]\n"
+              "       halo [GLOBAL] configure [--test]\n"
+              "       halo sandbox [--port N] [--records N]",
+        epilog=_describe_exit_status() + "\n\nSee 'halo RESOURCE --help' and man halo(1).")
+    parser.add_argument("--version", action="version", version=f"halo {__version__}")
+    _add_globals(parser, top=True)
+    sub = parser.add_subparsers(action=LazySubParsers, dest="command", metavar="COMMAND",
+                                required=True, title="commands", prog=PROG)
+    for resource in RESOURCES:
+        _parser(sub, resource.name, _resource_builder(resource), resource.summary)
+    _parser(sub, "request", _build_request, "send any request to the API",
+            "Send one request to any endpoint under /api and print the answer.")
+    _parser(sub, "configure", _build_configure, "write a profile to the config file",
+            "Write the [default] or [profile NAME] section of the config file from the "
+            "global flags and the environment, prompting on a terminal for what is missing.")
+    _parser(sub, "sandbox", _build_sandbox, "serve a local Halo-compatible API",
+            "Serve a Halo-compatible API with generated records on 127.0.0.1 until "
+            "interrupted, after printing the environment lines that point halo at it.")
+    return parser
+
+
+def build_all(out=None):
+    """Every parser built, for the documentation generators."""
+    parser = build(out)
+    for action in _subparser_actions(parser):
+        for name in list(action.builders):
+            for inner in _subparser_actions(action.build(name)):
+                for verb in list(inner.builders):
+                    inner.build(verb)
+    return parser
+
+
+def _subparser_actions(parser):
+    return [a for a in parser._actions if isinstance(a, LazySubParsers)]
+
+
+def _resource_builder(resource):
+    def fill(parser):
+        parser.set_defaults(resource=resource.name)
+        sub = parser.add_subparsers(action=LazySubParsers, dest="verb", metavar="VERB",
+                                    required=True, title="verbs",
+                                    prog=f"{PROG} {resource.name}")
+        for verb in resource.verbs():
+            sub.add_lazy(verb.name, _verb_builder(resource, verb), help=verb.help,
+                         description=f"halo {resource.name} {verb.name}: {verb.help}.",
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    return fill
+
+
+def _typed(group, opt, dest_prefix):
+    flag = "--" + opt.flag
+    dest = dest_prefix + opt.name
+    where = "query" if dest_prefix == "q." else "field"
+    help = f"{opt.help} [{where} {opt.name}]"
+    if opt.type == BOOL:
+        group.add_argument(flag, dest=dest, action="store_true", help=help)
+    else:
+        group.add_argument(flag, dest=dest, type=VALUE_TYPES[opt.type],
+                           metavar=METAVARS[opt.type], help=help)
+
+
+def _verb_builder(resource, verb):
+    def fill(parser):
+        parser.set_defaults(verb_kind=verb.kind)
+        id_type = ID_TYPES[resource.id_type]
+        if verb.kind == "upload":
+            parser.add_argument("file", metavar="FILE", help="the file to upload")
+        if verb.ids == "one":
+            parser.add_argument("id", metavar="ID", type=id_type, help="id of the record")
+        elif verb.ids == "many":
+            parser.add_argument("ids", metavar="ID", nargs="+", type=id_type,
+                                help="ids of the records")
+        elif verb.ids == "list":
+            parser.add_argument("ids", metavar="ID", nargs="+", type=id_,
+                                help="ids sent as a JSON array")
+        elif verb.ids == "optional":
+            parser.add_argument("target", metavar="ID", nargs="?",
+                                help="id of the record (omit when BODY records carry ids)")
+        if verb.body:
+            parser.add_argument("body", metavar="BODY", nargs="?",
+                                help="'-' for stdin, @FILE, or JSON text: an object, an "
+                                     "array, or NDJSON")
+        if verb.filters:
+            group = parser.add_argument_group("filters" if verb.kind == "list" else "query")
+            for opt in verb.filters:
+                _typed(group, opt, "q.")
+        if verb.fields:
+            group = parser.add_argument_group("fields")
+            for opt in verb.fields:
+                _typed(group, opt, "b.")
+        _add_verb_options(parser, verb)
+        _add_globals(parser, top=False)
+    return fill
+
+
+def _add_verb_options(parser, verb):
+    group = parser.add_argument_group("options")
+    if verb.kind == "list":
+        group.add_argument("--limit", type=positive, metavar="N",
+                           help="stop after N records")
+        group.add_argument("--page-size", type=positive, metavar="N",
+                           help="records per page (default 100)")
+        group.add_argument("--concurrency", type=positive, metavar="N",
+                           help="pages fetched ahead at once (default 4)")
+    if verb.body or verb.kind == "upload":
+        _add_field_setters(group)
+    if verb.kind in ("create", "update"):
+        group.add_argument("--batch-size", type=positive, metavar="N",
+                           help="records per request (default 50)")
+        group.add_argument("--failed", metavar="FILE",
+                           help="write refused records here, as NDJSON to feed back in")
+    if verb.binary:
+        group.add_argument("-O", "--output-file", metavar="FILE", dest="output_file",
+                           help="write a file answer here (stdout only when not a terminal)")
+    group.add_argument("--param", type=pair, action="append", metavar="KEY=VALUE",
+                       default=[], help="add any query parameter (repeatable)")
+
+
+def _add_field_setters(group):
+    group.add_argument("-F", "--field", type=pair, action="append", metavar="KEY=VALUE",
+                       dest="typed_fields", default=[],
+                       help="set a field: numbers, true/false/null converted, @FILE read")
+    group.add_argument("-f", "--raw-field", type=pair, action="append",
+                       metavar="KEY=VALUE", dest="raw_fields", default=[],
+                       help="set a field to a string, as given")
+
+
+def _build_request(parser):
+    parser.set_defaults(verb_kind="request")
+    parser.add_argument("method", metavar="METHOD", type=str.upper,
+                        choices=("GET", "POST", "PUT", "PATCH", "DELETE"),
+                        help="GET, POST, PUT, PATCH or DELETE")
+    parser.add_argument("path", metavar="PATH", help="path under /api, e.g. /Tickets/123")
+    parser.add_argument("body", metavar="BODY", nargs="?",
+                        help="'-' for stdin, @FILE, or JSON text")
+    group = parser.add_argument_group("options")
+    group.add_argument("--paginate", action="store_true",
+                       help="stream every page of a list as NDJSON")
+    group.add_argument("--page-size", type=positive, metavar="N",
+                       help="records per page with --paginate (default 100)")
+    group.add_argument("--limit", type=positive, metavar="N",
+                       help="stop after N records with --paginate")
+    group.add_argument("--concurrency", type=positive, metavar="N",
+                       help="pages fetched ahead at once with --paginate (default 4)")
+    group.add_argument("-O", "--output-file", metavar="FILE", dest="output_file",
+                       help="write a file answer here")
+    _add_field_setters(group)
+    group.add_argument("--param", type=pair, action="append", metavar="KEY=VALUE",
+                       default=[], help="add a query parameter (repeatable)")
+    _add_globals(parser, top=False)
+
+
+def _build_configure(parser):
+    parser.set_defaults(verb_kind="configure")
+    parser.add_argument("--test", action="store_true",
+                        help="fetch a token with the saved settings and report the result")
+    _add_globals(parser, top=False)
+
+
+def _build_sandbox(parser):
+    parser.set_defaults(verb_kind="sandbox")
+    parser.add_argument("--port", type=int, default=0, metavar="N",
+                        help="port on 127.0.0.1 (default: a free one)")
+    parser.add_argument("--records", type=positive, default=1000, metavar="N",
+                        help="number of tickets (default 1000)")
+    parser.add_argument("--seed", type=int, default=1, metavar="N",
+                        help="seed of the generated data (default 1)")
+    parser.add_argument("--latency", type=int, default=0, metavar="MS",
+                        help="delay every API answer by MS milliseconds")
+    parser.add_argument("--fail-rate", type=probability, default=0.0, metavar="P",
+                        help="answer a fraction P of API requests with 429 or 503")
+
+
+def parse(argv, out):
+    """argv -> argparse namespace; raises UsageError or Exit."""
+    return build(out).parse_args(argv)

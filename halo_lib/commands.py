@@ -1,0 +1,431 @@
+"""What each kind of verb does: parsed args -> planned requests -> records out.
+
+One function per verb kind. Each plans its requests from the resource table entry and
+the flags, then either prints them (--dry-run) or sends them through the Api.
+"""
+import os
+
+import orjson
+
+from . import bodies, config
+from .api import Api, Request, api_path, path_with_id
+from .errors import ApiError, HaloError, NotFound, TemporaryError, UsageError
+from .output import Output, is_json, write_file
+from .resources import BY_NAME
+
+DEFAULT_BATCH = 50
+
+
+class Context:
+    """Everything a verb needs: args, settings, streams, and the API once it is asked for."""
+
+    def __init__(self, args, settings, streams):
+        self.args = args
+        self.settings = settings
+        self.streams = streams
+        self.dry_run = bool(getattr(args, "dry_run", False))
+        self.resource = BY_NAME.get(getattr(args, "resource", None))
+        self.verb = self.resource.verb(args.verb) if self.resource else None
+        self._api = None
+        self.output = Output(streams, getattr(args, "query", None),
+                             bool(getattr(args, "raw", False)), getattr(args, "output", None))
+
+    @property
+    def api(self):
+        if self._api is None:
+            from .auth import TokenSource
+            from .transport import Transport
+            concurrency = getattr(self.args, "concurrency", None) or 4
+            transport = Transport(self.settings, self.streams, pool_size=concurrency + 2)
+            tokens = TokenSource(self.settings, transport,
+                                 use_cache=not getattr(self.args, "sandbox", False))
+            self._api = Api(self.settings, transport, tokens)
+        return self._api
+
+    def query_params(self):
+        """Typed filter flags, then --param pairs, in command-line order."""
+        params = []
+        for dest, value in vars(self.args).items():
+            if dest.startswith("q.") and value not in (None, False):
+                params.append((dest[2:], "true" if value is True else value))
+        return params + list(getattr(self.args, "param", []) or [])
+
+    def field_flags(self):
+        fields = {}
+        for dest, value in vars(self.args).items():
+            if dest.startswith("b.") and value not in (None, False):
+                fields[dest[2:]] = value
+        return fields
+
+    def show(self, request):
+        """--dry-run: the request as one JSON line."""
+        self.streams.write(orjson.dumps(request.describe(self.settings.url)) + b"\n")
+
+
+# ---------------------------------------------------------------- reading
+
+def do_list(ctx):
+    from .paging import pages
+    verb, resource, args = ctx.verb, ctx.resource, ctx.args
+    request = Request("GET", verb.path, ctx.query_params())
+    if ctx.dry_run:
+        if resource.paged:
+            size = min(args.page_size or 100, args.limit or 100)
+            request = request.with_params([("pageinate", "true"), ("page_size", size),
+                                           ("page_no", 1)])
+        ctx.show(request)
+        return 0
+    progress = _progress(ctx)
+    for records in pages(ctx.api, request, resource.key, resource.paged, args.page_size,
+                         args.limit, args.concurrency, progress):
+        ctx.output.page(records)
+    if progress:
+        progress(None, None)
+    ctx.output.close()
+    return 0
+
+
+def _progress(ctx):
+    """A progress line on stderr for long lists, only when stderr is a terminal."""
+    if not ctx.streams.stderr_tty or getattr(ctx.args, "quiet", False):
+        return None
+    state = {"shown": False}
+
+    def show(seen, total):
+        err = ctx.streams.stderr
+        if seen is None:
+            if state["shown"]:
+                err.write("\r\033[K")
+                err.flush()
+            return
+        if total and total > 500:
+            err.write(f"\rhalo: {seen} of {total} records")
+            err.flush()
+            state["shown"] = True
+    return show
+
+
+def do_get(ctx):
+    request = Request("GET", path_with_id(ctx.verb.path, ctx.args.id), ctx.query_params())
+    return _single(ctx, request, f"{ctx.resource.name} {ctx.args.id}")
+
+
+def do_me(ctx):
+    return _single(ctx, Request("GET", ctx.verb.path, ctx.query_params()),
+                   f"{ctx.resource.name} me")
+
+
+def _single(ctx, request, what):
+    if ctx.dry_run:
+        ctx.show(request)
+        return 0
+    doc = ctx.api.json(request)
+    if doc is None or doc == {} or doc == []:
+        raise NotFound(f"{what}: not found (empty answer)")
+    ctx.output.document(doc)
+    ctx.output.close()
+    return 0
+
+
+# ---------------------------------------------------------------- writing
+
+def _body_records(ctx, required):
+    """Records from BODY and the field flags; None when there is neither."""
+    args = ctx.args
+    body = getattr(args, "body", None)
+    records = None
+    if body is not None:
+        data, name = bodies.read_source(body, ctx.streams)
+        records = bodies.parse_records(data, name)
+    flags = ctx.field_flags()
+    typed, raw = getattr(args, "typed_fields", []), getattr(args, "raw_fields", [])
+    if records is None:
+        if not (flags or typed or raw):
+            if required:
+                raise UsageError(f"nothing to send: give BODY ('-', @FILE or JSON) or "
+                                 f"fields (see 'halo {ctx.resource.name} {ctx.verb.name} --help')")
+            return None
+        records = [{}]
+    return bodies.apply_fields(records, typed, raw, flags, ctx.streams)
+
+
+def do_create(ctx):
+    records = _body_records(ctx, required=True)
+    with_id = [i for i, r in enumerate(records, 1) if r.get("id") not in (None, 0, "")]
+    if with_id:
+        raise UsageError(f"record {with_id[0]} has an id: create makes new records; "
+                         f"use 'halo {ctx.resource.name} update' to change existing ones")
+    return _write(ctx, records, creating=True)
+
+
+def do_update(ctx):
+    args = ctx.args
+    target, body = args.target, args.body
+    if target is not None and body is None and _looks_like_body(target):
+        target, body = None, target   # `update -`, `update @file`, `update '{...}'`
+    args.body = body
+    records = _body_records(ctx, required=True)
+    if target is not None:
+        from .cli import ID_TYPES
+        try:
+            record_id = ID_TYPES[ctx.resource.id_type](target)
+        except ValueError:
+            raise UsageError(f"invalid id {target!r} for {ctx.resource.name}") from None
+        if len(records) != 1:
+            raise UsageError(f"update ID takes one record, BODY holds {len(records)}; "
+                             "leave out ID and give each record its id")
+        records = [{**records[0], "id": record_id}]
+    missing = [i for i, r in enumerate(records, 1) if r.get("id") in (None, "", 0)]
+    if missing:
+        raise UsageError(f"record {missing[0]} has no id: give ID, or an id in every record "
+                         "(nothing was sent)")
+    return _write(ctx, records, creating=False)
+
+
+def _looks_like_body(text):
+    return text == "-" or text.startswith(("@", "{", "[")) or "\n" in text
+
+
+def _write(ctx, records, creating):
+    """POST records in batches; every record ends on stdout (saved) or in the report."""
+    size = getattr(ctx.args, "batch_size", None) or DEFAULT_BATCH
+    path = ctx.verb.path
+    batches = list(bodies.batches(records, size))
+    if ctx.dry_run:
+        for batch in batches:
+            ctx.show(Request("POST", path, ctx.query_params(), batch))
+        return 0
+    report = FailureReport(ctx)
+    for index, batch in enumerate(batches):
+        request = Request("POST", path, ctx.query_params(), batch)
+        try:
+            # A create is repeated only when the server cannot have acted on it.
+            doc = ctx.api.json(request, idempotent=not creating)
+        except TemporaryError as exc:
+            unsent = [r for b in batches[index + 1:] for r in b]
+            outcome = "unknown" if (exc.sent and creating) else "failed"
+            report.add(batch, str(exc), outcome, exc.exit_code)
+            report.add(unsent, "not sent: an earlier batch failed", "not sent", exc.exit_code)
+            break
+        except HaloError as exc:
+            report.add(batch, str(exc), "failed", exc.exit_code)
+            if exc.exit_code == 3:   # credentials: every later batch would fail alike
+                unsent = [r for b in batches[index + 1:] for r in b]
+                report.add(unsent, "not sent: an earlier batch failed", "not sent", 3)
+                break
+            continue
+        saved = doc if isinstance(doc, list) else [doc] if doc is not None else []
+        ctx.output.page(saved)
+    ctx.output.close()
+    return report.finish()
+
+
+class FailureReport:
+    """Refused records: NDJSON on stderr (reason + record), or the records to --failed."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.path = getattr(ctx.args, "failed", None)
+        self.handle = None
+        self.count = 0
+        self.code = 0
+
+    def add(self, records, reason, outcome, code):
+        if not records:
+            return
+        self.count += len(records)
+        self.code = self.code or (code if code in (3, 5) else 1)
+        streams = self.ctx.streams
+        if self.path and outcome != "unknown":
+            if self.handle is None:
+                self.handle = open(self.path, "wb")
+            self.handle.write(b"".join(orjson.dumps(r) + b"\n" for r in records))
+            self.handle.flush()
+            streams.err(f"halo: {len(records)} record(s) {outcome}: {reason}")
+            return
+        for record in records:
+            streams.err(orjson.dumps({"outcome": outcome, "error": reason,
+                                      "record": record}).decode())
+
+    def finish(self):
+        if self.handle:
+            self.handle.close()
+        if self.count:
+            where = f" (written to {self.path})" if self.path else ""
+            self.ctx.streams.err(f"halo: {self.count} record(s) not saved{where}")
+        return self.code
+
+
+def do_delete(ctx):
+    failures = []
+    for record_id in ctx.args.ids:
+        request = Request("DELETE", path_with_id(ctx.verb.path, record_id), ctx.query_params())
+        if ctx.dry_run:
+            ctx.show(request)
+            continue
+        try:
+            ctx.api.send(request)
+        except (ApiError, TemporaryError) as exc:
+            failures.append(exc)
+            ctx.streams.err(f"halo: {exc}")
+            if exc.exit_code == 3:
+                break
+            continue
+        ctx.output.document({"id": record_id, "deleted": True})
+    ctx.output.close()
+    return failures[0].exit_code if failures else 0
+
+
+# ---------------------------------------------------------------- other endpoints
+
+def do_call(ctx):
+    verb, args = ctx.verb, ctx.args
+    path = path_with_id(verb.path, args.id) if verb.ids == "one" else verb.path
+    body = None
+    if verb.ids == "list":
+        body = list(args.ids)
+    elif verb.body:
+        records = _body_records(ctx, required=verb.body != "optional")
+        if records is not None:
+            if verb.body == "object":
+                if len(records) != 1:
+                    raise UsageError(f"{verb.name} takes one object, BODY holds {len(records)}")
+                body = records[0]
+            else:
+                body = records
+    request = Request(verb.method, path, ctx.query_params(), body)
+    return _send_and_print(ctx, request, binary=verb.binary)
+
+
+def do_request(ctx):
+    args = ctx.args
+    path, params = api_path(args.path, ctx.settings.url)
+    body = None
+    if args.body is not None or args.typed_fields or args.raw_fields:
+        body = _request_body(ctx)
+    request = Request(args.method, path, params + list(args.param), body)
+    if args.paginate:
+        if args.method != "GET":
+            raise UsageError("--paginate goes with GET")
+        from .paging import pages
+        if ctx.dry_run:
+            ctx.show(request.with_params([("pageinate", "true"),
+                                          ("page_size", args.page_size or 100),
+                                          ("page_no", 1)]))
+            return 0
+        for records in pages(ctx.api, request, None, True, args.page_size, args.limit,
+                             args.concurrency):
+            ctx.output.page(records)
+        ctx.output.close()
+        return 0
+    return _send_and_print(ctx, request, binary=True, stream_arrays=False)
+
+
+def _request_body(ctx):
+    """BODY for `request`: the document as given (NDJSON becomes an array), plus fields."""
+    args = ctx.args
+    doc = {}
+    if args.body is not None:
+        data, name = bodies.read_source(args.body, ctx.streams)
+        try:
+            doc = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            doc = bodies.parse_records(data, name)   # NDJSON, or the error with its position
+    if args.typed_fields or args.raw_fields:
+        if isinstance(doc, dict):
+            doc = bodies.apply_fields([doc], args.typed_fields, args.raw_fields, {},
+                                      ctx.streams)[0]
+        elif isinstance(doc, list) and all(isinstance(d, dict) for d in doc):
+            doc = bodies.apply_fields(doc, args.typed_fields, args.raw_fields, {}, ctx.streams)
+        else:
+            raise UsageError("-F/-f need a BODY that is an object or an array of objects")
+    return doc
+
+
+def _send_and_print(ctx, request, binary, stream_arrays=True):
+    target = getattr(ctx.args, "output_file", None)
+    if ctx.dry_run:
+        ctx.show(request)
+        return 0
+    if binary and not target and ctx.streams.stdout_tty and _expects_file(ctx):
+        raise UsageError("this answer is a file: give -O FILE, or redirect stdout")
+    response, _ = ctx.api.send(request)
+    if is_json(response):
+        try:
+            doc = orjson.loads(response.data) if response.data.strip() else None
+        except orjson.JSONDecodeError:
+            doc = response.data.decode("utf-8", "replace")
+        if doc is None:
+            return 0
+        if isinstance(doc, list) and stream_arrays:
+            ctx.output.page(doc)
+        else:
+            ctx.output.document(doc)
+        ctx.output.close()
+        return 0
+    return write_file(ctx.streams, response.data, target)
+
+
+def _expects_file(ctx):
+    return ctx.verb is not None and ctx.verb.binary
+
+
+# ---------------------------------------------------------------- dispatch
+
+HANDLERS = {
+    "list": do_list, "get": do_get, "me": do_me, "create": do_create, "update": do_update,
+    "delete": do_delete, "call": do_call, "request": do_request,
+}
+
+
+def run(args, streams):
+    kind = args.verb_kind
+    if kind == "sandbox":
+        from .sandbox import serve
+        return serve(args, _TextOut(streams), streams.stderr)
+    if kind == "configure":
+        from .configure import configure
+        return configure(args, streams)
+    sandbox = None
+    if getattr(args, "sandbox", False):
+        from .sandbox import Sandbox
+        sandbox = Sandbox().start()
+    try:
+        settings = _settings(args, streams, sandbox)
+        ctx = Context(args, settings, streams)
+        if kind in ("upload", "download"):
+            from .attachments import upload, download
+            return (upload if kind == "upload" else download)(ctx)
+        return HANDLERS[kind](ctx)
+    finally:
+        if sandbox:
+            sandbox.close()
+
+
+def _settings(args, streams, sandbox):
+    if sandbox:
+        settings = config.Settings(
+            url=sandbox.url, client_id=sandbox.client_id, client_secret=sandbox.client_secret,
+            config_path="(sandbox)", verbose=bool(getattr(args, "verbose", False)),
+            timeout=getattr(args, "timeout", None) or 30.0,
+            retries=5 if getattr(args, "retries", None) is None else args.retries)
+        return settings
+    settings = config.resolve(args, streams.env, streams.err)
+    if getattr(args, "dry_run", False):
+        config.require(settings, "url")
+    else:
+        config.require(settings, "url", "client_id", "client_secret")
+    return settings
+
+
+class _TextOut:
+    """A text view of the binary stdout, for the sandbox's export lines."""
+
+    def __init__(self, streams):
+        self.streams = streams
+
+    def write(self, text):
+        self.streams.stdout.write(text.encode())
+
+    def flush(self):
+        self.streams.stdout.flush()

@@ -1,0 +1,172 @@
+"""Settings: flags > environment > profile file > defaults.
+
+The profile file is INI: `[default]` and `[profile NAME]` sections with url, tenant,
+client_id, client_secret and scope.
+"""
+import os
+import stat
+
+from .errors import ConfigError
+
+KEYS = ("url", "tenant", "client_id", "client_secret", "scope")
+ENV = {k: "HALO_" + k.upper() for k in KEYS}
+DEFAULTS = {"scope": "all", "timeout": 30.0, "retries": 5}
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+class Settings:
+    def __init__(self, **values):
+        self.url = self.tenant = self.client_id = self.client_secret = None
+        self.scope = DEFAULTS["scope"]
+        self.timeout = DEFAULTS["timeout"]
+        self.retries = DEFAULTS["retries"]
+        self.ca_bundle = None
+        self.insecure_http = False
+        self.verbose = False
+        self.profile = "default"
+        self.cache_dir = None
+        self.__dict__.update(values)
+
+    @property
+    def host(self):
+        return _host(self.url)
+
+
+def config_path(env):
+    if env.get("HALO_CONFIG"):
+        return env["HALO_CONFIG"]
+    base = env.get("XDG_CONFIG_HOME") or os.path.join(_home(env), ".config")
+    return os.path.join(base, "halo", "config")
+
+
+def cache_dir(env):
+    base = env.get("XDG_CACHE_HOME") or os.path.join(_home(env), ".cache")
+    return os.path.join(base, "halo")
+
+
+def _home(env):
+    return env.get("HOME") or os.path.expanduser("~")
+
+
+def section_name(profile):
+    return "default" if profile in (None, "default") else f"profile {profile}"
+
+
+def read_file(path, warn):
+    """The parsed profile file (a ConfigParser), empty when there is none."""
+    import configparser
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            parser.read_file(handle)
+            mode = os.fstat(handle.fileno()).st_mode
+    except FileNotFoundError:
+        return parser
+    except (OSError, UnicodeDecodeError, configparser.Error) as exc:
+        raise ConfigError(f"cannot read config file {path}: {_one_line(exc)}")
+    if mode & (stat.S_IRWXG | stat.S_IRWXO) and _holds_secret(parser):
+        warn(f"halo: warning: {path} holds a client secret and others can read it; "
+             f"run: chmod 600 {path}")
+    return parser
+
+
+def _holds_secret(parser):
+    return any(parser.has_option(s, "client_secret") for s in parser.sections())
+
+
+def _one_line(exc):
+    return " ".join(str(exc).split())
+
+
+def resolve(args, env, warn):
+    """Settings from the parsed flags, the environment and the profile file."""
+    profile = getattr(args, "profile", None) or env.get("HALO_PROFILE") or "default"
+    path = config_path(env)
+    parser = read_file(path, warn)
+    section = section_name(profile)
+    if profile != "default" and not parser.has_section(section):
+        raise ConfigError(f"profile '{profile}' is not in {path}; "
+                          f"create it with: halo --profile {profile} configure")
+    from_file = dict(parser.items(section)) if parser.has_section(section) else {}
+    values = {}
+    for key in KEYS:
+        flag = getattr(args, key, None) if key != "client_secret" else None
+        values[key] = flag or env.get(ENV[key]) or from_file.get(key) or DEFAULTS.get(key)
+    settings = Settings(
+        **values, profile=profile, config_path=path,
+        timeout=_flag(args, "timeout", DEFAULTS["timeout"]),
+        retries=_flag(args, "retries", DEFAULTS["retries"]),
+        ca_bundle=getattr(args, "ca_bundle", None) or env.get("HALO_CA_BUNDLE"),
+        insecure_http=bool(getattr(args, "insecure_http", False)),
+        verbose=bool(getattr(args, "verbose", False)),
+        cache_dir=cache_dir(env))
+    if settings.url:
+        settings.url = normalise_url(settings.url)
+    return settings
+
+
+def _flag(args, name, default):
+    value = getattr(args, name, None)
+    return default if value is None else value
+
+
+def normalise_url(url):
+    url = url.strip().rstrip("/")
+    if url.lower().endswith("/api"):
+        url = url[:-4]
+    if "://" not in url:
+        url = "https://" + url
+    return url
+
+
+def _host(url):
+    rest = url.split("://", 1)[-1]
+    hostport = rest.split("/", 1)[0].rsplit("@", 1)[-1]
+    if hostport.startswith("["):
+        return hostport.split("]")[0] + "]"
+    return hostport.split(":")[0].lower()
+
+
+def require(settings, *keys):
+    """Fail with exit 3, naming the setting and the three ways to set it."""
+    for key in keys:
+        if getattr(settings, key):
+            continue
+        flag = "" if key == "client_secret" else f"--{key.replace('_', '-')}, "
+        raise ConfigError(
+            f"no {key} configured: set it with {flag}the {ENV[key]} environment variable, "
+            f"or 'halo configure' (config file {settings.config_path})")
+    check_scheme(settings)
+
+
+def check_scheme(settings):
+    url = settings.url
+    scheme = url.split("://", 1)[0].lower()
+    if scheme not in ("http", "https"):
+        raise ConfigError(f"unsupported URL scheme in {url}: use https://")
+    if scheme == "http" and settings.host not in LOOPBACK and not settings.insecure_http:
+        raise ConfigError(f"refusing plain http:// to {settings.host}: the token would travel "
+                          "unencrypted; use https:// or pass --insecure-http")
+
+
+def write_section(path, profile, values):
+    """Write one profile section, keeping the others, with mode 0600 from the first byte."""
+    import configparser
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            parser.read_file(handle)
+    except FileNotFoundError:
+        pass
+    section = section_name(profile)
+    if not parser.has_section(section):
+        parser.add_section(section)
+    for key, value in values.items():
+        if value:
+            parser.set(section, key, value)
+    os.makedirs(os.path.dirname(path) or ".", mode=0o700, exist_ok=True)
+    tmp = f"{path}.{os.getpid()}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        parser.write(handle)
+    os.replace(tmp, path)

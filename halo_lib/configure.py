@@ -1,0 +1,76 @@
+"""`halo configure`: write a profile section, or test the saved settings with --test."""
+from . import config
+from .errors import ConfigError
+
+PROMPTS = (("url", "Halo URL (e.g. https://acme.halopsa.com)"),
+           ("tenant", "Tenant (hosted Halo; empty for on-premise)"),
+           ("client_id", "Client ID"),
+           ("scope", "Scope"))
+
+
+def configure(args, streams):
+    if args.test:
+        return _test(args, streams)
+    env = streams.env
+    path = config.config_path(env)
+    profile = getattr(args, "profile", None) or env.get("HALO_PROFILE") or "default"
+    existing = config.read_file(path, streams.err)
+    section = config.section_name(profile)
+    current = dict(existing.items(section)) if existing.has_section(section) else {}
+    values = {}
+    for key in config.KEYS:
+        flag = getattr(args, key, None) if key != "client_secret" else None
+        values[key] = flag or env.get(config.ENV[key]) or None
+    interactive = streams.stdin_tty
+    if interactive:
+        for key, prompt in PROMPTS:
+            if values[key] is None:
+                values[key] = _ask(streams, prompt, current.get(key)) or current.get(key)
+        if not values["client_secret"]:
+            values["client_secret"] = _ask_secret(streams) or current.get("client_secret")
+    elif not values["client_secret"]:
+        line = streams.stdin.readline().decode("utf-8", "replace").strip()
+        values["client_secret"] = line or current.get("client_secret")
+    for key in config.KEYS:
+        values[key] = values[key] or current.get(key)
+    if values["url"]:
+        values["url"] = config.normalise_url(values["url"])
+    for key in ("url", "client_id", "client_secret"):
+        if not values[key]:
+            how = ("HALO_CLIENT_SECRET or the first line of stdin" if key == "client_secret"
+                   else f"--{key.replace('_', '-')} or {config.ENV[key]}")
+            raise ConfigError(f"configure needs {key}: give it with {how}")
+    config.write_section(path, profile, values)
+    streams.err(f"halo: saved profile '{profile}' to {path}")
+    return 0
+
+
+def _ask(streams, prompt, default):
+    suffix = f" [{default}]" if default else ""
+    streams.stderr.write(f"{prompt}{suffix}: ")
+    streams.stderr.flush()
+    line = streams.stdin.readline()
+    if not line:
+        raise ConfigError("configure: input ended before every setting was given")
+    return line.decode("utf-8", "replace").strip()
+
+
+def _ask_secret(streams):
+    import getpass
+    try:
+        return getpass.getpass("Client secret (not shown): ", stream=streams.stderr).strip()
+    except EOFError:
+        raise ConfigError("configure: input ended before the client secret was given") from None
+
+
+def _test(args, streams):
+    """Fetch a fresh token with the resolved settings and say how it went."""
+    from .auth import TokenSource
+    from .transport import Transport
+    settings = config.resolve(args, streams.env, streams.err)
+    config.require(settings, "url", "client_id", "client_secret")
+    tokens = TokenSource(settings, Transport(settings, streams), use_cache=False)
+    tokens.token()
+    streams.err(f"halo: OK: {settings.url} issued a token to client {settings.client_id} "
+                f"(scope {settings.scope})")
+    return 0

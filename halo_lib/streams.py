@@ -1,0 +1,62 @@
+"""The I/O a command may touch, injected so tests can run `main(argv)` in-process.
+
+Like gh's IOStreams: standard streams (binary stdout/stdin, text stderr), the
+environment, the clock and the sleep function. Nothing in halo_lib reads sys.std* or
+os.environ directly.
+"""
+import os
+import sys
+import time
+
+
+class Streams:
+    def __init__(self, stdin=None, stdout=None, stderr=None, env=None, clock=None,
+                 sleep=None, stdin_tty=None, stdout_tty=None, stderr_tty=None):
+        self.stdin = stdin if stdin is not None else sys.stdin.buffer
+        self.stdout = stdout if stdout is not None else sys.stdout.buffer
+        self.stderr = stderr if stderr is not None else sys.stderr
+        self.env = env if env is not None else os.environ
+        self.clock = clock or time.monotonic
+        self.sleep = sleep or time.sleep
+        self.stdin_tty = _isatty(self.stdin) if stdin_tty is None else stdin_tty
+        self.stdout_tty = _isatty(self.stdout) if stdout_tty is None else stdout_tty
+        self.stderr_tty = _isatty(self.stderr) if stderr_tty is None else stderr_tty
+
+    writing = False
+    pending_signal = None
+
+    def write(self, chunk):
+        """Write whole chunks: a signal that arrives mid-write takes effect after it."""
+        self.writing = True
+        try:
+            self.stdout.write(chunk)
+            self.stdout.flush()
+        finally:
+            self.writing = False
+        if self.pending_signal:
+            raise Interrupted(self.pending_signal)
+
+    def on_signal(self, signum, frame):
+        self.pending_signal = signum
+        if not self.writing:
+            raise Interrupted(signum)
+
+    def err(self, line):
+        """One diagnostic line on stderr."""
+        self.stderr.write(line.rstrip("\n") + "\n")
+        self.stderr.flush()
+
+
+def _isatty(stream):
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived; raised only between whole writes."""
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum

@@ -1,0 +1,233 @@
+"""HTTP: one keep-alive connection pool, timeouts, retries with backoff, the request log.
+
+Knows nothing of Halo's resources or tokens: it sends what it is given, retries what is
+safe to retry, and turns every failure into a HaloError with the right exit status.
+"""
+import random
+import time
+
+import urllib3
+from urllib3 import exceptions as ux
+
+from .errors import ApiError, AuthError, ConfigError, NotFound, TemporaryError
+
+BACKOFF_BASE = 0.5     # seconds before the first retry
+BACKOFF_CAP = 20.0     # no single wait is longer, whatever the attempt number
+RETRY_AFTER_CAP = 120.0
+MAX_REDIRECTS = 5
+
+
+class Response:
+    __slots__ = ("status", "headers", "data", "url")
+
+    def __init__(self, status, headers, data, url):
+        self.status, self.headers, self.data, self.url = status, headers, data, url
+
+    @property
+    def content_type(self):
+        return (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+
+
+class Transport:
+    def __init__(self, settings, streams, pool_size=8):
+        self.retries = max(0, settings.retries)
+        self.verbose = settings.verbose
+        self.streams = streams
+        self.throttled = False     # set on a 429, read by the pager to slow down
+        timeout = settings.timeout
+        self.pool = urllib3.PoolManager(
+            num_pools=4, maxsize=pool_size, block=False, retries=False,
+            timeout=urllib3.Timeout(connect=min(timeout, 10.0), read=timeout),
+            cert_reqs="CERT_REQUIRED", ca_certs=settings.ca_bundle or None)
+
+    def send(self, method, url, headers=None, body=None, idempotent=None, parse=None,
+             what=None):
+        """One request with retries; returns (Response, parsed body).
+
+        idempotent: may the request be repeated once the server may have seen it?
+        parse: turns the 2xx body into a value; a ValueError from it (a truncated page)
+        counts as a failure to retry when the request is idempotent.
+        """
+        if idempotent is None:
+            idempotent = method in ("GET", "HEAD", "DELETE", "PUT")
+        what = what or f"{method} {_strip_query(url)}"
+        attempt = 0
+        while True:
+            attempt += 1
+            failure, wait, sent = None, None, True
+            try:
+                response = self._follow(method, url, headers, body)
+            except (ux.NewConnectionError, ux.ConnectTimeoutError, ux.NameResolutionError) as exc:
+                failure, sent = f"cannot connect: {_reason(exc)}", False
+            except ux.SSLError as exc:
+                raise ConfigError(f"{what}: TLS failed: {_reason(exc)} "
+                                  "(see --ca-bundle)") from None
+            except ux.ReadTimeoutError:
+                failure = "no answer within the timeout"
+                if not idempotent:
+                    raise TemporaryError(f"{what}: {failure}; the server may have acted on it",
+                                         sent=True) from None
+            except (ux.ProtocolError, ux.DecodeError, ux.HTTPError) as exc:
+                failure = f"connection failed: {_reason(exc)}"
+                if not idempotent:
+                    raise TemporaryError(f"{what}: {failure}; the server may have acted on it",
+                                         sent=True) from None
+            else:
+                status = response.status
+                if status < 300:
+                    if parse is None:
+                        return response, None
+                    try:
+                        return response, parse(response)
+                    except ValueError as exc:
+                        failure = f"unreadable answer: {_reason(exc)}"
+                        if not idempotent:
+                            raise ApiError(f"{what}: {failure}") from None
+                elif status == 429 or (status == 503 and response.headers.get("Retry-After")):
+                    self.throttled = self.throttled or status == 429
+                    failure = f"HTTP {status} {describe(response)}".rstrip()
+                    wait = retry_after(response.headers.get("Retry-After"))
+                elif status >= 500 and idempotent:
+                    failure = f"HTTP {status} {describe(response)}".rstrip()
+                else:
+                    raise error_for(response, what)
+            if attempt > self.retries:
+                tries = "1 try" if attempt == 1 else f"{attempt} tries"
+                raise TemporaryError(f"{what}: {failure} (gave up after {tries})", sent=sent)
+            self._log(f"* retrying after: {failure}")
+            self.streams.sleep(backoff(attempt, wait))
+
+    def _follow(self, method, url, headers, body):
+        """The request, following redirects; the Authorization header never leaves the host."""
+        headers = dict(headers or {})
+        for _ in range(MAX_REDIRECTS + 1):
+            started = time.monotonic()
+            self._log(f"> {method} {url}")
+            raw = self.pool.request(method, url, headers=headers, body=body,
+                                    redirect=False, preload_content=True)
+            response = Response(raw.status, raw.headers, raw.data, url)
+            self._log(f"< {raw.status} {url} ({(time.monotonic() - started) * 1000:.0f} ms, "
+                      f"{len(raw.data)} bytes)")
+            location = raw.headers.get("Location")
+            if raw.status not in (301, 302, 303, 307, 308) or not location:
+                return response
+            target = urllib3.util.parse_url(location)
+            if not target.host:
+                origin = urllib3.util.parse_url(url)
+                location = f"{origin.scheme}://{origin.netloc}{location}"
+                target = urllib3.util.parse_url(location)
+            if (target.host or "").lower() != (urllib3.util.parse_url(url).host or "").lower():
+                headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
+            if target.scheme != "https" and urllib3.util.parse_url(url).scheme == "https":
+                raise ApiError(f"{method} {_strip_query(url)}: refusing a redirect to "
+                               f"plain http ({_strip_query(location)})")
+            if raw.status == 303:
+                method, body = "GET", None
+            url = location
+        raise ApiError(f"{method} {_strip_query(url)}: too many redirects")
+
+    def _log(self, line):
+        if self.verbose:
+            self.streams.err(line)
+
+
+def backoff(attempt, retry_after_seconds=None):
+    """Seconds to wait before the next try: Retry-After when given, else capped jitter."""
+    if retry_after_seconds is not None:
+        return min(retry_after_seconds, RETRY_AFTER_CAP)
+    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1))
+    return random.uniform(ceiling / 2, ceiling)
+
+
+def retry_after(value):
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    from email.utils import parsedate_to_datetime
+    try:
+        when = parsedate_to_datetime(value)
+        return max(0.0, when.timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+def error_for(response, what):
+    """The HaloError for a refusal the server gave."""
+    status = response.status
+    reason = describe(response)
+    message = f"{what}: HTTP {status}" + (f": {reason}" if reason else "")
+    if status == 404:
+        return NotFound(message, status)
+    if status in (401, 403):
+        return AuthError(message, status)
+    if status == 429 or status >= 500:
+        return TemporaryError(message)
+    return ApiError(message, status)
+
+
+def describe(response, limit=300):
+    """The server's own words for a refusal, on one line: JSON message, or HTML title/text."""
+    data = response.data or b""
+    text = data[:20000].decode("utf-8", "replace").strip()
+    if not text:
+        return ""
+    if text[:1] in "{[":
+        try:
+            import orjson
+            doc = orjson.loads(data)
+        except ValueError:
+            doc = None
+        found = _message_in(doc)
+        if found:
+            return _clip(found, limit)
+    if "<" in text and ">" in text:
+        text = _html_text(text)
+    return _clip(text, limit)
+
+
+def _message_in(doc):
+    if isinstance(doc, str):
+        return doc
+    if isinstance(doc, list) and doc:
+        return _message_in(doc[0])
+    if isinstance(doc, dict):
+        for key in ("error_description", "message", "Message", "error", "title", "detail"):
+            value = doc.get(key)
+            if isinstance(value, str) and value:
+                return value
+            if isinstance(value, (dict, list)):
+                inner = _message_in(value)
+                if inner:
+                    return inner
+    return None
+
+
+def _html_text(text):
+    import html
+    import re
+    title = re.search(r"<title[^>]*>(.*?)</title>", text, re.I | re.S)
+    if title and title.group(1).strip():
+        return html.unescape(title.group(1))
+    text = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", text, flags=re.I | re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", text))
+
+
+def _clip(text, limit):
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _reason(exc):
+    reason = getattr(exc, "reason", None) or exc
+    text = " ".join(str(reason).split())
+    # urllib3 prefixes messages with the repr of its connection object; keep what follows.
+    if ">: " in text:
+        text = text.split(">: ", 1)[1]
+    return text[:200]
+
+
+def _strip_query(url):
+    return url.split("?", 1)[0]
