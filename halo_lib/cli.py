@@ -99,7 +99,16 @@ class Parser(argparse.ArgumentParser):
     out = None   # a callable taking text; set by build() for help and version output
 
     def error(self, message):
+        choice = re.match(r"argument (COMMAND|VERB): invalid choice: '([^']*)'", message)
+        if choice:
+            message = _unknown(choice.group(1).lower(), choice.group(2), self._choices())
         raise UsageError(f"{message} (see '{self.prog} --help')")
+
+    def _choices(self):
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                return list(action.choices)
+        return []
 
     def exit(self, status=0, message=None):
         if message:
@@ -109,6 +118,15 @@ class Parser(argparse.ArgumentParser):
     def _print_message(self, message, file=None):
         if message and Parser.out:
             Parser.out(message)
+
+
+def _unknown(kind, word, choices):
+    import difflib
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if not close:
+        close = [c for c in choices if c.startswith(word[:2])][:1] if len(word) >= 2 else []
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"unknown {kind} '{word}'{hint}"
 
 
 class LazySubParsers(argparse._SubParsersAction):

@@ -4,6 +4,7 @@ Knows nothing of Halo's resources or tokens: it sends what it is given, retries 
 safe to retry, and turns every failure into a HaloError with the right exit status.
 """
 import random
+import re
 import time
 
 import urllib3
@@ -207,7 +208,6 @@ def _message_in(doc):
 
 def _html_text(text):
     import html
-    import re
     title = re.search(r"<title[^>]*>(.*?)</title>", text, re.I | re.S)
     if title and title.group(1).strip():
         return html.unescape(title.group(1))
@@ -224,8 +224,11 @@ def _reason(exc):
     reason = getattr(exc, "reason", None) or exc
     text = " ".join(str(reason).split())
     # urllib3 prefixes messages with the repr of its connection object; keep what follows.
-    if ">: " in text:
-        text = text.split(">: ", 1)[1]
+    for marker in (">: ", "Failed to establish a new connection: "):
+        if marker in text:
+            text = text.split(marker, 1)[1]
+    text = re.sub(r"^\w*Connection\([^)]*\): ", "", text)
+    text = re.sub(r"^\[Errno -?\d+\] ", "", text)
     return text[:200]
 
 
