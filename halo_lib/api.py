@@ -3,7 +3,7 @@ from urllib.parse import quote, urlencode
 
 import orjson
 
-from .errors import AuthError, UsageError
+from .errors import AuthError, HaloError, UsageError, redacted
 
 
 class Request:
@@ -67,8 +67,10 @@ class Api:
                                            idempotent=idempotent, what=what)
             except AuthError as exc:
                 if exc.status != 401 or attempt == 2:
-                    raise
+                    raise redacted(exc, token)
                 token = self.tokens.refresh(token)
+            except HaloError as exc:
+                raise redacted(exc, token)
 
     def json(self, request, idempotent=None, what=None):
         return self.send(request, parse=parse_json, idempotent=idempotent, what=what)[1]

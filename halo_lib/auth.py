@@ -10,7 +10,7 @@ import threading
 import time
 from urllib.parse import urlencode
 
-from .errors import ApiError, AuthError, HaloError
+from .errors import ApiError, AuthError, HaloError, redacted
 
 EARLY = 60   # seconds before expiry at which a cached token stops being used
 
@@ -53,7 +53,9 @@ class TokenSource:
                 body=form.encode(), idempotent=True, parse=lambda r: orjson.loads(r.data),
                 what=f"token request to {url.split('?')[0]}")
         except ApiError as exc:   # 400 invalid_client, 401, 404 of a wrong URL: all config
-            raise AuthError(str(exc), exc.status) from None
+            raise redacted(AuthError(str(exc), exc.status), s.client_secret) from None
+        except HaloError as exc:
+            raise redacted(exc, s.client_secret)
         token = doc.get("access_token") if isinstance(doc, dict) else None
         if not isinstance(token, str) or not token:
             raise AuthError(f"the token endpoint {url.split('?')[0]} answered without an "
@@ -78,7 +80,7 @@ class TokenSource:
             _, doc = self.transport.send(
                 "GET", f"{self.settings.url}/api/authinfo", headers={"Accept": "application/json"},
                 parse=lambda r: orjson.loads(r.data) if r.data.strip() else None,
-                what="GET /api/authinfo")
+                what="GET /api/authinfo", retries=0)   # one try: a failure means the default
         except (HaloError, ValueError):
             return None   # no discovery: Halo's default auth URL applies
         url = doc.get("auth_url") if isinstance(doc, dict) else None

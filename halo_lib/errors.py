@@ -65,3 +65,13 @@ class Exit(Exception):
     def __init__(self, code):
         super().__init__(code)
         self.code = code
+
+
+def redacted(exc, *secrets):
+    """The error, with any secret cut out, should a server have echoed one back."""
+    text = str(exc)
+    for secret in secrets:
+        if secret and secret in text:
+            text = text.replace(secret, "<redacted>")
+    exc.args = (text,)
+    return exc
