@@ -53,10 +53,6 @@ def iso(ts):
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
 
 
-def day(ts):
-    return time.strftime("%Y-%m-%d", time.gmtime(ts))
-
-
 def ascii_slug(text, sep="."):
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     words = "".join(c if c.isalnum() else " " for c in plain.replace("'", "")).split()
@@ -268,11 +264,14 @@ class Dataset:
             return {"id": index, "name": f"{name.replace('-', ' ').title()} {index}"}
         return spec[1](self, index, rng)
 
-    def content(self, index):
-        """The bytes of generated attachment `index`, as long as its filesize says."""
-        rec = self.record("attachments", index)
-        size, filename = rec["filesize"], rec["filename"]
-        line = f"Sandbox attachment {index}: {filename} of ticket {rec['ticket_id']}\n".encode()
+    def content(self, name, index):
+        """The file of a generated record with a filesize (attachments): that many bytes."""
+        rec = self.record(name, index)
+        size = rec.get("filesize")
+        if not size:
+            return b""
+        line = (f"Sandbox {name} {index}: {rec.get('filename')} "
+                f"of ticket {rec.get('ticket_id')}\n").encode()
         return (line * (size // len(line) + 1))[:size]
 
     # ---- names shared by several resources (hashes, so every record agrees) -----------------
@@ -427,7 +426,8 @@ def _agent(ds, i, rng):
     first, last = ds.person(2, i)
     team = ds.agent_team(i)
     return {"id": i, "name": f"{first} {last}", "firstname": first, "surname": last,
-            "initials": first[0] + last[0], "email": f"{ascii_slug(first)}.{ascii_slug(last, '')}@msp.example.com",
+            "initials": first[0] + last[0],
+            "email": f"{ascii_slug(first)}.{ascii_slug(last, '')}@msp.example.com",
             "team": team, "teams": [{"id": TEAMS.index(team) + 1, "name": team}],
             "jobtitle": "Service Desk Analyst" if team == "Service Desk" else "Engineer",
             "isdisabled": False, "is_agent": True,
