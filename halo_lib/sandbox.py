@@ -1042,25 +1042,8 @@ def serve(argv_opts, stdout, stderr):
         stderr.write(f"halo sandbox: serving {sandbox.records} tickets on {sandbox.url}; "
                      "Ctrl-C to stop\n")
         stderr.flush()
-        while True:
+        while True:         # until SIGINT or SIGTERM, which halo turns into exit 130/143
             time.sleep(3600)
-    except KeyboardInterrupt:
-        return 0        # Ctrl-C is how a foreground server normally ends
     finally:
         sandbox.close()
 
-
-def main(argv=None):
-    """python -m halo_lib.sandbox [--port N] [--records N] [--seed N] ..."""
-    import argparse
-    p = argparse.ArgumentParser(prog="python -m halo_lib.sandbox")
-    p.add_argument("--port", type=int, default=0)
-    p.add_argument("--records", type=int, default=1000)
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--latency", type=float, default=0, help="milliseconds per API request")
-    p.add_argument("--fail-rate", type=float, default=0.0)
-    return serve(p.parse_args(argv), sys.stdout, sys.stderr)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
