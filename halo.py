@@ -11,6 +11,8 @@ from halo_lib.streams import Interrupted, Streams
 def main(argv=None, streams=None):
     """Run halo with argv (default sys.argv[1:]); returns the exit status."""
     real_process = streams is None
+    if real_process:
+        _replace_closed_streams()
     streams = streams or Streams()
     argv = sys.argv[1:] if argv is None else list(argv)
     restore = _trap_signals(streams) if real_process else None
@@ -50,6 +52,14 @@ def _run(argv, streams):
 
 def _line(text):
     return (text if text.endswith("\n") else text + "\n").encode()
+
+
+def _replace_closed_streams():
+    """A standard stream the caller closed (`halo ... <&-`): empty input, output to nowhere."""
+    import os
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, mode))
 
 
 def _trap_signals(streams):

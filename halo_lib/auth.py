@@ -86,6 +86,11 @@ class TokenSource:
         url = doc.get("auth_url") if isinstance(doc, dict) else None
         if isinstance(url, str) and url.lower().startswith(("https://", "http://")):
             if _same_host(url, self.settings.url) or url.lower().startswith("https://"):
+                from .config import check_url
+                try:
+                    check_url(url)
+                except HaloError:
+                    return None   # an auth_url no request could be sent to
                 return url
         return None
 

@@ -5,6 +5,7 @@ alone, `halo tickets list ...` builds tickets, then its list verb. The man pages
 completions call `build_all()` to walk every parser.
 """
 import argparse
+import os
 import re
 
 from . import __version__
@@ -68,6 +69,20 @@ def positive(text):
     return value
 
 
+def seconds(text):
+    value = float(text)
+    if not 0 < value < float("inf"):
+        raise ValueError(text)
+    return value
+
+
+def count(text):
+    value = int(text, 10)
+    if value < 0:
+        raise ValueError(text)
+    return value
+
+
 def probability(text):
     value = float(text)
     if not 0.0 <= value <= 1.0:
@@ -88,9 +103,29 @@ number.__name__ = "number"
 name.__name__ = "id"
 pair.__name__ = "key=value"
 positive.__name__ = "positive integer"
+seconds.__name__ = "number of seconds"
+count.__name__ = "non-negative integer"
 VALUE_TYPES = {INT: int_, STR: str, DATE: date, INTS: ints, FLOAT: number, UUID: uuid}
 ID_TYPES = {INT: id_, UUID: uuid, STR: name}
 METAVARS = {INT: "N", STR: "TEXT", DATE: "DATE", INTS: "N,N", FLOAT: "X", UUID: "UUID"}
+
+
+class Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's formatter, sized without importing shutil (and bz2, lzma) at start-up."""
+
+    def __init__(self, prog):
+        super().__init__(prog, width=_terminal_width() - 2)
+
+
+def _terminal_width():
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(1).columns or 80
+    except OSError:
+        return 80
 
 
 class Parser(argparse.ArgumentParser):
@@ -130,20 +165,27 @@ def _unknown(kind, word, choices):
 
 
 class LazySubParsers(argparse._SubParsersAction):
-    """Sub-parsers whose arguments are added only when the command line reaches them."""
+    """Sub-parsers made only when the command line reaches them.
+
+    Until then a command is a name and a help line: `halo --help` lists 35 commands
+    without building 35 parsers, let alone their hundreds of flags.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.builders = {}
 
-    def add_lazy(self, name, builder, **kwargs):
-        self.builders[name] = builder
-        return self.add_parser(name, **kwargs)
+    def add_lazy(self, name, builder, help, **kwargs):
+        self.builders[name] = (builder, kwargs)
+        self._choices_actions.append(self._ChoicesPseudoAction(name, (), help))
+        self._name_parser_map[name] = None   # a valid choice, not built yet
 
     def build(self, name):
-        builder = self.builders.pop(name, None)
-        if builder:
-            builder(self._name_parser_map[name])
+        if self._name_parser_map.get(name) is None:
+            builder, kwargs = self.builders.pop(name)
+            parser = self._parser_class(prog=f"{self._prog_prefix} {name}", **kwargs)
+            self._name_parser_map[name] = parser
+            builder(parser)
         return self._name_parser_map[name]
 
     def __call__(self, parser, namespace, values, option_string=None):
@@ -159,8 +201,8 @@ GLOBAL_OPTIONS = (
     (("--tenant",), dict(metavar="NAME", help="tenant name of a hosted Halo [HALO_TENANT]")),
     (("--client-id",), dict(metavar="ID", help="API application client id [HALO_CLIENT_ID]")),
     (("--scope",), dict(metavar="SCOPE", help="OAuth scope (default: all) [HALO_SCOPE]")),
-    (("--timeout",), dict(metavar="SECONDS", type=float, help="connect and read timeout (default 30)")),
-    (("--retries",), dict(metavar="N", type=int, help="retries of a failed request (default 5)")),
+    (("--timeout",), dict(metavar="SECONDS", type=seconds, help="connect and read timeout (default 30)")),
+    (("--retries",), dict(metavar="N", type=count, help="retries of a failed request (default 5)")),
     (("--ca-bundle",), dict(metavar="FILE", help="CA certificates to verify TLS with [HALO_CA_BUNDLE]")),
     (("--insecure-http",), dict(action="store_true", help="allow plain http:// to a non-loopback host")),
     (("--dry-run",), dict(action="store_true", help="print the request as JSON, send nothing")),
@@ -193,14 +235,14 @@ def _describe_exit_status():
 
 def _parser(sub, name, builder, help, description=None):
     return sub.add_lazy(name, builder, help=help, description=description or help,
-                        formatter_class=argparse.RawDescriptionHelpFormatter)
+                        formatter_class=Formatter)
 
 
 def build(out=None):
     """The top-level parser; sub-parsers are filled in as the command line reaches them."""
     Parser.out = out
     parser = Parser(
-        prog=PROG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog=PROG, formatter_class=Formatter,
         description="A shell-native client for the HaloPSA REST API: records in and out "
                     "as JSON lines.",
         usage="halo [GLOBAL] RESOURCE VERB [ARGS] [OPTIONS]\n"
@@ -249,7 +291,7 @@ def _resource_builder(resource):
         for verb in resource.verbs():
             sub.add_lazy(verb.name, _verb_builder(resource, verb), help=verb.help,
                          description=f"halo {resource.name} {verb.name}: {verb.help}.",
-                         formatter_class=argparse.RawDescriptionHelpFormatter)
+                         formatter_class=Formatter)
     return fill
 
 

@@ -111,12 +111,32 @@ def _flag(args, name, default):
 
 
 def normalise_url(url):
-    url = url.strip().rstrip("/")
-    if url.lower().endswith("/api"):
-        url = url[:-4]
+    url = url.strip()
     if "://" not in url:
         url = "https://" + url
-    return url
+    scheme, _, rest = url.partition("://")
+    rest = rest.rstrip("/")
+    if rest.lower().endswith("/api"):
+        rest = rest[:-4].rstrip("/")
+    return f"{scheme}://{rest}"
+
+
+def check_url(url):
+    """A URL a request can be sent to, else exit 3 (never a retried network failure)."""
+    from urllib.parse import urlsplit
+    try:
+        parts = urlsplit(url)
+        parts.port   # raises ValueError when the port is not a number in range
+    except ValueError as exc:
+        problem = _one_line(exc)
+    else:
+        if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+            problem = "it holds a space or a control character"
+        elif not parts.hostname:
+            problem = "it names no host"
+        else:
+            return
+    raise ConfigError(f"invalid URL {url!r}: {problem}; expected e.g. https://acme.halopsa.com")
 
 
 def _host(url):
@@ -141,6 +161,7 @@ def require(settings, *keys):
 
 def check_scheme(settings):
     url = settings.url
+    check_url(url)
     scheme = url.split("://", 1)[0].lower()
     if scheme not in ("http", "https"):
         raise ConfigError(f"unsupported URL scheme in {url}: use https://")

@@ -35,6 +35,7 @@ def configure(args, streams):
         values[key] = values[key] or current.get(key)
     if values["url"]:
         values["url"] = config.normalise_url(values["url"])
+        config.check_url(values["url"])
     for key in ("url", "client_id", "client_secret"):
         if not values[key]:
             how = ("HALO_CLIENT_SECRET or the first line of stdin" if key == "client_secret"

@@ -42,13 +42,15 @@ class Transport:
             cert_reqs="CERT_REQUIRED", ca_certs=settings.ca_bundle or None)
 
     def send(self, method, url, headers=None, body=None, idempotent=None, parse=None,
-             what=None):
+             what=None, retries=None):
         """One request with retries; returns (Response, parsed body).
 
         idempotent: may the request be repeated once the server may have seen it?
         parse: turns the 2xx body into a value; a ValueError from it (a truncated page)
         counts as a failure to retry when the request is idempotent.
+        retries: this request's own limit (default: --retries).
         """
+        limit = self.retries if retries is None else max(0, retries)
         if idempotent is None:
             idempotent = method in ("GET", "HEAD", "DELETE", "PUT")
         what = what or f"{method} {_strip_query(url)}"
@@ -60,6 +62,8 @@ class Transport:
                 response = self._follow(method, url, headers, body)
             except (ux.NewConnectionError, ux.ConnectTimeoutError, ux.NameResolutionError) as exc:
                 failure, sent = f"cannot connect: {_reason(exc)}", False
+            except ux.LocationValueError as exc:   # a URL urllib3 cannot parse: not temporary
+                raise ConfigError(f"{what}: invalid URL: {_reason(exc)}") from None
             except ux.SSLError as exc:
                 raise ConfigError(f"{what}: TLS failed: {_reason(exc)} "
                                   "(see --ca-bundle)") from None
@@ -92,7 +96,7 @@ class Transport:
                     failure = f"HTTP {status} {describe(response)}".rstrip()
                 else:
                     raise error_for(response, what)
-            if attempt > self.retries:
+            if attempt > limit:
                 tries = "1 try" if attempt == 1 else f"{attempt} tries"
                 raise TemporaryError(f"{what}: {failure} (gave up after {tries})", sent=sent)
             self._log(f"* retrying after: {failure}")
