@@ -17,18 +17,29 @@ DEFAULT_BATCH = 50
 
 
 class Context:
-    """Everything a verb needs: args, settings, streams, and the API once it is asked for."""
+    """Everything a verb needs: args, streams, and the settings and API once asked for.
 
-    def __init__(self, args, settings, streams):
+    Settings are resolved on first use, so a bad BODY or id is reported as such (exit 2)
+    before a missing setting is (exit 3).
+    """
+
+    def __init__(self, args, streams, load_settings):
         self.args = args
-        self.settings = settings
         self.streams = streams
+        self._load_settings = load_settings
+        self._settings = None
         self.dry_run = bool(getattr(args, "dry_run", False))
         self.resource = BY_NAME.get(getattr(args, "resource", None))
         self.verb = self.resource.verb(args.verb) if self.resource else None
         self._api = None
         self.output = Output(streams, getattr(args, "query", None),
                              bool(getattr(args, "raw", False)), getattr(args, "output", None))
+
+    @property
+    def settings(self):
+        if self._settings is None:
+            self._settings = self._load_settings()
+        return self._settings
 
     @property
     def api(self):
@@ -391,8 +402,7 @@ def run(args, streams):
         from .sandbox import Sandbox
         sandbox = Sandbox().start()
     try:
-        settings = _settings(args, streams, sandbox)
-        ctx = Context(args, settings, streams)
+        ctx = Context(args, streams, lambda: _settings(args, streams, sandbox))
         if kind in ("upload", "download"):
             from .attachments import upload, download
             return (upload if kind == "upload" else download)(ctx)

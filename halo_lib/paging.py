@@ -6,14 +6,17 @@ while earlier ones are written. Pages are handed out strictly in order. Without 
 record_count, pages are fetched one at a time until a short or empty one.
 """
 import threading
-from collections import deque
+from .errors import ApiError
 
 DEFAULT_PAGE_SIZE = 100
 DEFAULT_CONCURRENCY = 4
 
 
 def records_of(doc, key):
-    """The records of a list answer: a plain array, the list key, or the only array."""
+    """The records of a list answer: a plain array, the list key, or the only array.
+
+    An answer that is JSON but holds no records is a refusal (ApiError), not a truncated
+    page to fetch again."""
     if isinstance(doc, list):
         return doc
     if isinstance(doc, dict):
@@ -26,31 +29,47 @@ def records_of(doc, key):
             return []
     if doc is None:
         return []
-    raise ValueError("the answer holds no list of records")
+    raise ApiError("the answer holds no list of records: " + type(doc).__name__)
 
 
-class Page:
-    """One page being fetched on a daemon thread (never joined: a closed pipe exits now)."""
+def _in_order(fetch, first, last, window, transport):
+    """Yield fetch(n) for n = first, first+1, ... in order, up to `window` requests in flight.
 
-    def __init__(self, fetch, number):
-        self.number = number
-        self.done = threading.Event()
-        self.result = self.error = None
-        threading.Thread(target=self._run, args=(fetch,), daemon=True).start()
+    A slot is refilled as soon as any request finishes, not only the oldest, and at most
+    4 x window finished pages wait to be written, so memory stays bounded. Requests run on
+    daemon threads, never joined: a closed pipe ends the process at once. With the last
+    page unknown (last is None), or once the transport has seen a 429, one at a time.
+    """
+    changed = threading.Condition()
+    finished = {}                    # page number -> (ok, result or exception)
+    state = {"in_flight": 0, "next": first}
 
-    def _run(self, fetch):
+    def run(number):
         try:
-            self.result = fetch(self.number)
+            outcome = (True, fetch(number))
         except BaseException as exc:   # handed to the main thread, which reports it
-            self.error = exc
-        finally:
-            self.done.set()
+            outcome = (False, exc)
+        with changed:
+            finished[number] = outcome
+            state["in_flight"] -= 1
+            changed.notify()
 
-    def get(self):
-        self.done.wait()
-        if self.error is not None:
-            raise self.error
-        return self.result
+    wanted = first
+    while last is None or wanted <= last:
+        with changed:
+            while wanted not in finished:
+                ahead = 1 if last is None or transport.throttled else window
+                while (state["in_flight"] < ahead and state["next"] - wanted < 4 * ahead
+                       and (last is None or state["next"] <= last)):
+                    state["in_flight"] += 1
+                    threading.Thread(target=run, args=(state["next"],), daemon=True).start()
+                    state["next"] += 1
+                changed.wait()
+            ok, result = finished.pop(wanted)
+        if not ok:
+            raise result
+        yield result
+        wanted += 1
 
 
 def pages(api, request, key, paged, page_size=None, limit=None, concurrency=None,
@@ -82,19 +101,7 @@ def pages(api, request, key, paged, page_size=None, limit=None, concurrency=None
     if limit is not None:
         wanted = -(-limit // size)
         last = wanted if last is None else min(last, wanted)
-    pending, number = deque(), 2
-    while True:
-        # With the last page unknown, fetch one at a time; after a 429, one at a time too.
-        ahead = 1 if last is None or api.transport.throttled else window
-        while len(pending) < ahead and (last is None or number <= last):
-            pending.append(Page(fetch, number))
-            number += 1
-            if last is None:
-                break
-        if not pending:
-            return
-        page = pending.popleft()
-        _, records = page.get()
+    for _, records in _in_order(fetch, 2, last, window, api.transport):
         records, remaining = _cut(records, remaining)
         seen += len(records)
         if progress:
@@ -115,15 +122,19 @@ def _cut(records, remaining):
 def _fetcher(api, request, key, size):
     import orjson
 
-    def parse(response):
-        doc = orjson.loads(response.data) if response.data.strip() else None
-        return doc, records_of(doc, key)   # ValueError -> the page is fetched again
-
     def fetch(number):
         page_request = request
         if size:
             page_request = request.with_params(
                 [("pageinate", "true"), ("page_size", size), ("page_no", number)])
         what = f"{request.method} /api{request.path}" + (f" page {number}" if size else "")
+
+        def parse(response):
+            doc = orjson.loads(response.data) if response.data.strip() else None
+            try:
+                return doc, records_of(doc, key)   # a ValueError above: fetched again
+            except ApiError as exc:
+                raise ApiError(f"{what}: {exc}") from None
+
         return api.send(page_request, parse=parse, idempotent=True, what=what)[1]
     return fetch

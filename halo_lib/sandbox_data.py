@@ -202,7 +202,8 @@ class Dataset:
         per_ticket = (1 + mix(self.seed, 7, t) % MAX_ACTIONS for t in range(1, r + 1))
         self._action_end = array("q", [0])
         self._action_end.extend(itertools.accumulate(per_ticket))
-        self._make_cached = functools.lru_cache(maxsize=4096)(self._make)
+        # Large enough that a 10,000-ticket sandbox serves repeat lists from memory.
+        self._make_cached = functools.lru_cache(maxsize=16384)(self._make)
         self._uuid_index = {}
 
     # ---- counts and ids -------------------------------------------------------------------
