@@ -75,6 +75,11 @@ def test_usage_errors_come_before_configuration(bare):
 
 # ---------------------------------------------------------------- 3: configuration, credentials
 
+def test_invalid_input_is_exit_2_even_with_no_configuration(bare):
+    one_error_line(bare("tickets", "create", "{bad"), 2)
+    one_error_line(bare("tickets", "update", "-"), 2)
+
+
 def test_no_configuration_at_all_is_exit_3(bare):
     line = one_error_line(bare("tickets", "list"), 3)
     assert "url" in line and "HALO_URL" in line
