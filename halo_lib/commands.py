@@ -46,7 +46,8 @@ class Context:
         if self._api is None:
             from .auth import TokenSource
             from .transport import Transport
-            concurrency = getattr(self.args, "concurrency", None) or 4
+            from .paging import DEFAULT_CONCURRENCY
+            concurrency = getattr(self.args, "concurrency", None) or DEFAULT_CONCURRENCY
             transport = Transport(self.settings, self.streams, pool_size=concurrency + 2)
             tokens = TokenSource(self.settings, transport,
                                  use_cache=not getattr(self.args, "sandbox", False))
@@ -54,7 +55,7 @@ class Context:
         return self._api
 
     def query_params(self):
-        """Typed filter flags, then --param pairs, in command-line order."""
+        """Typed filter flags (in the table's order), then the --param pairs."""
         params = []
         for dest, value in vars(self.args).items():
             if dest.startswith("q.") and value not in (None, False):
@@ -76,19 +77,22 @@ class Context:
 # ---------------------------------------------------------------- reading
 
 def do_list(ctx):
-    from .paging import pages
-    verb, resource, args = ctx.verb, ctx.resource, ctx.args
-    request = Request("GET", verb.path, ctx.query_params())
+    request = Request("GET", ctx.verb.path, ctx.query_params())
+    return _stream(ctx, request, ctx.resource.key, ctx.resource.paged)
+
+
+def _stream(ctx, request, key, paged):
+    """Every page of a list, written as it arrives (--dry-run: the first page's request)."""
+    from .paging import page_request, page_size_for, pages
+    args = ctx.args
     if ctx.dry_run:
-        if resource.paged:
-            size = min(args.page_size or 100, args.limit or 100)
-            request = request.with_params([("pageinate", "true"), ("page_size", size),
-                                           ("page_no", 1)])
+        if paged:
+            request = page_request(request, page_size_for(args.page_size, args.limit), 1)
         ctx.show(request)
         return 0
     progress = _progress(ctx)
-    for records in pages(ctx.api, request, resource.key, resource.paged, args.page_size,
-                         args.limit, args.concurrency, progress):
+    for records in pages(ctx.api, request, key, paged, args.page_size, args.limit,
+                         args.concurrency, progress):
         ctx.output.page(records)
     if progress:
         progress(None, None)
@@ -318,17 +322,7 @@ def do_request(ctx):
     if args.paginate:
         if args.method != "GET":
             raise UsageError("--paginate goes with GET")
-        from .paging import pages
-        if ctx.dry_run:
-            ctx.show(request.with_params([("pageinate", "true"),
-                                          ("page_size", args.page_size or 100),
-                                          ("page_no", 1)]))
-            return 0
-        for records in pages(ctx.api, request, None, True, args.page_size, args.limit,
-                             args.concurrency):
-            ctx.output.page(records)
-        ctx.output.close()
-        return 0
+        return _stream(ctx, request, None, True)
     return _send_and_print(ctx, request, binary=True, stream_arrays=False)
 
 

@@ -72,12 +72,20 @@ def _in_order(fetch, first, last, window, transport):
         wanted += 1
 
 
+def page_size_for(page_size, limit):
+    """The page size to ask for: never more records than will be written."""
+    size = page_size or DEFAULT_PAGE_SIZE
+    return min(size, limit) if limit else size
+
+
+def page_request(request, size, number):
+    return request.with_params([("pageinate", "true"), ("page_size", size), ("page_no", number)])
+
+
 def pages(api, request, key, paged, page_size=None, limit=None, concurrency=None,
           progress=None):
     """Yield lists of records, in order, stopping at limit."""
-    size = page_size or DEFAULT_PAGE_SIZE
-    if limit is not None and limit < size:
-        size = limit   # do not fetch records that will not be written
+    size = page_size_for(page_size, limit)
     window = concurrency or DEFAULT_CONCURRENCY
     fetch = _fetcher(api, request, key, size if paged else None)
     doc, records = fetch(1)
@@ -123,10 +131,7 @@ def _fetcher(api, request, key, size):
     import orjson
 
     def fetch(number):
-        page_request = request
-        if size:
-            page_request = request.with_params(
-                [("pageinate", "true"), ("page_size", size), ("page_no", number)])
+        this_page = page_request(request, size, number) if size else request
         what = f"{request.method} /api{request.path}" + (f" page {number}" if size else "")
 
         def parse(response):
@@ -136,5 +141,5 @@ def _fetcher(api, request, key, size):
             except ApiError as exc:
                 raise ApiError(f"{what}: {exc}") from None
 
-        return api.send(page_request, parse=parse, idempotent=True, what=what)[1]
+        return api.send(this_page, parse=parse, idempotent=True, what=what)[1]
     return fetch
