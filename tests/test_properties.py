@@ -45,6 +45,7 @@ class Scripted:
             do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = _reply
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.handle_error = lambda request, address: None   # clients hang up early
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
