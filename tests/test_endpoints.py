@@ -8,8 +8,8 @@ from pytest_httpserver import HTTPServer
 
 from conftest import TOKEN, api_requests
 from halo_lib import attachments
-from halo_lib.resources import BOOL, RESOURCES, endpoints
-from test_resources import SAMPLE_ID, SAMPLE_VALUE
+from halo_lib.resources import RESOURCES, endpoints
+from test_resources import SAMPLE_ID, filter_flags
 
 CALLS = [(r, v) for r in RESOURCES for v in r.verbs() if v.kind == "call"]
 
@@ -37,14 +37,8 @@ def test_each_named_verb_sends_its_request(run, server, resource, verb):
     if verb.body:
         argv.append('{"a": 1}')
         body = {"a": 1} if verb.body == "object" else [{"a": 1}]
-    expected_query = []
-    for opt in verb.filters:
-        if opt.type == BOOL:
-            argv.append("--" + opt.flag)
-            expected_query.append((opt.name, "true"))
-        else:
-            argv += ["--" + opt.flag, SAMPLE_VALUE[opt.type]]
-            expected_query.append((opt.name, SAMPLE_VALUE[opt.type]))
+    flags, expected_query = filter_flags(verb)
+    argv += flags
     if verb.binary:
         server.expect_request(path, method=verb.method).respond_with_data(
             b"%PDF-1.4 bytes", content_type="application/pdf")

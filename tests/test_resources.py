@@ -13,6 +13,19 @@ SAMPLE_VALUE = {INT: "7", STR: "some text", DATE: "2024-01-31", INTS: "1,2",
 ids = [r.name for r in RESOURCES]
 
 
+def filter_flags(verb):
+    """Every typed filter of a verb given a sample value: (argv, query pairs expected)."""
+    argv, expected = [], []
+    for opt in verb.filters:
+        if opt.type == BOOL:
+            argv.append("--" + opt.flag)
+            expected.append((opt.name, "true"))
+        else:
+            argv += ["--" + opt.flag, SAMPLE_VALUE[opt.type]]
+            expected.append((opt.name, SAMPLE_VALUE[opt.type]))
+    return argv, expected
+
+
 def records(n, start=1):
     return [{"id": i, "name": f"record {i}"} for i in range(start, start + n)]
 
@@ -108,15 +121,8 @@ def test_a_malformed_id_is_refused_before_sending(run, server, resource):
 
 @pytest.mark.parametrize("resource", RESOURCES, ids=ids)
 def test_every_typed_filter_reaches_the_wire(run, server, resource):
-    verb = resource.verb("list")
-    argv, expected = [resource.name, "list"], []
-    for opt in verb.filters:
-        if opt.type == BOOL:
-            argv.append("--" + opt.flag)
-            expected.append((opt.name, "true"))
-        else:
-            argv += ["--" + opt.flag, SAMPLE_VALUE[opt.type]]
-            expected.append((opt.name, SAMPLE_VALUE[opt.type]))
+    flags, expected = filter_flags(resource.verb("list"))
+    argv = [resource.name, "list", *flags]
     server.expect_request("/api" + resource.path).respond_with_json([])
     result = run(*argv)
     assert result.code == 0, result
