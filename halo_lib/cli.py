@@ -131,13 +131,23 @@ def _terminal_width():
 class Parser(argparse.ArgumentParser):
     """argparse that raises instead of printing and exiting, so main() keeps control."""
 
-    out = None   # a callable taking text; set by build() for help and version output
+    out = None       # a callable taking text; set by build() for help and version output
+    deepest = None   # the last sub-parser the command line reached
+
+    def __init__(self, *args, **kwargs):
+        # No abbreviated flags: a script's `--client` must not change meaning when a
+        # later release adds another flag starting with it.
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message):
         choice = re.match(r"argument (COMMAND|VERB): invalid choice: '([^']*)'", message)
         if choice:
             message = _unknown(choice.group(1).lower(), choice.group(2), self._choices())
-        raise UsageError(f"{message} (see '{self.prog} --help')")
+        # Unknown flags are found by the top parser after the sub-parsers ran: point the
+        # user at the help of the command they were typing.
+        prog = (Parser.deepest or self).prog if message.startswith("unrecognized") else self.prog
+        raise UsageError(f"{message} (see '{prog} --help')")
 
     def _choices(self):
         for action in self._actions:
@@ -190,7 +200,7 @@ class LazySubParsers(argparse._SubParsersAction):
 
     def __call__(self, parser, namespace, values, option_string=None):
         if values and values[0] in self._name_parser_map:
-            self.build(values[0])
+            Parser.deepest = self.build(values[0])
         super().__call__(parser, namespace, values, option_string)
 
 
@@ -227,6 +237,15 @@ def _add_globals(parser, top):
         group.add_argument(*flags, **kwargs)
 
 
+def _finish(parser):
+    """The global options, and a usage line short enough to read: positionals, [OPTIONS]."""
+    _add_globals(parser, top=False)
+    formatter = parser._get_formatter()
+    words = [formatter._format_args(a, a.metavar or a.dest) for a in parser._actions
+             if not a.option_strings]
+    parser.usage = " ".join([parser.prog, *words, "[OPTIONS]"])
+
+
 def _describe_exit_status():
     lines = ["exit status:"]
     lines += [f"  {code:<4} {meaning}" for code, meaning in EXIT_STATUS]
@@ -240,7 +259,7 @@ def _parser(sub, name, builder, help, description=None):
 
 def build(out=None):
     """The top-level parser; sub-parsers are filled in as the command line reaches them."""
-    Parser.out = out
+    Parser.out, Parser.deepest = out, None
     parser = Parser(
         prog=PROG, formatter_class=Formatter,
         description="A shell-native client for the HaloPSA REST API: records in and out "
@@ -337,7 +356,7 @@ def _verb_builder(resource, verb):
             for opt in verb.fields:
                 _typed(group, opt, "b.")
         _add_verb_options(parser, verb)
-        _add_globals(parser, top=False)
+        _finish(parser)
     return fill
 
 
@@ -395,14 +414,14 @@ def _build_request(parser):
     _add_field_setters(group)
     group.add_argument("--param", type=pair, action="append", metavar="KEY=VALUE",
                        default=[], help="add a query parameter (repeatable)")
-    _add_globals(parser, top=False)
+    _finish(parser)
 
 
 def _build_configure(parser):
     parser.set_defaults(verb_kind="configure")
     parser.add_argument("--test", action="store_true",
                         help="fetch a token with the saved settings and report the result")
-    _add_globals(parser, top=False)
+    _finish(parser)
 
 
 def _build_sandbox(parser):

@@ -41,7 +41,6 @@ import socket
 import sys
 import threading
 import time
-import traceback
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -683,8 +682,9 @@ class Sandbox:
             reply = self._answer(req)
         except ApiError as e:
             reply = json_reply({"message": e.message}, e.status, e.headers)
-        except Exception:   # a sandbox bug must not kill the connection silently
-            traceback.print_exc(file=sys.stderr)
+        except Exception as e:   # a sandbox bug: answer 500 and say so in one line
+            sys.stderr.write(f"halo sandbox: internal error on {method} {path}: "
+                             f"{type(e).__name__}: {e}\n")
             reply = json_reply({"message": "An error has occurred."}, 500)
         seen.status = reply.status
         return reply
