@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from halo_lib import cli, docs
+from halo_lib import cli, docs, manpages, parsers
 from halo_lib.resources import RESOURCES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,7 +70,7 @@ def test_generator_needs_no_third_party_module(tmp_path):
 
 def test_every_command_has_a_page(generated):
     pages = {p.name for p in (generated / "man").glob("*.1")}
-    names = [name for name, _, _ in docs.subcommands(cli.build_all())]
+    names = [name for name, _, _ in parsers.subcommands(cli.build_all())]
     assert {"request", "configure", "sandbox"} <= set(names)
     assert pages == {"halo.1"} | {f"halo-{name}.1" for name in names}
 
@@ -150,8 +150,8 @@ def test_top_page_covers_configuration_exit_status_and_pipelines():
 
 def test_examples_are_checked_against_the_parser():
     top = cli.build_all()
-    docs.check_examples(top, ["halo tickets list --open-only | xargs halo tickets delete"])
+    manpages.check_examples(top, ["halo tickets list --open-only | xargs halo tickets delete"])
     with pytest.raises(SystemExit, match="does not parse"):
-        docs.check_examples(top, ["halo tickets list --no-such-flag | jq ."])
-    assert docs.halo_invocations("0 6 * * * /usr/bin/halo -o json clients list > x") == \
+        manpages.check_examples(top, ["halo tickets list --no-such-flag | jq ."])
+    assert manpages.halo_invocations("0 6 * * * /usr/bin/halo -o json clients list > x") == \
         [["-o", "json", "clients", "list"]]
