@@ -3,8 +3,6 @@
 One function per verb kind. Each plans its requests from the resource table entry and
 the flags, then either prints them (--dry-run) or sends them through the Api.
 """
-import os
-
 import orjson
 
 from . import bodies, config

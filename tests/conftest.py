@@ -62,6 +62,7 @@ def bare(tmp_path):
 
 
 TOKEN = "tok-123"
+SECRET = "s3cret-value"
 
 
 @pytest.fixture
@@ -75,14 +76,43 @@ def server(httpserver):
 @pytest.fixture
 def run(server, tmp_path):
     """halo configured through the environment to talk to the test server."""
-    env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config"),
-           "XDG_CACHE_HOME": str(tmp_path / "cache"),
-           "HALO_URL": server.url_for("").rstrip("/"), "HALO_CLIENT_ID": "cid",
-           "HALO_CLIENT_SECRET": "s3cret-value"}
-    return Runner(env)
+    return runner_for(server.url_for("").rstrip("/"), tmp_path)
 
 
 def api_requests(server, path_prefix="/api/"):
     """The requests the server received under /api (authinfo left out)."""
     return [r for r, _ in server.log
             if r.path.startswith(path_prefix) and r.path != "/api/authinfo"]
+
+
+def one_error_line(result, code):
+    """The command failed with `code`, one line on stderr, nothing on stdout."""
+    assert result.code == code, result
+    assert result.out == b"", result
+    assert "Traceback" not in result.err, result
+    lines = result.err.splitlines()
+    assert len(lines) == 1, result
+    assert lines[0].startswith("halo: "), result
+    return lines[0]
+
+
+def runner_for(url, tmp_path, **env):
+    base = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+            "XDG_CACHE_HOME": str(tmp_path / "cache"), "HALO_URL": url,
+            "HALO_CLIENT_ID": "cid", "HALO_CLIENT_SECRET": SECRET}
+    base.update(env)
+    return Runner(base)
+
+
+@pytest.fixture
+def raw_server():
+    servers = []
+
+    def start(route, port=0):
+        from rawserver import RawServer   # imported here: rawserver imports conftest
+        server = RawServer(route, port)
+        servers.append(server)
+        return server
+    yield start
+    for server in servers:
+        server.close()

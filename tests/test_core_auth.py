@@ -12,8 +12,7 @@ from urllib.parse import parse_qsl
 import pytest
 from werkzeug import Response
 
-from conftest import TOKEN, api_requests
-from test_core_transport import SECRET, one_error_line, runner_for
+from conftest import SECRET, TOKEN, api_requests, one_error_line, runner_for
 
 
 def token_requests(server, path="/auth/token"):

@@ -14,8 +14,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from conftest import ROOT, TOKEN, Runner, api_requests
-from test_core_transport import SECRET, one_error_line
+from conftest import ROOT, SECRET, TOKEN, api_requests, one_error_line, Runner
 
 
 def base_env(tmp_path, **extra):

@@ -6,9 +6,8 @@ import socket
 
 import pytest
 
-from conftest import api_requests
-from test_core_transport import (SECRET, one_error_line, raw_server,  # noqa: F401
-                                 runner_for, token_route)
+from conftest import SECRET, api_requests, one_error_line, runner_for
+from rawserver import token_route
 
 TABLE = {0: "success", 1: "refused", 2: "usage", 3: "authentication", 4: "not found",
          5: "temporary", 130: "interrupted"}

@@ -6,8 +6,7 @@ import json
 import pytest
 from werkzeug import Response
 
-from conftest import api_requests
-from test_core_transport import one_error_line
+from conftest import api_requests, one_error_line
 
 
 @pytest.fixture

@@ -13,10 +13,9 @@ import time
 import pytest
 
 import halo_lib.commands
-from conftest import ROOT, api_requests
+from conftest import ROOT, SECRET, api_requests, one_error_line
+from rawserver import HANG, http_response, token_route
 from test_core_request import paged
-from test_core_transport import (SECRET, http_response, one_error_line, raw_server,  # noqa: F401
-                                 token_route, HANG)
 
 TICKETS = [{"id": 1, "summary": "Printer", "status_id": 2, "client": {"name": "Acme"}},
            {"id": 2, "summary": "Mail", "status_id": 1, "client": {"name": "Bolt"}},

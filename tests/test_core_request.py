@@ -6,8 +6,7 @@ from urllib.parse import parse_qsl
 import pytest
 from werkzeug import Response
 
-from conftest import TOKEN, api_requests
-from test_core_transport import one_error_line
+from conftest import TOKEN, api_requests, one_error_line
 
 
 def query(request):

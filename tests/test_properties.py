@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import Runner
+from conftest import runner_for
 from halo_lib.resources import RESOURCES
 
 DOCUMENTED = {0, 1, 2, 3, 4, 5}
@@ -60,9 +60,7 @@ def scripted():
 
 @pytest.fixture
 def halo(scripted, tmp_path):
-    return Runner({"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "c"),
-                   "XDG_CACHE_HOME": str(tmp_path / "cache"), "HALO_URL": scripted.url,
-                   "HALO_CLIENT_ID": "cid", "HALO_CLIENT_SECRET": "secret"})
+    return runner_for(scripted.url, tmp_path)
 
 
 def check(result):

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from conftest import Runner
+from conftest import runner_for
 from faultserver import FaultServer
 
 
@@ -16,10 +16,7 @@ def faulty(tmp_path):
 
 @pytest.fixture
 def halo(faulty, tmp_path):
-    env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config"),
-           "XDG_CACHE_HOME": str(tmp_path / "cache"), "HALO_URL": faulty.url,
-           "HALO_CLIENT_ID": "cid", "HALO_CLIENT_SECRET": "secret"}
-    return Runner(env)
+    return runner_for(faulty.url, tmp_path)
 
 
 def ids_of(result):

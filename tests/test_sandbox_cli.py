@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, Runner
+from conftest import ROOT, runner_for
 from halo_lib.resources import RESOURCES
 from halo_lib.sandbox import Sandbox
 
@@ -21,10 +21,8 @@ def sandbox():
 
 @pytest.fixture
 def halo(sandbox, tmp_path):
-    return Runner({"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "c"),
-                   "XDG_CACHE_HOME": str(tmp_path / "cache"), "HALO_URL": sandbox.url,
-                   "HALO_CLIENT_ID": sandbox.client_id,
-                   "HALO_CLIENT_SECRET": sandbox.client_secret})
+    return runner_for(sandbox.url, tmp_path, HALO_CLIENT_ID=sandbox.client_id,
+                      HALO_CLIENT_SECRET=sandbox.client_secret)
 
 
 @pytest.mark.parametrize("resource", RESOURCES, ids=[r.name for r in RESOURCES])

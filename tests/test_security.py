@@ -6,7 +6,7 @@ import stat
 import pytest
 from pytest_httpserver import HTTPServer
 
-from conftest import TOKEN, Runner, api_requests
+from conftest import TOKEN, api_requests
 
 SECRET = "s3cret-value"
 
