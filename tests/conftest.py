@@ -79,6 +79,17 @@ def run(server, tmp_path):
     return runner_for(server.url_for("").rstrip("/"), tmp_path)
 
 
+def imported_modules(path):
+    """The absolute module names a source file imports (relative imports left out)."""
+    import ast
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"), str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            yield node.module
+
+
 def api_requests(server, path_prefix="/api/"):
     """The requests the server received under /api (authinfo left out)."""
     return [r for r, _ in server.log

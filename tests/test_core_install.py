@@ -1,7 +1,6 @@
 """Core point 1, packaging: pyproject.toml and setup.cfg; `pip install .` into a fresh
 virtual environment gives the `halo` command (entry point in halo.py, main(argv) -> int
 with injectable streams), depending on urllib3, orjson and jmespath only."""
-import ast
 import configparser
 import inspect
 import io
@@ -17,7 +16,7 @@ import pytest
 
 import halo
 import halo_lib
-from conftest import ROOT
+from conftest import ROOT, imported_modules
 from halo_lib.streams import Streams
 
 RUNTIME = {"urllib3", "orjson", "jmespath"}
@@ -51,15 +50,8 @@ def test_the_code_imports_only_the_stdlib_and_the_three_dependencies():
     files = [ROOT / "halo.py", *sorted((ROOT / "halo_lib").glob("*.py"))]
     allowed = set(sys.stdlib_module_names) | RUNTIME | {"halo", "halo_lib"}
     for path in files:
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0:
-                names = [node.module]
-            else:
-                continue
-            for name in names:
-                assert name.split(".")[0] in allowed, f"{path.name} imports {name}"
+        for name in imported_modules(path):
+            assert name.split(".")[0] in allowed, f"{path.name} imports {name}"
 
 
 def test_main_takes_argv_and_injected_streams_and_returns_the_status():

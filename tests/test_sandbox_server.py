@@ -15,6 +15,7 @@ import urllib.request
 import pytest
 
 from halo_lib.resources import BY_NAME, RESOURCES
+from conftest import imported_modules
 from halo_lib.sandbox import Sandbox
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -625,18 +626,8 @@ def test_an_empty_tenant_still_answers_every_list():
 
 
 def test_sandbox_modules_use_only_the_standard_library():
-    import ast
     import halo_lib.sandbox
     import halo_lib.sandbox_data
     for module in (halo_lib.sandbox, halo_lib.sandbox_data):
-        with open(module.__file__, encoding="utf-8") as f:
-            tree = ast.parse(f.read())
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0:
-                names = [node.module]
-            else:
-                continue
-            for name in names:
-                assert name.split(".")[0] in sys.stdlib_module_names, (module.__name__, name)
+        for name in imported_modules(module.__file__):
+            assert name.split(".")[0] in sys.stdlib_module_names, (module.__name__, name)
