@@ -14,8 +14,8 @@ import urllib.request
 
 import pytest
 
-from halo_lib.resources import BY_NAME, RESOURCES
 from conftest import imported_modules
+from halo_lib.resources import BY_NAME, RESOURCES
 from halo_lib.sandbox import Sandbox
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
