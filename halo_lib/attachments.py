@@ -83,8 +83,8 @@ def _upload_url(offer):
 
 def _put(ctx, url, data):
     """PUT the bytes to the storage host: deliberately without the Authorization header."""
-    from .config import LOOPBACK, _host
-    if url.lower().startswith("http://") and _host(url) not in LOOPBACK:
+    from .config import LOOPBACK, host_of
+    if url.lower().startswith("http://") and host_of(url) not in LOOPBACK:
         raise ApiError("the presigned upload URL is plain http; refusing to send the file")
     ctx.api.transport.send("PUT", url, headers={"Content-Type": "application/octet-stream"},
                            body=data, idempotent=True, what="upload to the presigned URL")

@@ -10,6 +10,7 @@ import threading
 import time
 from urllib.parse import urlencode
 
+from .config import check_url, host_of
 from .errors import ApiError, AuthError, HaloError, redacted
 
 EARLY = 60   # seconds before expiry at which a cached token stops being used
@@ -85,8 +86,7 @@ class TokenSource:
             return None   # no discovery: Halo's default auth URL applies
         url = doc.get("auth_url") if isinstance(doc, dict) else None
         if isinstance(url, str) and url.lower().startswith(("https://", "http://")):
-            if _same_host(url, self.settings.url) or url.lower().startswith("https://"):
-                from .config import check_url
+            if host_of(url) == host_of(self.settings.url) or url.lower().startswith("https://"):
                 try:
                     check_url(url)
                 except HaloError:
@@ -138,10 +138,4 @@ class TokenSource:
                 os.unlink(self._cache_file())
             except OSError:
                 pass
-
-
-def _same_host(a, b):
-    def host(u):
-        return u.split("://", 1)[-1].split("/", 1)[0].lower()
-    return host(a) == host(b)
 

@@ -29,7 +29,7 @@ class Settings:
 
     @property
     def host(self):
-        return _host(self.url)
+        return host_of(self.url)
 
 
 def config_path(env):
@@ -139,7 +139,8 @@ def check_url(url):
     raise ConfigError(f"invalid URL {url!r}: {problem}; expected e.g. https://acme.halopsa.com")
 
 
-def _host(url):
+def host_of(url):
+    """The lower-case host of a URL (brackets kept for IPv6), without port or user."""
     rest = url.split("://", 1)[-1]
     hostport = rest.split("/", 1)[0].rsplit("@", 1)[-1]
     if hostport.startswith("["):

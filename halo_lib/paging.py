@@ -6,6 +6,7 @@ while earlier ones are written. Pages are handed out strictly in order. Without 
 record_count, pages are fetched one at a time until a short or empty one.
 """
 import threading
+
 from .errors import ApiError
 
 DEFAULT_PAGE_SIZE = 100
