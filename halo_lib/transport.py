@@ -116,14 +116,13 @@ class Transport:
             location = raw.headers.get("Location")
             if raw.status not in (301, 302, 303, 307, 308) or not location:
                 return response
-            target = urllib3.util.parse_url(location)
-            if not target.host:
-                origin = urllib3.util.parse_url(url)
+            origin, target = urllib3.util.parse_url(url), urllib3.util.parse_url(location)
+            if not target.host:   # a relative Location: same scheme and host
                 location = f"{origin.scheme}://{origin.netloc}{location}"
                 target = urllib3.util.parse_url(location)
-            if (target.host or "").lower() != (urllib3.util.parse_url(url).host or "").lower():
+            if (target.host or "").lower() != (origin.host or "").lower():
                 headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
-            if target.scheme != "https" and urllib3.util.parse_url(url).scheme == "https":
+            if target.scheme != "https" and origin.scheme == "https":
                 raise ApiError(f"{method} {_strip_query(url)}: refusing a redirect to "
                                f"plain http ({_strip_query(location)})")
             if raw.status == 303:
