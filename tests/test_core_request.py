@@ -160,17 +160,9 @@ def test_paginate_streams_every_page_in_order(run, server):
         for n in (1, 2, 3)]
 
 
-def test_paginate_without_a_record_count_stops_at_a_short_page(run, server):
-    records = [{"id": i} for i in range(1, 6)]
-    server.expect_request("/api/Thing").respond_with_handler(
-        paged(records, key="things", with_count=False))
-    result = run("request", "GET", "/Thing", "--paginate", "--page-size", "2")
-    assert result.records == records
-    assert len(api_requests(server)) == 3
-
-
-def test_paginate_with_an_exact_multiple_stops_at_an_empty_page(run, server):
-    records = [{"id": i} for i in range(1, 5)]
+@pytest.mark.parametrize("count", [5, 4], ids=["short-last-page", "empty-last-page"])
+def test_paginate_without_a_record_count_stops_at_a_short_or_empty_page(run, server, count):
+    records = [{"id": i} for i in range(1, count + 1)]
     server.expect_request("/api/Thing").respond_with_handler(
         paged(records, key="things", with_count=False))
     result = run("request", "GET", "/Thing", "--paginate", "--page-size", "2")
