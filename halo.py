@@ -1,93 +1,11 @@
-"""The `halo` command: parse argv, run the command, turn every outcome into an exit status.
+"""Run `halo` from a checkout: `python halo.py tickets list`.
 
-Nothing heavy is imported here: `halo --help` needs only argparse and the resource table.
+The installed command's entry point is halo_lib.main:entry; no top-level `halo` module is
+installed, because PyPI's `halo` spinner package owns that name.
 """
 import sys
 
-from halo_lib.errors import INTERRUPTED, Exit, HaloError
-from halo_lib.streams import Interrupted, Streams
-
-
-def main(argv=None, streams=None):
-    """Run halo with argv (default sys.argv[1:]); returns the exit status."""
-    real_process = streams is None
-    if real_process:
-        _replace_closed_streams()
-    streams = streams or Streams()
-    argv = sys.argv[1:] if argv is None else list(argv)
-    restore = _trap_signals(streams) if real_process else None
-    try:
-        return _run(argv, streams)
-    except BrokenPipeError:
-        return _closed_stdout(real_process)
-    finally:
-        if restore:
-            restore()
-
-
-def _run(argv, streams):
-    try:
-        from halo_lib import cli
-        args = cli.parse(argv, out=lambda text: streams.write(_line(text)))
-        from halo_lib.commands import run
-        return run(args, streams)
-    except Exit as done:
-        return done.code
-    except HaloError as exc:
-        streams.err("halo: " + " ".join(str(exc).split()))
-        return exc.exit_code
-    except BrokenPipeError:
-        raise
-    except (Interrupted, KeyboardInterrupt) as stop:
-        signum = getattr(stop, "signum", 2)
-        return INTERRUPTED if signum == 2 else 128 + signum
-    except Exception as exc:   # a bug: one line, the traceback only under -v
-        if "-v" in argv or "--verbose" in argv:
-            import traceback
-            streams.stderr.write(traceback.format_exc())
-        streams.err(f"halo: unexpected error: {type(exc).__name__}: "
-                    + " ".join(str(exc).split())[:300])
-        return 1
-
-
-def _line(text):
-    return (text if text.endswith("\n") else text + "\n").encode()
-
-
-def _replace_closed_streams():
-    """A standard stream the caller closed (`halo ... <&-`): empty input, output to nowhere."""
-    import os
-    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
-        if getattr(sys, name) is None:
-            setattr(sys, name, open(os.devnull, mode))
-
-
-def _trap_signals(streams):
-    """SIGINT and SIGTERM end the command between whole lines of output."""
-    import signal
-    previous = {s: signal.signal(s, streams.on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
-
-    def restore():
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-    return restore
-
-
-def _closed_stdout(real_process):
-    """The reader went away (`| head`): stop quietly, and keep Python from complaining."""
-    if real_process:
-        import os
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        except (OSError, ValueError):
-            pass
-    return 0
-
-
-def entry():
-    sys.exit(main())
-
+from halo_lib.main import entry, main  # noqa: F401
 
 if __name__ == "__main__":
-    entry()
+    sys.exit(main())

@@ -6,7 +6,7 @@ client_id, client_secret and scope.
 import os
 import stat
 
-from .errors import ConfigError
+from halo_lib.errors import ConfigError
 
 KEYS = ("url", "tenant", "client_id", "client_secret", "scope")
 ENV = {k: "HALO_" + k.upper() for k in KEYS}

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import halo  # noqa: E402
-from halo_lib.streams import Streams  # noqa: E402
+from halo_lib.io.streams import Streams  # noqa: E402
 
 
 class Result:

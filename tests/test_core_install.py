@@ -1,6 +1,7 @@
-"""Core point 1, packaging: pyproject.toml and setup.cfg; `pip install .` into a fresh
-virtual environment gives the `halo` command (entry point in halo.py, main(argv) -> int
-with injectable streams), depending on urllib3, orjson and jmespath only."""
+"""Packaging: pyproject.toml and setup.cfg; `pip install .` into a fresh virtual environment
+gives the `halo` command (entry point halo_lib.main:entry, main(argv) -> int with injectable
+streams), depending on urllib3, orjson and jmespath only, and installs no top-level `halo`
+module (PyPI's `halo` spinner package owns that name)."""
 import configparser
 import inspect
 import io
@@ -17,7 +18,7 @@ import pytest
 import halo
 import halo_lib
 from conftest import ROOT, imported_modules
-from halo_lib.streams import Streams
+from halo_lib.io.streams import Streams
 
 RUNTIME = {"urllib3", "orjson", "jmespath"}
 
@@ -33,10 +34,11 @@ def test_setup_cfg_declares_the_command_and_three_dependencies():
     assert {_name(r) for r in requires} == RUNTIME
     scripts = [s.strip() for s in cfg["options.entry_points"]["console_scripts"].splitlines()
                if s.strip()]
-    assert scripts == ["halo = halo:entry"]
-    assert "halo" in cfg["options"]["py_modules"].split()
-    assert "halo_lib" in cfg["options"]["packages"].split()
-    assert cfg["metadata"]["name"] == "halo-cli"
+    assert scripts == ["halo = halo_lib.main:entry"]
+    assert "py_modules" not in cfg["options"]
+    assert cfg["options.packages.find"]["include"].split() == ["halo_lib*"]
+    # halo-cli is taken on PyPI; halopsa-shell was free when checked with pip download.
+    assert cfg["metadata"]["name"] == "halopsa-shell"
 
 
 def test_pyproject_builds_with_setuptools():
@@ -47,7 +49,7 @@ def test_pyproject_builds_with_setuptools():
 
 
 def test_the_code_imports_only_the_stdlib_and_the_three_dependencies():
-    files = [ROOT / "halo.py", *sorted((ROOT / "halo_lib").glob("*.py"))]
+    files = [ROOT / "halo.py", *sorted((ROOT / "halo_lib").rglob("*.py"))]
     allowed = set(sys.stdlib_module_names) | RUNTIME | {"halo", "halo_lib"}
     for path in files:
         for name in imported_modules(path):
@@ -124,16 +126,21 @@ def test_pip_install_into_a_fresh_venv(tmp_path):
     installed = subprocess.run([str(python), "-m", "pip", "list", "--format", "json"],
                                capture_output=True, text=True, check=True, env=env)
     names = {p["name"].lower() for p in json.loads(installed.stdout)}
-    assert names - {"pip", "setuptools", "wheel"} == RUNTIME | {"halo-cli"}
+    assert names - {"pip", "setuptools", "wheel"} == RUNTIME | {"halopsa-shell"}
 
     probe = ("import importlib.metadata as m, json; print(json.dumps({"
-             "'requires': m.requires('halo-cli'), 'scripts': [e.value for e in "
+             "'requires': m.requires('halopsa-shell'), 'scripts': [e.value for e in "
              "m.entry_points(group='console_scripts') if e.name == 'halo']}))")
     meta = json.loads(subprocess.run([str(python), "-c", probe], capture_output=True,
                                      text=True, check=True, env=env, cwd=tmp_path).stdout)
     runtime = [r for r in meta["requires"] if "extra ==" not in r]
     assert {_name(r) for r in runtime} == RUNTIME
-    assert meta["scripts"] == ["halo:entry"]
+    assert meta["scripts"] == ["halo_lib.main:entry"]
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True, env=env).stdout.strip()
+    top_level = {p.name for p in __import__("pathlib").Path(site).iterdir()}
+    assert "halo.py" not in top_level and "halo" not in top_level
+    assert "halo_lib" in top_level
 
     version = subprocess.run([str(halo_bin), "--version"], capture_output=True, env=env,
                              cwd=tmp_path, timeout=30)

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from halo_lib import cli, docs, manpages, parsers
+import halo_lib.cli.parser as cli
+import halo_lib.docs.__main__ as docs
+from halo_lib.docs import manpages, parsers
 from halo_lib.resources import RESOURCES
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,7 +7,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from conftest import TOKEN, api_requests
-from halo_lib import attachments
+from halo_lib.run import attachments
 from halo_lib.resources import RESOURCES, endpoints
 from test_resources import SAMPLE_ID, filter_flags
 

@@ -6,9 +6,9 @@ and Halo is told afterwards that the upload is complete.
 import base64
 import os
 
-from .api import Request, path_with_id
-from .errors import ApiError, UsageError
-from .output import is_json, write_file
+from halo_lib.http.api import Request, path_with_id
+from halo_lib.errors import ApiError, UsageError
+from halo_lib.io.output import is_json, write_file
 
 INLINE_LIMIT = 4 * 1024 * 1024   # larger files go through the presigned-URL flow
 URL_KEYS = ("url", "presigned_url", "presignedurl", "upload_url", "s3url", "signed_url")
@@ -41,7 +41,7 @@ def upload(ctx):
 
 
 def _with_fields(ctx, description):
-    from .bodies import apply_fields
+    from halo_lib.io.bodies import apply_fields
     args = ctx.args
     return apply_fields([description], args.typed_fields, args.raw_fields, {}, ctx.streams)[0]
 
@@ -83,7 +83,7 @@ def _upload_url(offer):
 
 def _put(ctx, url, data):
     """PUT the bytes to the storage host: deliberately without the Authorization header."""
-    from .config import LOOPBACK, host_of
+    from halo_lib.config import LOOPBACK, host_of
     if url.lower().startswith("http://") and host_of(url) not in LOOPBACK:
         raise ApiError("the presigned upload URL is plain http; refusing to send the file")
     ctx.api.transport.send("PUT", url, headers={"Content-Type": "application/octet-stream"},

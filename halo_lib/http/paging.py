@@ -7,7 +7,7 @@ record_count, pages are fetched one at a time until a short or empty one.
 """
 import threading
 
-from .errors import ApiError
+from halo_lib.errors import ApiError
 
 DEFAULT_PAGE_SIZE = 100
 DEFAULT_CONCURRENCY = 4

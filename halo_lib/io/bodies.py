@@ -5,7 +5,7 @@ the line and column of the fault, before a single request goes out.
 """
 import orjson
 
-from .errors import UsageError
+from halo_lib.errors import UsageError
 
 
 def read_source(arg, streams):

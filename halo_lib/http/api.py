@@ -3,7 +3,7 @@ from urllib.parse import quote, urlencode
 
 import orjson
 
-from .errors import AuthError, HaloError, UsageError, redacted
+from halo_lib.errors import AuthError, HaloError, UsageError, redacted
 
 
 class Request:

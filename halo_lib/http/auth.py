@@ -10,8 +10,8 @@ import threading
 import time
 from urllib.parse import urlencode
 
-from .config import check_url, host_of
-from .errors import ApiError, AuthError, HaloError, redacted
+from halo_lib.config import check_url, host_of
+from halo_lib.errors import ApiError, AuthError, HaloError, redacted
 
 EARLY = 60   # seconds before expiry at which a cached token stops being used
 

@@ -8,9 +8,9 @@ import argparse
 import re
 import shlex
 
-from .parsers import (GENERATED, GLOBAL_GROUP, global_flags, groups, help_text, options,
+from halo_lib.docs.parsers import (GENERATED, GLOBAL_GROUP, global_flags, groups, help_text, options,
                       positionals, subcommands, takes_value, value_kind, value_name)
-from .resources import BY_NAME
+from halo_lib.resources import BY_NAME
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """`halo configure`: write a profile section, or test the saved settings with --test."""
-from . import config
-from .errors import ConfigError
+from halo_lib import config
+from halo_lib.errors import ConfigError
 
 PROMPTS = (("url", "Halo URL (e.g. https://acme.halopsa.com)"),
            ("tenant", "Tenant (hosted Halo; empty for on-premise)"),
@@ -66,8 +66,8 @@ def _ask_secret(streams):
 
 def _test(args, streams):
     """Fetch a fresh token with the resolved settings and say how it went."""
-    from .auth import TokenSource
-    from .transport import Transport
+    from halo_lib.http.auth import TokenSource
+    from halo_lib.http.transport import Transport
     settings = config.resolve(args, streams.env, streams.err)
     config.require(settings, "url", "client_id", "client_secret")
     tokens = TokenSource(settings, Transport(settings, streams), use_cache=False)

@@ -45,8 +45,8 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from .resources import RESOURCES
-from .sandbox_data import CLOSED_STATUS_IDS, STATUSES, Dataset, iso
+from halo_lib.resources import RESOURCES
+from halo_lib.sandbox.data import CLOSED_STATUS_IDS, STATUSES, Dataset, iso
 
 HOST = "127.0.0.1"
 TENANT = "sandbox"

@@ -23,9 +23,9 @@ import argparse
 import os
 import sys
 
-from . import cli
-from .completions import bash_script, zsh_script
-from .manpages import man_pages
+import halo_lib.cli.parser as cli
+from halo_lib.docs.completions import bash_script, zsh_script
+from halo_lib.docs.manpages import man_pages
 
 # The bash completion file is installed as `halo` (bash-completion looks a command up by
 # its name); the checkout keeps it as halo.bash and links that name to it.

@@ -8,9 +8,9 @@ import argparse
 import os
 import re
 
-from . import __version__
-from .errors import EXIT_STATUS, Exit, UsageError
-from .resources import BOOL, DATE, FLOAT, INT, INTS, RESOURCES, STR, UUID
+from halo_lib import __version__
+from halo_lib.errors import EXIT_STATUS, Exit, UsageError
+from halo_lib.resources import BOOL, DATE, FLOAT, INT, INTS, RESOURCES, STR, UUID
 
 PROG = "halo"
 

@@ -10,7 +10,7 @@ import time
 import urllib3
 from urllib3 import exceptions as ux
 
-from .errors import ApiError, AuthError, ConfigError, NotFound, TemporaryError
+from halo_lib.errors import ApiError, AuthError, ConfigError, NotFound, TemporaryError
 
 BACKOFF_BASE = 0.5     # seconds before the first retry
 BACKOFF_CAP = 20.0     # no single wait is longer, whatever the attempt number

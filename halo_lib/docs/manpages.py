@@ -7,12 +7,13 @@ import argparse
 import re
 import shlex
 
-from . import __version__, config
-from .errors import EXIT_STATUS
-from .parsers import (GENERATED, GLOBAL_GROUP, global_flags, groups, help_text, options,
+from halo_lib import __version__
+from halo_lib import config
+from halo_lib.errors import EXIT_STATUS
+from halo_lib.docs.parsers import (GENERATED, GLOBAL_GROUP, global_flags, groups, help_text, options,
                       other_commands, positionals, resource_verbs, subcommands, takes_value,
                       value_name)
-from .resources import BOOL, BY_NAME, DATE, FLOAT, INT, INTS, STR, UUID
+from halo_lib.resources import BOOL, BY_NAME, DATE, FLOAT, INT, INTS, STR, UUID
 
 # The date in each page's .TH line. A constant, so that regenerating never changes a page;
 # move it forward when a release changes the manual.

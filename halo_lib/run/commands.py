@@ -5,11 +5,12 @@ the flags, then either prints them (--dry-run) or sends them through the Api.
 """
 import orjson
 
-from . import bodies, config
-from .api import Api, Request, api_path, path_with_id
-from .errors import ApiError, HaloError, NotFound, TemporaryError, UsageError
-from .output import Output, is_json, write_file
-from .resources import BY_NAME
+from halo_lib.io import bodies
+from halo_lib import config
+from halo_lib.http.api import Api, Request, api_path, path_with_id
+from halo_lib.errors import ApiError, HaloError, NotFound, TemporaryError, UsageError
+from halo_lib.io.output import Output, is_json, write_file
+from halo_lib.resources import BY_NAME
 
 DEFAULT_BATCH = 50
 
@@ -42,9 +43,9 @@ class Context:
     @property
     def api(self):
         if self._api is None:
-            from .auth import TokenSource
-            from .transport import Transport
-            from .paging import DEFAULT_CONCURRENCY
+            from halo_lib.http.auth import TokenSource
+            from halo_lib.http.transport import Transport
+            from halo_lib.http.paging import DEFAULT_CONCURRENCY
             concurrency = getattr(self.args, "concurrency", None) or DEFAULT_CONCURRENCY
             transport = Transport(self.settings, self.streams, pool_size=concurrency + 2)
             tokens = TokenSource(self.settings, transport,
@@ -81,7 +82,7 @@ def do_list(ctx):
 
 def _stream(ctx, request, key, paged):
     """Every page of a list, written as it arrives (--dry-run: the first page's request)."""
-    from .paging import page_request, page_size_for, pages
+    from halo_lib.http.paging import page_request, page_size_for, pages
     args = ctx.args
     if ctx.dry_run:
         if paged:
@@ -179,7 +180,7 @@ def do_update(ctx):
     args.body = body
     records = _body_records(ctx, required=True)
     if target is not None:
-        from .cli import ID_TYPES
+        from halo_lib.cli.parser import ID_TYPES
         try:
             record_id = ID_TYPES[ctx.resource.id_type](target)
         except ValueError:
@@ -384,19 +385,19 @@ HANDLERS = {
 def run(args, streams):
     kind = args.verb_kind
     if kind == "sandbox":
-        from .sandbox import serve
+        from halo_lib.sandbox.server import serve
         return serve(args, _TextOut(streams), streams.stderr)
     if kind == "configure":
-        from .configure import configure
+        from halo_lib.run.configure import configure
         return configure(args, streams)
     sandbox = None
     if getattr(args, "sandbox", False):
-        from .sandbox import Sandbox
+        from halo_lib.sandbox.server import Sandbox
         sandbox = Sandbox().start()
     try:
         ctx = Context(args, streams, lambda: _settings(args, streams, sandbox))
         if kind in ("upload", "download"):
-            from .attachments import upload, download
+            from halo_lib.run.attachments import upload, download
             return (upload if kind == "upload" else download)(ctx)
         return HANDLERS[kind](ctx)
     finally:

@@ -7,7 +7,7 @@ import os
 
 import orjson
 
-from .errors import UsageError
+from halo_lib.errors import UsageError
 
 
 class Output:

@@ -1,0 +1,1 @@
+"""The command line: argv -> parsed arguments, compiled from the resource table."""

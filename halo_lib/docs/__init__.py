@@ -1,0 +1,1 @@
+"""Man pages and shell completions generated from the resource table (`python -m halo_lib.docs`)."""

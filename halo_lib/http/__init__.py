@@ -1,0 +1,1 @@
+"""HTTP: transport (pool, timeouts, retries), OAuth tokens, the /api layer and paging."""

@@ -1,0 +1,1 @@
+"""Local input and output: injected streams, BODY parsing, record output formats."""
