@@ -186,9 +186,9 @@ def write_section(path, profile, values):
     for key, value in values.items():
         if value:
             parser.set(section, key, value)
+    import io
+    from halo_lib.io.files import write_atomically
     os.makedirs(os.path.dirname(path) or ".", mode=0o700, exist_ok=True)
-    tmp = f"{path}.{os.getpid()}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        parser.write(handle)
-    os.replace(tmp, path)
+    text = io.StringIO()
+    parser.write(text)
+    write_atomically(path, text.getvalue().encode("utf-8"))

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from halo_lib.config import check_url, host_of
 from halo_lib.errors import ApiError, AuthError, HaloError, redacted
+from halo_lib.io.files import write_atomically
 
 EARLY = 60   # seconds before expiry at which a cached token stops being used
 
@@ -123,12 +124,8 @@ class TokenSource:
         try:
             os.makedirs(directory, mode=0o700, exist_ok=True)
             os.chmod(directory, 0o700)
-            path = self._cache_file()
-            tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(orjson.dumps({"access_token": token, "expires_at": expires_at}))
-            os.replace(tmp, path)
+            write_atomically(self._cache_file(),
+                             orjson.dumps({"access_token": token, "expires_at": expires_at}))
         except OSError:
             pass   # a cache we cannot write only costs a token fetch next time
 
