@@ -78,9 +78,21 @@ def _one_line(exc):
     return " ".join(str(exc).split())
 
 
-def resolve(args, env, warn):
-    """Settings from the parsed flags, the environment and the profile file."""
-    profile = getattr(args, "profile", None) or env.get("HALO_PROFILE") or "default"
+def profile_name(flag, env):
+    """The profile to use: --profile, else HALO_PROFILE, else "default"."""
+    return flag or env.get("HALO_PROFILE") or "default"
+
+
+def flag_values(connection, env):
+    """{key: value} of each setting from its flag, else its environment variable."""
+    return {key: (getattr(connection, key) if key != "client_secret" else None)
+            or env.get(ENV[key]) or None for key in KEYS}
+
+
+def resolve(connection, env, warn):
+    """Settings from the connection flags (halo_lib.invocation.Connection), the
+    environment and the profile file."""
+    profile = profile_name(connection.profile, env)
     path = config_path(env)
     parser = read_file(path, warn)
     section = section_name(profile)
@@ -88,26 +100,23 @@ def resolve(args, env, warn):
         raise ConfigError(f"profile '{profile}' is not in {path}; "
                           f"create it with: halo --profile {profile} configure")
     from_file = dict(parser.items(section)) if parser.has_section(section) else {}
-    values = {}
-    for key in KEYS:
-        flag = getattr(args, key, None) if key != "client_secret" else None
-        values[key] = flag or env.get(ENV[key]) or from_file.get(key) or DEFAULTS.get(key)
+    given = flag_values(connection, env)
+    values = {key: given[key] or from_file.get(key) or DEFAULTS.get(key) for key in KEYS}
     settings = Settings(
         **values, profile=profile, config_path=path,
-        timeout=_flag(args, "timeout", DEFAULTS["timeout"]),
-        retries=_flag(args, "retries", DEFAULTS["retries"]),
-        ca_bundle=getattr(args, "ca_bundle", None) or env.get("HALO_CA_BUNDLE"),
-        insecure_http=bool(getattr(args, "insecure_http", False)),
-        verbose=bool(getattr(args, "verbose", False)),
+        timeout=_or_default(connection.timeout, "timeout"),
+        retries=_or_default(connection.retries, "retries"),
+        ca_bundle=connection.ca_bundle or env.get("HALO_CA_BUNDLE"),
+        insecure_http=connection.insecure_http,
+        verbose=connection.verbose,
         cache_dir=cache_dir(env))
     if settings.url:
         settings.url = normalise_url(settings.url)
     return settings
 
 
-def _flag(args, name, default):
-    value = getattr(args, name, None)
-    return default if value is None else value
+def _or_default(value, name):
+    return DEFAULTS[name] if value is None else value
 
 
 def normalise_url(url):

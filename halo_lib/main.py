@@ -27,10 +27,10 @@ def main(argv=None, streams=None):
 
 def _run(argv, streams):
     try:
-        from halo_lib.cli import parser as cli
-        args = cli.parse(argv, out=lambda text: streams.write(_line(text)))
-        from halo_lib.run.commands import run
-        return run(args, streams)
+        from halo_lib.cli import parse
+        invocation = parse(argv, out=lambda text: streams.write(_line(text)))
+        from halo_lib.run.execute import run
+        return run(invocation, streams)
     except Exit as done:
         return done.code
     except HaloError as exc:

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-import halo_lib.run.commands
+import halo_lib.run.execute
 from conftest import ROOT, SECRET, api_requests, one_error_line
 from rawserver import HANG, http_response, token_route
 from test_core_request import paged
@@ -290,7 +290,7 @@ def test_sigint_while_waiting_for_an_answer(raw_server, tmp_path):
 def test_keyboard_interrupt_in_process_is_130(run, monkeypatch):
     def interrupted(args, streams):
         raise KeyboardInterrupt
-    monkeypatch.setattr(halo_lib.run.commands, "run", interrupted)
+    monkeypatch.setattr(halo_lib.run.execute, "run", interrupted)
     result = run("tickets", "list")
     assert result.code == 130
     assert "Traceback" not in result.err
@@ -301,7 +301,7 @@ def test_keyboard_interrupt_in_process_is_130(run, monkeypatch):
 def test_an_unexpected_exception_is_one_line_and_exit_1(run, monkeypatch):
     def broken(args, streams):
         raise RuntimeError("something\nbroke   badly")
-    monkeypatch.setattr(halo_lib.run.commands, "run", broken)
+    monkeypatch.setattr(halo_lib.run.execute, "run", broken)
     result = run("tickets", "list")
     line = one_error_line(result, 1)
     assert line == "halo: unexpected error: RuntimeError: something broke badly"
@@ -310,7 +310,7 @@ def test_an_unexpected_exception_is_one_line_and_exit_1(run, monkeypatch):
 def test_the_traceback_shows_only_under_verbose(run, monkeypatch):
     def broken(args, streams):
         raise RuntimeError("boom")
-    monkeypatch.setattr(halo_lib.run.commands, "run", broken)
+    monkeypatch.setattr(halo_lib.run.execute, "run", broken)
     for flag in ("-v", "--verbose"):
         result = run(flag, "tickets", "list")
         assert result.code == 1

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-import halo_lib.cli.parser as cli
 import halo_lib.docs.__main__ as docs
-from halo_lib.docs import manpages, parsers
+from halo_lib.docs import manpages, model
+from halo_lib.options import GLOBAL_OPTIONS
 from halo_lib.resources import RESOURCES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,7 +72,7 @@ def test_generator_needs_no_third_party_module(tmp_path):
 
 def test_every_command_has_a_page(generated):
     pages = {p.name for p in (generated / "man").glob("*.1")}
-    names = [name for name, _, _ in parsers.subcommands(cli.build_all())]
+    names = [name for name, _, _ in model.subcommands(model.tree())]
     assert {"request", "configure", "sandbox"} <= set(names)
     assert pages == {"halo.1"} | {f"halo-{name}.1" for name in names}
 
@@ -139,8 +139,8 @@ def test_top_page_covers_configuration_exit_status_and_pipelines():
                     "ENVIRONMENT", "FILES", '"EXIT STATUS"', "EXAMPLES"):
         assert f"\n.SH {heading}\n" in page
     text = plain(page)
-    for flags, _ in cli.GLOBAL_OPTIONS:
-        assert all(flag in text for flag in flags)
+    for option in GLOBAL_OPTIONS:
+        assert all(flag in text for flag in option.flags)
     for variable in ("HALO_URL", "HALO_CLIENT_SECRET", "HALO_PROFILE", "HALO_CONFIG"):
         assert variable in text
     status = page.split('\n.SH "EXIT STATUS"\n')[1]
@@ -151,7 +151,7 @@ def test_top_page_covers_configuration_exit_status_and_pipelines():
 
 
 def test_examples_are_checked_against_the_parser():
-    top = cli.build_all()
+    top = model.tree()
     manpages.check_examples(top, ["halo tickets list --open-only | xargs halo tickets delete"])
     with pytest.raises(SystemExit, match="does not parse"):
         manpages.check_examples(top, ["halo tickets list --no-such-flag | jq ."])

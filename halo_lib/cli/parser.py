@@ -1,113 +1,16 @@
-"""The command line, compiled from the resource table into argparse.
+"""The command tree (halo_lib.cli.spec) compiled into argparse, lazily.
 
 Only the sub-parser a command line names is built: `halo --help` builds the top level
-alone, `halo tickets list ...` builds tickets, then its list verb. The man pages and the
-completions call `build_all()` to walk every parser.
+alone, `halo tickets list ...` builds tickets, then its list verb.
 """
 import argparse
 import os
 import re
 
-from halo_lib import __version__
-from halo_lib.errors import EXIT_STATUS, Exit, UsageError
-from halo_lib.resources import BOOL, DATE, FLOAT, INT, INTS, RESOURCES, STR, UUID
-
-PROG = "halo"
-
-
-# Value types. Their __name__ shows in argparse's messages ("invalid int value: 'x'").
-
-def int_(text):
-    return int(text, 10)
-
-
-def ints(text):
-    parts = [p.strip() for p in text.split(",")]
-    if not parts or not all(re.fullmatch(r"-?\d+", p) for p in parts):
-        raise ValueError(text)
-    return ",".join(parts)
-
-
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?")
-
-
-def date(text):
-    if not _DATE.fullmatch(text):
-        raise ValueError(text)
-    return text
-
-
-def number(text):
-    value = float(text)
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError(text)
-    return value
-
-
-def uuid(text):
-    if not re.fullmatch(r"[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}", text):
-        raise ValueError(text)
-    return text
-
-
-def id_(text):
-    if not re.fullmatch(r"\d{1,18}", text):
-        raise ValueError(text)
-    return int(text)
-
-
-def name(text):
-    if not text.strip():
-        raise ValueError(text)
-    return text
-
-
-def positive(text):
-    value = int(text, 10)
-    if value < 1:
-        raise ValueError(text)
-    return value
-
-
-def seconds(text):
-    value = float(text)
-    if not 0 < value < float("inf"):
-        raise ValueError(text)
-    return value
-
-
-def count(text):
-    value = int(text, 10)
-    if value < 0:
-        raise ValueError(text)
-    return value
-
-
-def probability(text):
-    value = float(text)
-    if not 0.0 <= value <= 1.0:
-        raise ValueError(text)
-    return value
-
-
-def pair(text):
-    key, sep, value = text.partition("=")
-    if not sep or not key:
-        raise ValueError(text)
-    return key, value
-
-
-id_.__name__ = "id"
-int_.__name__ = "int"
-number.__name__ = "number"
-name.__name__ = "id"
-pair.__name__ = "key=value"
-positive.__name__ = "positive integer"
-seconds.__name__ = "number of seconds"
-count.__name__ = "non-negative integer"
-VALUE_TYPES = {INT: int_, STR: str, DATE: date, INTS: ints, FLOAT: number, UUID: uuid}
-ID_TYPES = {INT: id_, UUID: uuid, STR: name}
-METAVARS = {INT: "N", STR: "TEXT", DATE: "DATE", INTS: "N,N", FLOAT: "X", UUID: "UUID"}
+from halo_lib.cli.spec import VERSION_TEXT, top
+from halo_lib.cli.values import CONVERTERS
+from halo_lib.errors import Exit, UsageError
+from halo_lib.options import GLOBAL_TITLE
 
 
 class Formatter(argparse.RawDescriptionHelpFormatter):
@@ -129,31 +32,46 @@ def _terminal_width():
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse that raises instead of printing and exiting, so main() keeps control."""
+    """argparse that raises instead of printing and exiting, so main() keeps control.
 
-    out = None       # a callable taking text; set by build() for help and version output
-    deepest = None   # the last sub-parser the command line reached
+    A sub-command's parser starts empty and is filled from its Command when the command
+    line reaches it (build: a function returning the Command)."""
 
-    def __init__(self, *args, **kwargs):
+    out = None       # a callable taking text; set by parse() for help and version output
+    deepest = None   # the last command the command line reached (a halo_lib.options.Command)
+
+    def __init__(self, command=None, build=None, **kwargs):
         # No abbreviated flags: a script's `--client` must not change meaning when a
         # later release adds another flag starting with it.
-        kwargs.setdefault("allow_abbrev", False)
-        super().__init__(*args, **kwargs)
+        kwargs.setdefault("prog", command.prog if command else None)
+        super().__init__(add_help=False, allow_abbrev=False, formatter_class=Formatter,
+                         **kwargs)
+        self.command, self.build = None, build
+        if command:
+            self._fill(command)
+
+    def _fill(self, command):
+        self.command = command
+        self.description, self.usage, self.epilog = (command.description, command.usage,
+                                                     command.epilog)
+        fill(self, command)
+        Parser.deepest = command
+
+    def parse_known_args(self, args=None, namespace=None):
+        if self.build:
+            build, self.build = self.build, None
+            self._fill(build())
+        return super().parse_known_args(args, namespace)
 
     def error(self, message):
-        choice = re.match(r"argument (COMMAND|VERB): invalid choice: '([^']*)'", message)
-        if choice:
-            message = _unknown(choice.group(1).lower(), choice.group(2), self._choices())
+        choice = _INVALID_CHOICE.match(message)
+        if choice and self.command and self.command.children:
+            message = _unknown(choice.group(1).lower(), choice.group(2),
+                               [name for name, _, _ in self.command.children])
         # Unknown flags are found by the top parser after the sub-parsers ran: point the
         # user at the help of the command they were typing.
-        prog = (Parser.deepest or self).prog if message.startswith("unrecognized") else self.prog
-        raise UsageError(f"{message} (see '{prog} --help')")
-
-    def _choices(self):
-        for action in self._actions:
-            if isinstance(action, argparse._SubParsersAction):
-                return list(action.choices)
-        return []
+        deepest = Parser.deepest if message.startswith("unrecognized") else self.command
+        raise UsageError(f"{message} (see '{(deepest or self.command).prog} --help')")
 
     def exit(self, status=0, message=None):
         if message:
@@ -165,6 +83,9 @@ class Parser(argparse.ArgumentParser):
             Parser.out(message)
 
 
+_INVALID_CHOICE = re.compile(r"argument (COMMAND|VERB): invalid choice: '([^']*)'")
+
+
 def _unknown(kind, word, choices):
     import difflib
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
@@ -174,270 +95,55 @@ def _unknown(kind, word, choices):
     return f"unknown {kind} '{word}'{hint}"
 
 
-class LazySubParsers(argparse._SubParsersAction):
-    """Sub-parsers made only when the command line reaches them.
-
-    Until then a command is a name and a help line: `halo --help` lists 35 commands
-    without building 35 parsers, let alone their hundreds of flags.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.builders = {}
-
-    def add_lazy(self, name, builder, help, **kwargs):
-        self.builders[name] = (builder, kwargs)
-        self._choices_actions.append(self._ChoicesPseudoAction(name, (), help))
-        self._name_parser_map[name] = None   # a valid choice, not built yet
-
-    def build(self, name):
-        if self._name_parser_map.get(name) is None:
-            builder, kwargs = self.builders.pop(name)
-            parser = self._parser_class(prog=f"{self._prog_prefix} {name}", **kwargs)
-            self._name_parser_map[name] = parser
-            builder(parser)
-        return self._name_parser_map[name]
-
-    def __call__(self, parser, namespace, values, option_string=None):
-        if values and values[0] in self._name_parser_map:
-            Parser.deepest = self.build(values[0])
-        super().__call__(parser, namespace, values, option_string)
+def fill(parser, command):
+    """Compile a command's facts into parser."""
+    for positional in command.positionals:
+        parser.add_argument(positional.dest, **_value_facts(positional), nargs=positional.nargs,
+                            help=positional.help_line)
+    for group in command.groups:
+        section = parser.add_argument_group(group.title)
+        for option in group.options:
+            _add_option(section, option, after_command=group.title == GLOBAL_TITLE
+                        and bool(command.words))
+    if command.children:
+        title = command.child_title
+        sub = parser.add_subparsers(dest=title.lower(), metavar=title, required=True,
+                                    title="commands" if title == "COMMAND" else "verbs",
+                                    prog=command.prog, parser_class=Parser)
+        for name, help, build in command.children:
+            sub.add_parser(name, help=help, build=build)
 
 
-# Global options: (flags, keyword arguments). Accepted before the command and after it.
-GLOBAL_OPTIONS = (
-    (("--profile",), dict(metavar="NAME", help="use this profile of the config file")),
-    (("--url",), dict(metavar="URL", help="base URL of the Halo tenant [HALO_URL]")),
-    (("--tenant",), dict(metavar="NAME", help="tenant name of a hosted Halo [HALO_TENANT]")),
-    (("--client-id",), dict(metavar="ID", help="API application client id [HALO_CLIENT_ID]")),
-    (("--scope",), dict(metavar="SCOPE", help="OAuth scope (default: all) [HALO_SCOPE]")),
-    (("--timeout",), dict(metavar="SECONDS", type=seconds, help="connect and read timeout (default 30)")),
-    (("--retries",), dict(metavar="N", type=count, help="retries of a failed request (default 5)")),
-    (("--ca-bundle",), dict(metavar="FILE", help="CA certificates to verify TLS with [HALO_CA_BUNDLE]")),
-    (("--insecure-http",), dict(action="store_true", help="allow plain http:// to a non-loopback host")),
-    (("--dry-run",), dict(action="store_true", help="print the request as JSON, send nothing")),
-    (("--sandbox",), dict(action="store_true", help="run against a private in-process sandbox")),
-    (("-o", "--output"), dict(choices=("ndjson", "json"), help="ndjson (default) or json")),
-    (("--query",), dict(metavar="EXPR", help="JMESPath applied to each record (lists) or the answer")),
-    (("-r", "--raw"), dict(action="store_true", help="print string results without quotes")),
-    (("-v", "--verbose"), dict(action="store_true", help="log requests on stderr (secrets redacted)")),
-    (("-q", "--quiet"), dict(action="store_true", help="no progress line on stderr")),
-)
-
-
-def _add_globals(parser, top):
-    """Global options; after the command too, except where a verb's own flag has the name
-    (`halo --client-id APP tickets list --client-id 12`: the app, then the Halo client)."""
-    group = parser.add_argument_group("global options")
-    for flags, kwargs in GLOBAL_OPTIONS:
-        if not top:
-            if any(f in parser._option_string_actions for f in flags):
-                continue
-            kwargs = dict(kwargs, default=argparse.SUPPRESS)
-        group.add_argument(*flags, **kwargs)
-
-
-def _finish(parser):
-    """The global options, and a usage line short enough to read: positionals, [OPTIONS]."""
-    _add_globals(parser, top=False)
-    formatter = parser._get_formatter()
-    words = [formatter._format_args(a, a.metavar or a.dest) for a in parser._actions
-             if not a.option_strings]
-    parser.usage = " ".join([parser.prog, *words, "[OPTIONS]"])
-
-
-def _describe_exit_status():
-    lines = ["exit status:"]
-    lines += [f"  {code:<4} {meaning}" for code, meaning in EXIT_STATUS]
-    return "\n".join(lines)
-
-
-def _parser(sub, name, builder, help, description=None):
-    return sub.add_lazy(name, builder, help=help, description=description or help,
-                        formatter_class=Formatter)
-
-
-def build(out=None):
-    """The top-level parser; sub-parsers are filled in as the command line reaches them."""
-    Parser.out, Parser.deepest = out, None
-    parser = Parser(
-        prog=PROG, formatter_class=Formatter,
-        description="A shell-native client for the HaloPSA REST API: records in and out "
-                    "as JSON lines.",
-        usage="halo [GLOBAL] RESOURCE VERB [ARGS] [OPTIONS]\n"
-              "       halo [GLOBAL] request METHOD PATH [BODY] [OPTIONS]\n"
-              "       halo [GLOBAL] configure [--test]\n"
-              "       halo sandbox [--port N] [--records N]",
-        epilog=_describe_exit_status() + "\n\nSee 'halo RESOURCE --help' and man halo(1).")
-    parser.add_argument("--version", action="version", version=f"halo {__version__}")
-    _add_globals(parser, top=True)
-    sub = parser.add_subparsers(action=LazySubParsers, dest="command", metavar="COMMAND",
-                                required=True, title="commands", prog=PROG)
-    for resource in RESOURCES:
-        _parser(sub, resource.name, _resource_builder(resource), resource.summary)
-    _parser(sub, "request", _build_request, "send any request to the API",
-            "Send one request to any endpoint under /api and print the answer.")
-    _parser(sub, "configure", _build_configure, "write a profile to the config file",
-            "Write the [default] or [profile NAME] section of the config file from the "
-            "global flags and the environment, prompting on a terminal for what is missing.")
-    _parser(sub, "sandbox", _build_sandbox, "serve a local Halo-compatible API",
-            "Serve a Halo-compatible API with generated records on 127.0.0.1 until "
-            "interrupted, after printing the environment lines that point halo at it.")
-    return parser
-
-
-def build_all(out=None):
-    """Every parser built, for the documentation generators."""
-    parser = build(out)
-    for action in _subparser_actions(parser):
-        for name in list(action.builders):
-            for inner in _subparser_actions(action.build(name)):
-                for verb in list(inner.builders):
-                    inner.build(verb)
-    return parser
-
-
-def _subparser_actions(parser):
-    return [a for a in parser._actions if isinstance(a, LazySubParsers)]
-
-
-def _resource_builder(resource):
-    def fill(parser):
-        parser.set_defaults(resource=resource.name)
-        sub = parser.add_subparsers(action=LazySubParsers, dest="verb", metavar="VERB",
-                                    required=True, title="verbs",
-                                    prog=f"{PROG} {resource.name}")
-        for verb in resource.verbs():
-            sub.add_lazy(verb.name, _verb_builder(resource, verb), help=verb.help,
-                         description=f"halo {resource.name} {verb.name}: {verb.help}.",
-                         formatter_class=Formatter)
-    return fill
-
-
-def _typed(group, opt, dest_prefix):
-    flag = "--" + opt.flag
-    dest = dest_prefix + opt.name
-    where = "query" if dest_prefix == "q." else "field"
-    help = f"{opt.help} [{where} {opt.name}]"
-    if opt.type == BOOL:
-        group.add_argument(flag, dest=dest, action="store_true", help=help)
+def _add_option(section, option, after_command):
+    facts = {"dest": option.dest, "help": option.help_line}
+    if option.dest == "help":
+        facts = {"action": "help", "help": option.help}
+    elif option.dest == "version":
+        facts = {"action": "version", "version": VERSION_TEXT, "help": option.help}
+    elif not option.takes_value:
+        facts["action"] = "store_true"
     else:
-        group.add_argument(flag, dest=dest, type=VALUE_TYPES[opt.type],
-                           metavar=METAVARS[opt.type], help=help)
+        facts.update(_value_facts(option))
+        if option.repeat:
+            facts.update(action="append", default=[])
+        elif option.default is not None:
+            facts["default"] = option.default
+    if after_command:     # given before the command, the top parser's value stands
+        facts["default"] = argparse.SUPPRESS
+    section.add_argument(*option.flags, **facts)
 
 
-def _verb_builder(resource, verb):
-    def fill(parser):
-        parser.set_defaults(verb_kind=verb.kind)
-        id_type = ID_TYPES[resource.id_type]
-        if verb.kind == "upload":
-            parser.add_argument("file", metavar="FILE", help="the file to upload")
-        if verb.ids == "one":
-            parser.add_argument("id", metavar="ID", type=id_type, help="id of the record")
-        elif verb.ids == "many":
-            parser.add_argument("ids", metavar="ID", nargs="+", type=id_type,
-                                help="ids of the records")
-        elif verb.ids == "list":
-            parser.add_argument("ids", metavar="ID", nargs="+", type=id_,
-                                help="ids sent as a JSON array")
-        elif verb.ids == "optional":
-            parser.add_argument("target", metavar="ID", nargs="?",
-                                help="id of the record (omit when BODY records carry ids)")
-        if verb.body:
-            parser.add_argument("body", metavar="BODY", nargs="?",
-                                help="'-' for stdin, @FILE, or JSON text: an object, an "
-                                     "array, or NDJSON")
-        if verb.filters:
-            group = parser.add_argument_group("filters" if verb.kind == "list" else "query")
-            for opt in verb.filters:
-                _typed(group, opt, "q.")
-        if verb.fields:
-            group = parser.add_argument_group("fields")
-            for opt in verb.fields:
-                _typed(group, opt, "b.")
-        _add_verb_options(parser, verb)
-        _finish(parser)
-    return fill
-
-
-def _add_verb_options(parser, verb):
-    group = parser.add_argument_group("options")
-    if verb.kind == "list":
-        group.add_argument("--limit", type=positive, metavar="N",
-                           help="stop after N records")
-        group.add_argument("--page-size", type=positive, metavar="N",
-                           help="records per page (default 100)")
-        group.add_argument("--concurrency", type=positive, metavar="N",
-                           help="pages fetched ahead at once (default 4)")
-    if verb.body or verb.kind == "upload":
-        _add_field_setters(group)
-    if verb.kind in ("create", "update"):
-        group.add_argument("--batch-size", type=positive, metavar="N",
-                           help="records per request (default 50)")
-        group.add_argument("--failed", metavar="FILE",
-                           help="write refused records here, as NDJSON to feed back in")
-    if verb.binary:
-        group.add_argument("-O", "--output-file", metavar="FILE", dest="output_file",
-                           help="write a file answer here (stdout only when not a terminal)")
-    group.add_argument("--param", type=pair, action="append", metavar="KEY=VALUE",
-                       default=[], help="add any query parameter (repeatable)")
-
-
-def _add_field_setters(group):
-    group.add_argument("-F", "--field", type=pair, action="append", metavar="KEY=VALUE",
-                       dest="typed_fields", default=[],
-                       help="set a field: numbers, true/false/null converted, @FILE read")
-    group.add_argument("-f", "--raw-field", type=pair, action="append",
-                       metavar="KEY=VALUE", dest="raw_fields", default=[],
-                       help="set a field to a string, as given")
-
-
-def _build_request(parser):
-    parser.set_defaults(verb_kind="request")
-    parser.add_argument("method", metavar="METHOD", type=str.upper,
-                        choices=("GET", "POST", "PUT", "PATCH", "DELETE"),
-                        help="GET, POST, PUT, PATCH or DELETE")
-    parser.add_argument("path", metavar="PATH", help="path under /api, e.g. /Tickets/123")
-    parser.add_argument("body", metavar="BODY", nargs="?",
-                        help="'-' for stdin, @FILE, or JSON text")
-    group = parser.add_argument_group("options")
-    group.add_argument("--paginate", action="store_true",
-                       help="stream every page of a list as NDJSON")
-    group.add_argument("--page-size", type=positive, metavar="N",
-                       help="records per page with --paginate (default 100)")
-    group.add_argument("--limit", type=positive, metavar="N",
-                       help="stop after N records with --paginate")
-    group.add_argument("--concurrency", type=positive, metavar="N",
-                       help="pages fetched ahead at once with --paginate (default 4)")
-    group.add_argument("-O", "--output-file", metavar="FILE", dest="output_file",
-                       help="write a file answer here")
-    _add_field_setters(group)
-    group.add_argument("--param", type=pair, action="append", metavar="KEY=VALUE",
-                       default=[], help="add a query parameter (repeatable)")
-    _finish(parser)
-
-
-def _build_configure(parser):
-    parser.set_defaults(verb_kind="configure")
-    parser.add_argument("--test", action="store_true",
-                        help="fetch a token with the saved settings and report the result")
-    _finish(parser)
-
-
-def _build_sandbox(parser):
-    parser.set_defaults(verb_kind="sandbox")
-    parser.add_argument("--port", type=int, default=0, metavar="N",
-                        help="port on 127.0.0.1 (default: a free one)")
-    parser.add_argument("--records", type=positive, default=1000, metavar="N",
-                        help="number of tickets (default 1000)")
-    parser.add_argument("--seed", type=int, default=1, metavar="N",
-                        help="seed of the generated data (default 1)")
-    parser.add_argument("--latency", type=int, default=0, metavar="MS",
-                        help="delay every API answer by MS milliseconds")
-    parser.add_argument("--fail-rate", type=probability, default=0.0, metavar="P",
-                        help="answer a fraction P of API requests with 429 or 503")
+def _value_facts(option):
+    facts = {"type": CONVERTERS[option.value]} if option.value != "str" else {}
+    if option.choices:
+        facts["choices"] = option.choices
+    if option.metavar:
+        facts["metavar"] = option.metavar
+    return facts
 
 
 def parse(argv, out):
-    """argv -> argparse namespace; raises UsageError or Exit."""
-    return build(out).parse_args(argv)
+    """argv -> (the deepest Command reached, argparse namespace); raises UsageError or Exit."""
+    Parser.out, Parser.deepest = out, None
+    namespace = Parser(top(), prog="halo").parse_args(argv)
+    return Parser.deepest, namespace

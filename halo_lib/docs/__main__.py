@@ -23,7 +23,7 @@ import argparse
 import os
 import sys
 
-import halo_lib.cli.parser as cli
+from halo_lib.docs.model import tree
 from halo_lib.docs.completions import bash_script, zsh_script
 from halo_lib.docs.manpages import man_pages
 
@@ -37,7 +37,7 @@ BASH_FILE, BASH_LINK, ZSH_FILE = "halo.bash", "halo", "_halo"
 
 def generate():
     """{relative path: text} of every generated file."""
-    top = cli.build_all()
+    top = tree()
     files = {f"man/{name}": text for name, text in man_pages(top).items()}
     files[f"completions/{BASH_FILE}"] = bash_script(top)
     files[f"completions/{ZSH_FILE}"] = zsh_script(top)
@@ -85,7 +85,7 @@ def _write_if_changed(path, text):
 def default_out():
     """The checkout holding this package; None when it is installed (no setup.cfg beside
     it), where writing man/ into site-packages would help no one."""
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     return root if os.path.exists(os.path.join(root, "setup.cfg")) else None
 
 

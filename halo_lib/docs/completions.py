@@ -4,12 +4,11 @@ script carries tables of the commands, verbs, flags and value kinds, and its own
 functions (the templates below) that complete from them, so no Python runs at
 completion time.
 """
-import argparse
 import re
 import shlex
 
-from halo_lib.docs.parsers import (GENERATED, GLOBAL_GROUP, global_flags, groups, help_text, options,
-                      positionals, subcommands, takes_value, value_kind, value_name)
+from halo_lib.docs.model import (GENERATED, GLOBAL_GROUP, global_flags, groups, options,
+                                 positionals, subcommands)
 from halo_lib.resources import BY_NAME
 
 
@@ -33,12 +32,12 @@ def value_flags(top):
     kinds, plain = {}, set()
     for _, parser in [((), top)] + command_parsers(top):
         for action in options(parser):
-            for flag in action.option_strings:
-                if takes_value(action):
-                    kind = kinds.setdefault(flag, value_kind(action))
-                    if kind != value_kind(action):
+            for flag in action.flags:
+                if action.takes_value:
+                    kind = kinds.setdefault(flag, action.complete)
+                    if kind != action.complete:
                         raise SystemExit(f"halo_lib.docs: {flag} completes as both {kind} "
-                                         f"and {value_kind(action)}")
+                                         f"and {action.complete}")
                 else:
                     plain.add(flag)
     clash = sorted(plain & set(kinds))
@@ -53,7 +52,7 @@ def first_positional(parser):
     found = positionals(parser)
     if not found:
         return None
-    kind = value_kind(found[0])
+    kind = found[0].complete
     if kind == "files":
         return ("files",)
     if kind == "choices":
@@ -79,7 +78,7 @@ def bash_script(top):
         "_halo_commands=" + shlex.quote(" ".join(n for n, _, _ in subcommands(top))),
         "_halo_resources=" + shlex.quote(" ".join(resources)),
         "_halo_global_flags=" + shlex.quote(" ".join(
-            f for a in options(top) for f in a.option_strings)),
+            f for a in options(top) for f in a.flags)),
         "# Flags followed by a value; the scan below skips the value with the flag.",
         "_halo_value_flags=" + shlex.quote(" " + " ".join(sorted(kinds)) + " "),
         "",
@@ -113,7 +112,7 @@ def _bash_case(function, comment, entries):
 def _bash_flags(top):
     entries = []
     for words, parser in command_parsers(top):
-        flags = [f for a in options(parser, exclude_globals=True) for f in a.option_strings]
+        flags = [f for a in options(parser, exclude_globals=True) for f in a.flags]
         if GLOBAL_GROUP in groups(parser):
             flags.append("@globals")
         entries.append((" ".join(words), " ".join(flags)))
@@ -143,7 +142,7 @@ def _bash_kinds(kinds, top):
 def _choices_of(top, flag):
     for _, parser in [((), top)] + command_parsers(top):
         for action in options(parser):
-            if flag in action.option_strings:
+            if flag in action.flags:
                 return list(action.choices)
     return []
 
@@ -372,11 +371,11 @@ def zsh_describe_text(text):
 
 
 def zsh_value_action(action, has_body=False):
-    kind = value_kind(action)
+    kind = action.complete
     if kind == "choices":
         return "(" + " ".join(action.choices) + ")"
     # An optional ID before an optional BODY (update): what is typed may be the BODY.
-    if kind == "at-body" or (has_body and not action.option_strings and action.nargs == "?"):
+    if kind == "at-body" or (has_body and not action.flags and action.nargs == "?"):
         return "_halo_body"
     return {"files": "_files", "profiles": "_halo_profiles", "at-field": "_halo_field"} \
         .get(kind, " ")
@@ -385,14 +384,14 @@ def zsh_value_action(action, has_body=False):
 def zsh_specs(parser, action, has_body=False):
     """[(flag, spec)] of one action: one _arguments spec per flag (so that a global one can
     be left out by name), quoted for the shell; flag is None for a positional."""
-    message = value_name(action).replace(":", "\\:")
-    arg = f":{message}:{zsh_value_action(action, has_body)}" if takes_value(action) else ""
-    if not action.option_strings:
+    message = action.value_name.replace(":", "\\:")
+    arg = f":{message}:{zsh_value_action(action, has_body)}" if action.takes_value else ""
+    if not action.flags:
         prefix = {"?": ":", "+": "*", "*": "*"}.get(action.nargs, "")
         return [(None, zsh_quote(f"{prefix}{arg}"))]
-    repeat = "*" if isinstance(action, argparse._AppendAction) else ""
-    help = zsh_describe_text(help_text(parser, action))
-    return [(flag, zsh_quote(f"{repeat}{flag}[{help}]{arg}")) for flag in action.option_strings]
+    repeat = "*" if action.repeat else ""
+    help = zsh_describe_text(action.help_line)
+    return [(flag, zsh_quote(f"{repeat}{flag}[{help}]{arg}")) for flag in action.flags]
 
 
 def zsh_shared_specs(top):

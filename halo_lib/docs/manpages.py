@@ -3,16 +3,15 @@ man(7) page writer (Page), the examples (each parsed by the real parser), and th
 halo(1), one page per resource and one per other command. `man_pages(top)` returns them;
 `python -m halo_lib.docs` writes them to man/.
 """
-import argparse
 import re
 import shlex
 
 from halo_lib import __version__
 from halo_lib import config
+from halo_lib.cli import parse
 from halo_lib.errors import EXIT_STATUS
-from halo_lib.docs.parsers import (GENERATED, GLOBAL_GROUP, global_flags, groups, help_text, options,
-                      other_commands, positionals, resource_verbs, subcommands, takes_value,
-                      value_name)
+from halo_lib.docs.model import (GENERATED, GLOBAL_GROUP, global_flags, groups, options,
+                                 other_commands, positionals, resource_verbs, subcommands)
 from halo_lib.resources import BOOL, BY_NAME, DATE, FLOAT, INT, INTS, STR, UUID
 
 # The date in each page's .TH line. A constant, so that regenerating never changes a page;
@@ -21,8 +20,6 @@ MANUAL_DATE = "2026-11-29"
 MANUAL = "Halo Manual"
 
 TYPED_GROUPS = ("filters", "query", "fields")
-_HALO_NAME = re.compile(r"\s*\[(query|field) ([^\]]+)\]$")
-_ENV_NAME = re.compile(r"\s*\[(HALO_[A-Z_]+)\]$")
 
 
 # ---------------------------------------------------------------------------------------
@@ -115,24 +112,20 @@ class Page:
 
 def option_tag(action):
     """`\\fB\\-o\\fR, \\fB\\-\\-output\\fR \\fIndjson|json\\fR`"""
-    tag = ", ".join(bold(flag) for flag in action.option_strings)
-    if takes_value(action):
-        tag += " " + italic(value_name(action))
+    tag = ", ".join(bold(flag) for flag in action.flags)
+    if action.takes_value:
+        tag += " " + italic(action.value_name)
     return tag
 
 
 def option_body(parser, action):
-    """The help of action as prose; a trailing [query NAME] or [field NAME] becomes the Halo
-    name it sets, and [HALO_X] the environment variable."""
-    help = help_text(parser, action)
-    halo = _HALO_NAME.search(help)
-    if halo:
-        where = "query parameter" if halo.group(1) == "query" else "body field"
-        return f"{roff(help[:halo.start()])}; sets the Halo {where} {bold(halo.group(2))}."
-    env = _ENV_NAME.search(help)
-    if env:
-        return f"{roff(help[:env.start()])}; environment: {bold(env.group(1))}."
-    return roff(help) + "."
+    """The help of an option as prose, with the Halo name it sets or its variable."""
+    if action.halo:
+        where = "query parameter" if action.halo[0] == "query" else "body field"
+        return f"{roff(action.help)}; sets the Halo {where} {bold(action.halo[1])}."
+    if action.env:
+        return f"{roff(action.help)}; environment: {bold(action.env)}."
+    return roff(action.help) + "."
 
 
 def add_options(page, parser, actions):
@@ -142,7 +135,7 @@ def add_options(page, parser, actions):
 
 def add_positionals(page, parser):
     for action in positionals(parser):
-        page.item(italic(action.metavar or action.dest), roff(help_text(parser, action)) + ".")
+        page.item(italic(action.metavar or action.dest), roff(action.help) + ".")
 
 
 def usage_words(command, parser, with_global=True):
@@ -352,7 +345,7 @@ def check_examples(top, lines, sample_id="123"):
     for line in lines:
         for argv in halo_invocations(line, sample_id):
             try:
-                top.parse_args(argv)
+                parse(argv, out=lambda text: None)
             except Exception as exc:   # UsageError, or argparse's own complaints
                 raise SystemExit(f"halo_lib.docs: example does not parse: {line!r}: {exc}")
 
@@ -487,9 +480,8 @@ def _environment(top):
     then the locations."""
     flags = {}
     for action in groups(top).get(GLOBAL_GROUP, []):
-        env = _ENV_NAME.search(action.help or "")
-        if env:
-            flags[env.group(1)] = action
+        if action.env:
+            flags[action.env] = action
     found = []
     for key in config.KEYS:
         name = config.ENV[key]
@@ -510,8 +502,8 @@ def _environment(top):
 
 def _flag_meaning(action):
     """`base URL of the Halo tenant, as --url`, from the flag's help."""
-    help = _ENV_NAME.sub("", action.help)
-    return f"{roff(help)}, as {bold(action.option_strings[-1])}"
+    help = action.help
+    return f"{roff(help)}, as {bold(action.flags[-1])}"
 
 
 def _top_environment(page, top):
@@ -587,9 +579,9 @@ def _verb_entry(page, top, resource, verb, parser):
     found = groups(parser)
     for title in TYPED_GROUPS:
         add_options(page, parser, found.get(title, []))
-    own = [a for a in found.get("options", []) if not isinstance(a, argparse._HelpAction)]
+    own = [a for a in found.get("options", []) if a.dest != "help"]
     if own:
-        page.paragraph("Options: " + ", ".join(bold(a.option_strings[-1]) for a in own)
+        page.paragraph("Options: " + ", ".join(bold(a.flags[-1]) for a in own)
                        + " (see " + bold("OPTIONS") + ").")
     shadowed = [f for f in global_flags(top) if f not in global_flags(parser)]
     for flag in shadowed:
@@ -603,7 +595,7 @@ def _resource_options(page, verbs):
     seen = set()
     for _, parser in verbs:
         for action in groups(parser).get("options", []):
-            key = (tuple(action.option_strings), action.help)
+            key = (tuple(action.flags), action.help)
             if key not in seen:
                 seen.add(key)
                 page.item(option_tag(action), option_body(parser, action))

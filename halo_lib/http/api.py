@@ -9,18 +9,16 @@ from halo_lib.errors import AuthError, HaloError, UsageError, redacted
 class Request:
     """One planned request: what --dry-run prints and what the API layer sends."""
 
-    __slots__ = ("method", "path", "params", "body", "headers")
+    __slots__ = ("method", "path", "params", "body")
 
-    def __init__(self, method, path, params=None, body=None, headers=None):
+    def __init__(self, method, path, params=None, body=None):
         self.method = method
         self.path = path          # under /api, e.g. "/Tickets/12"
         self.params = list(params or [])
         self.body = body          # a JSON-able value, bytes, or None
-        self.headers = headers or {}
 
     def with_params(self, extra):
-        return Request(self.method, self.path, self.params + list(extra), self.body,
-                       self.headers)
+        return Request(self.method, self.path, self.params + list(extra), self.body)
 
     def url(self, base):
         url = base + "/api" + self.path
@@ -29,7 +27,6 @@ class Request:
     def describe(self, base):
         """The request as --dry-run shows it: never the token."""
         headers = {"Authorization": "Bearer <redacted>", "Accept": "application/json"}
-        headers.update(self.headers)
         body = self.body
         if isinstance(body, bytes):
             body = f"<{len(body)} bytes>"
@@ -53,7 +50,6 @@ class Api:
         """(Response, parsed) for a planned request; a 401 fetches a new token once."""
         body, headers = request.body, {"Accept": "application/json",
                                        "Accept-Encoding": "gzip"}
-        headers.update(request.headers)
         if body is not None and not isinstance(body, bytes):
             body = orjson.dumps(body)
             headers["Content-Type"] = "application/json"
@@ -78,10 +74,13 @@ class Api:
 
 def parse_json(response):
     """The JSON of an answer; an empty body is None. Raises ValueError on a bad body."""
-    data = response.data
-    if not data.strip():
-        return None
-    return orjson.loads(data)
+    return json_or_nothing(response.data)
+
+
+def json_or_nothing(data):
+    """JSON or nothing: the value of a body, None when it is empty or blank.
+    Raises orjson.JSONDecodeError (a ValueError) when it is not JSON."""
+    return orjson.loads(data) if data.strip() else None
 
 
 def api_path(path, base):

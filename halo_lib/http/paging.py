@@ -129,14 +129,14 @@ def _cut(records, remaining):
 
 
 def _fetcher(api, request, key, size):
-    import orjson
+    from halo_lib.http.api import json_or_nothing
 
     def fetch(number):
         this_page = page_request(request, size, number) if size else request
         what = f"{request.method} /api{request.path}" + (f" page {number}" if size else "")
 
         def parse(response):
-            doc = orjson.loads(response.data) if response.data.strip() else None
+            doc = json_or_nothing(response.data)
             try:
                 return doc, records_of(doc, key)   # a ValueError above: fetched again
             except ApiError as exc:

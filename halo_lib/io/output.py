@@ -15,17 +15,21 @@ class Output:
         self.streams = streams
         self.raw = raw
         self.as_array = fmt == "json"
-        self.collected = [] if self.as_array else None
+        self.collected = None     # -o json: the records, once the output has begun
         self.expression = compile_query(query) if query else None
-        self.count = 0
+
+    def begin(self):
+        """The answers are records: -o json writes an array at close, empty or not."""
+        if self.as_array and self.collected is None:
+            self.collected = []
 
     def page(self, records):
         """Write one page of records; a query that gives null drops the record."""
         expression = self.expression
         if expression is not None:
             records = [v for v in map(expression.search, records) if v is not None]
-        self.count += len(records)
         if self.as_array:
+            self.begin()
             self.collected.extend(records)
         elif records:
             self.streams.write(self._lines(records))
@@ -36,14 +40,14 @@ class Output:
             doc = self.expression.search(doc)
             if doc is None:
                 return
-        self.count += 1
         if self.as_array:
+            self.begin()
             self.collected.append(doc)
         else:
             self.streams.write(self._lines((doc,)))
 
     def close(self):
-        if self.as_array:
+        if self.collected is not None:
             option = orjson.OPT_INDENT_2 if self.streams.stdout_tty else 0
             self.streams.write(orjson.dumps(self.collected, option=option) + b"\n")
 

@@ -1,73 +1,83 @@
 """Attachment files: upload (inline, or through a presigned URL) and download.
 
 A presigned URL points at another host (S3): the bytes go there with no Halo token,
-and Halo is told afterwards that the upload is complete.
+and Halo is told afterwards that the upload is complete. --dry-run shows the file as
+its name, size and SHA-256, never its contents.
 """
 import base64
+import hashlib
 import os
 
-from halo_lib.http.api import Request, path_with_id
 from halo_lib.errors import ApiError, UsageError
-from halo_lib.io.output import is_json, write_file
+from halo_lib.http.api import Request, path_with_id
+from halo_lib.run.plans import Plan
 
 INLINE_LIMIT = 4 * 1024 * 1024   # larger files go through the presigned-URL flow
 URL_KEYS = ("url", "presigned_url", "presignedurl", "upload_url", "s3url", "signed_url")
 
 
-def upload(ctx):
-    args = ctx.args
+def read_upload(path):
     try:
-        with open(args.file, "rb") as handle:
-            data = handle.read()
+        with open(path, "rb") as handle:
+            return handle.read()
     except OSError as exc:
-        raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
-    if getattr(args, "b.ticket_id", None) is None:
-        raise UsageError("upload needs --ticket-id")
-    description = {"filename": os.path.basename(args.file), **ctx.field_flags()}
-    description = _with_fields(ctx, description)
-    if len(data) > INLINE_LIMIT:
-        record = _presigned(ctx, description, data)
-        if record is not None:
-            ctx.output.document(record)
-            return 0
-    request = Request("POST", "/Attachment", ctx.query_params(),
-                      [{**description, "data_base64": base64.b64encode(data).decode()}])
-    if ctx.dry_run:
-        ctx.show(request)
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+class Upload(Plan):
+    def __init__(self, path, data, description, params):
+        self.path, self.data, self.description = path, data, description
+        self.facts = {"file": path, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+        # As --dry-run shows it: the file's facts in place of its contents.
+        self.inline = Request("POST", "/Attachment", params,
+                              [{**description, "data_base64": self.facts}])
+        self.ask = Request("POST", "/Attachment/GetS3PresignedURL", [],
+                           [{**description, "filesize": len(data)}])
+
+    @property
+    def presigned(self):
+        return len(self.data) > INLINE_LIMIT
+
+    @property
+    def requests(self):
+        return [self.ask] if self.presigned else [self.inline]
+
+    def describe(self, base):
+        if not self.presigned:
+            return [self.inline.describe(base)]
+        return [self.ask.describe(base),
+                {"method": "PUT", "url": "(the presigned URL in the answer)",
+                 "headers": {"Content-Type": "application/octet-stream"}, "body": self.facts}]
+
+    def run(self, env, output):
+        record = self._presigned(env) if self.presigned else None
+        if record is None:
+            body = [{**self.description, "data_base64": base64.b64encode(self.data).decode()}]
+            request = Request("POST", "/Attachment", self.inline.params, body)
+            record = _one(env.api.json(request, idempotent=False))
+        output.document(record)
         return 0
-    doc = ctx.api.json(request, idempotent=False)
-    ctx.output.document(doc[0] if isinstance(doc, list) and len(doc) == 1 else doc)
-    return 0
+
+    def _presigned(self, env):
+        """The record of a presigned upload, or None when the tenant does not offer it."""
+        try:
+            answer = env.api.json(self.ask, idempotent=True)
+        except ApiError as exc:
+            if exc.status in (400, 404, 405, 501):
+                return None   # no presigned uploads on this tenant: send it inline
+            raise
+        offer = answer[0] if isinstance(answer, list) and answer else answer
+        url = _upload_url(offer)
+        if not url:
+            return None
+        _put(env, url, self.data)
+        done = {**self.description, "filesize": len(self.data),
+                **{k: v for k, v in offer.items() if k not in URL_KEYS}}
+        return _one(env.api.json(Request("POST", "/Attachment/PresignedURLUploadComplete",
+                                         [], [done]), idempotent=False))
 
 
-def _with_fields(ctx, description):
-    from halo_lib.io.bodies import apply_fields
-    args = ctx.args
-    return apply_fields([description], args.typed_fields, args.raw_fields, {}, ctx.streams)[0]
-
-
-def _presigned(ctx, description, data):
-    """The record of a presigned upload, or None when the tenant does not offer it."""
-    ask = Request("POST", "/Attachment/GetS3PresignedURL", [],
-                  [{**description, "filesize": len(data)}])
-    if ctx.dry_run:
-        ctx.show(ask)
-        return {}
-    try:
-        answer = ctx.api.json(ask, idempotent=True)
-    except ApiError as exc:
-        if exc.status in (400, 404, 405, 501):
-            return None   # no presigned uploads on this tenant: send it inline
-        raise
-    offer = answer[0] if isinstance(answer, list) and answer else answer
-    url = _upload_url(offer)
-    if not url:
-        return None
-    _put(ctx, url, data)
-    done = {**description, "filesize": len(data),
-            **{k: v for k, v in offer.items() if k not in URL_KEYS}}
-    doc = ctx.api.json(Request("POST", "/Attachment/PresignedURLUploadComplete", [], [done]),
-                       idempotent=False)
+def _one(doc):
     return doc[0] if isinstance(doc, list) and len(doc) == 1 else doc
 
 
@@ -81,39 +91,50 @@ def _upload_url(offer):
     return None
 
 
-def _put(ctx, url, data):
+def _put(env, url, data):
     """PUT the bytes to the storage host: deliberately without the Authorization header."""
     from halo_lib.config import LOOPBACK, host_of
     if url.lower().startswith("http://") and host_of(url) not in LOOPBACK:
         raise ApiError("the presigned upload URL is plain http; refusing to send the file")
-    ctx.api.transport.send("PUT", url, headers={"Content-Type": "application/octet-stream"},
+    env.api.transport.send("PUT", url, headers={"Content-Type": "application/octet-stream"},
                            body=data, idempotent=True, what="upload to the presigned URL")
 
 
-def download(ctx):
-    args = ctx.args
-    target = getattr(args, "output_file", None)
-    if not target and ctx.streams.stdout_tty:
-        raise UsageError("the attachment is a file: give -O FILE, or redirect stdout")
-    request = Request("GET", path_with_id("/Attachment/{id}", args.id), ctx.query_params())
-    if ctx.dry_run:
-        ctx.show(request)
-        return 0
-    response, _ = ctx.api.send(request)
-    if not is_json(response):
-        return write_file(ctx.streams, response.data, target)
-    import orjson
-    meta = orjson.loads(response.data) if response.data.strip() else None
-    if not isinstance(meta, dict):
-        raise ApiError(f"attachments download {args.id}: the answer is not an attachment")
-    if isinstance(meta.get("data_base64"), str) and meta["data_base64"]:
-        return write_file(ctx.streams, base64.b64decode(meta["data_base64"]), target)
-    link = meta.get("download_url") or meta.get("link")
-    if isinstance(link, str) and link.lower().startswith(ctx.settings.url.lower() + "/api/"):
-        return write_file(ctx.streams, ctx.api.send(Request("GET", link[len(ctx.settings.url) + 4:]))[0].data,
-                           target)
-    if isinstance(link, str) and link.lower().startswith("https://"):
-        response, _ = ctx.api.transport.send("GET", link, what="GET the attachment file")
-        return write_file(ctx.streams, response.data, target)
-    document = Request("GET", path_with_id("/Attachment/document/{id}", args.id))
-    return write_file(ctx.streams, ctx.api.send(document)[0].data, target)
+class Download(Plan):
+    """An attachment's bytes: the answer itself, its base64, or the link it gives."""
+
+    records = False
+
+    def __init__(self, record_id, params, target):
+        self.record_id = record_id
+        self.target = target
+        self.requests = [Request("GET", path_with_id("/Attachment/{id}", record_id), params)]
+
+    def run(self, env, output):
+        from halo_lib.http.api import json_or_nothing
+        from halo_lib.io.output import is_json, write_file
+        streams, api = env.streams, env.api
+        response, _ = api.send(self.requests[0])
+        if not is_json(response):
+            return write_file(streams, response.data, self.target)
+        meta = json_or_nothing(response.data)
+        if not isinstance(meta, dict):
+            raise ApiError(f"attachments download {self.record_id}: the answer is not an "
+                           "attachment")
+        if isinstance(meta.get("data_base64"), str) and meta["data_base64"]:
+            return write_file(streams, base64.b64decode(meta["data_base64"]), self.target)
+        link = meta.get("download_url") or meta.get("link")
+        base = env.settings.url
+        if isinstance(link, str) and link.lower().startswith(base.lower() + "/api/"):
+            data = api.send(Request("GET", link[len(base) + 4:]))[0].data
+        elif isinstance(link, str) and link.lower().startswith("https://"):
+            data = api.transport.send("GET", link, what="GET the attachment file")[0].data
+        else:
+            document = Request("GET", path_with_id("/Attachment/document/{id}",
+                                                   self.record_id))
+            data = api.send(document)[0].data
+        return write_file(streams, data, self.target)
+
+
+def upload_description(path, fields):
+    return {"filename": os.path.basename(path), **fields}

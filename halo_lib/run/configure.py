@@ -8,19 +8,15 @@ PROMPTS = (("url", "Halo URL (e.g. https://acme.halopsa.com)"),
            ("scope", "Scope"))
 
 
-def configure(args, streams):
-    if args.test:
-        return _test(args, streams)
+def configure(connection, streams):
+    """Write the profile section from the flags, the environment and the prompts."""
     env = streams.env
     path = config.config_path(env)
-    profile = getattr(args, "profile", None) or env.get("HALO_PROFILE") or "default"
+    profile = config.profile_name(connection.profile, env)
     existing = config.read_file(path, streams.err)
     section = config.section_name(profile)
     current = dict(existing.items(section)) if existing.has_section(section) else {}
-    values = {}
-    for key in config.KEYS:
-        flag = getattr(args, key, None) if key != "client_secret" else None
-        values[key] = flag or env.get(config.ENV[key]) or None
+    values = config.flag_values(connection, env)
     interactive = streams.stdin_tty
     if interactive:
         for key, prompt in PROMPTS:
@@ -64,14 +60,10 @@ def _ask_secret(streams):
         raise ConfigError("configure: input ended before the client secret was given") from None
 
 
-def _test(args, streams):
+def test(env):
     """Fetch a fresh token with the resolved settings and say how it went."""
-    from halo_lib.http.auth import TokenSource
-    from halo_lib.http.transport import Transport
-    settings = config.resolve(args, streams.env, streams.err)
-    config.require(settings, "url", "client_id", "client_secret")
-    tokens = TokenSource(settings, Transport(settings, streams), use_cache=False)
-    tokens.token()
-    streams.err(f"halo: OK: {settings.url} issued a token to client {settings.client_id} "
-                f"(scope {settings.scope})")
+    settings = env.settings
+    env.fresh_token()
+    env.streams.err(f"halo: OK: {settings.url} issued a token to client {settings.client_id} "
+                    f"(scope {settings.scope})")
     return 0

@@ -1,0 +1,80 @@
+"""The parsed command line -> one typed Invocation (halo_lib.invocation).
+
+The only place that reads the argparse namespace. Nothing after it sees argparse.
+"""
+from halo_lib.cli.values import CONVERTERS
+from halo_lib.errors import UsageError
+from halo_lib.invocation import (ConfigureOptions, Connection, Invocation, Paging,
+                                 Presentation, SandboxOptions, Writing)
+from halo_lib.options import ID_VALUES
+
+
+def build(command, namespace):
+    """The Invocation of the command the command line reached."""
+    given = vars(namespace)
+    value = given.get
+    resource, verb = command.resource, command.verb
+    ids, target, body = _ids(given), value("target"), value("body")
+    if target is not None and body is None and _looks_like_body(target):
+        target, body = None, target   # `update -`, `update @file`, `update '{...}'`
+    if target is not None:
+        ids = (_typed_id(resource, target),)
+    return Invocation(
+        kind=command.kind, resource=resource, verb=verb, ids=ids,
+        file=value("file"), method=value("method"), path=value("path"),
+        paginate=bool(value("paginate")),
+        filters=_typed(given, verb.filters, "query") if verb else (),
+        fields=_typed(given, verb.fields, "field") if verb else (),
+        params=tuple(value("param") or ()), output_file=value("output_file"),
+        dry_run=bool(value("dry_run")),
+        writing=Writing(body=body, typed_fields=tuple(value("typed_fields") or ()),
+                        raw_fields=tuple(value("raw_fields") or ()),
+                        batch_size=value("batch_size"), failed=value("failed")),
+        paging=Paging(limit=value("limit"), page_size=value("page_size"),
+                      concurrency=value("concurrency")),
+        presentation=Presentation(format=value("output") or "ndjson", query=value("query"),
+                                  raw=bool(value("raw")), quiet=bool(value("quiet"))),
+        connection=Connection(
+            profile=value("profile"), url=value("url"), tenant=value("tenant"),
+            client_id=value("client_id"), scope=value("scope"), timeout=value("timeout"),
+            retries=value("retries"), ca_bundle=value("ca_bundle"),
+            insecure_http=bool(value("insecure_http")), verbose=bool(value("verbose")),
+            sandbox=bool(value("sandbox"))),
+        local=_local(command, given))
+
+
+def _ids(given):
+    if given.get("ids"):
+        return tuple(given["ids"])
+    return (given["id"],) if given.get("id") is not None else ()
+
+
+def _typed(given, options, where):
+    """(Opt, value) of each typed flag given, in the table's order."""
+    found = []
+    for opt in options:
+        value = given.get(f"{where}:{opt.name}")
+        if value not in (None, False):
+            found.append((opt, value))
+    return tuple(found)
+
+
+def _looks_like_body(text):
+    return text == "-" or text.startswith(("@", "{", "[")) or "\n" in text
+
+
+def _typed_id(resource, text):
+    try:
+        return CONVERTERS[ID_VALUES[resource.id_type]](text)
+    except ValueError:
+        raise UsageError(f"invalid id {text!r} for {resource.name}") from None
+
+
+def _local(command, given):
+    if command.name == "configure":
+        return ConfigureOptions(test=bool(given.get("test")))
+    if command.name == "sandbox":
+        return SandboxOptions(port=given.get("port") or 0, records=given.get("records") or 1000,
+                              seed=given.get("seed", 1), latency=given.get("latency") or 0,
+                              fail_rate=given.get("fail_rate") or 0.0)
+    return None

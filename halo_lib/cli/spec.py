@@ -1,0 +1,121 @@
+"""The command tree: every command's arguments and options, as facts (halo_lib.options).
+
+Made from the resource table and the verb kinds. The parser compiles it into argparse
+(halo_lib.cli.parser); the man pages and completions read it (halo_lib.docs). A command's
+sub-commands are built only when asked for, so `halo --help` builds the top alone.
+"""
+from halo_lib import __version__
+from halo_lib.errors import EXIT_STATUS
+from halo_lib.options import GLOBAL_OPTIONS, GLOBAL_TITLE, Command, Group, switch, typed_option
+from halo_lib.resources import RESOURCES
+
+HELP = switch(("-h", "--help"), "help", "show this help message and exit")
+VERSION = switch(("--version",), "version", "show program's version number and exit")
+VERSION_TEXT = f"halo {__version__}"
+
+USAGE = ("halo [GLOBAL] RESOURCE VERB [ARGS] [OPTIONS]\n"
+         "       halo [GLOBAL] request METHOD PATH [BODY] [OPTIONS]\n"
+         "       halo [GLOBAL] configure [--test]\n"
+         "       halo sandbox [--port N] [--records N]")
+
+# (name, help, description) of the commands that are not resources.
+OTHER_COMMANDS = (
+    ("request", "send any request to the API",
+     "Send one request to any endpoint under /api and print the answer."),
+    ("configure", "write a profile to the config file",
+     "Write the [default] or [profile NAME] section of the config file from the global flags "
+     "and the environment, prompting on a terminal for what is missing."),
+    ("sandbox", "serve a local Halo-compatible API",
+     "Serve a Halo-compatible API with generated records on 127.0.0.1 until interrupted, "
+     "after printing the environment lines that point halo at it."),
+)
+
+
+def top():
+    children = [(r.name, r.summary, _resource_builder(r)) for r in RESOURCES]
+    children += [(name, help, _other_builder(name, help, description))
+                 for name, help, description in OTHER_COMMANDS]
+    return Command(
+        (), "a shell-native client for the HaloPSA REST API",
+        description="A shell-native client for the HaloPSA REST API: records in and out as "
+                    "JSON lines.",
+        usage=USAGE, groups=[Group("options", [HELP, VERSION]),
+                             Group(GLOBAL_TITLE, GLOBAL_OPTIONS)],
+        children=children, child_title="COMMAND",
+        epilog=_exit_status() + "\n\nSee 'halo RESOURCE --help' and man halo(1).")
+
+
+def _exit_status():
+    return "\n".join(["exit status:"] + [f"  {code:<4} {meaning}"
+                                         for code, meaning in EXIT_STATUS])
+
+
+def _resource_builder(resource):
+    return lambda: resource_command(resource)
+
+
+def _other_builder(name, help, description):
+    return lambda: other_command(name, help, description)
+
+
+def resource_command(resource):
+    children = [(verb.name, verb.help, _verb_builder(resource, verb))
+                for verb in resource.verbs()]
+    return Command((resource.name,), resource.summary, groups=[Group("options", [HELP])],
+                   children=children, child_title="VERB", resource=resource,
+                   globals_after=False)
+
+
+def _verb_builder(resource, verb):
+    return lambda: verb_command(resource, verb)
+
+
+def verb_command(resource, verb):
+    from halo_lib.run.kinds import kind_named
+    kind = kind_named(verb.kind)
+    groups = []
+    if verb.filters:
+        groups.append(Group(kind.filter_title, [typed_option(o, "query") for o in verb.filters]))
+    if verb.fields:
+        groups.append(Group("fields", [typed_option(o, "field") for o in verb.fields]))
+    groups.append(Group("options", [HELP] + kind.options(resource, verb)))
+    command = Command((resource.name, verb.name), verb.help,
+                      description=f"halo {resource.name} {verb.name}: {verb.help}.",
+                      positionals=kind.positionals(resource, verb), groups=groups, kind=kind,
+                      resource=resource, verb=verb)
+    return _with_globals(command)
+
+
+def other_command(name, help, description):
+    from halo_lib.run.kinds import kind_named
+    kind = kind_named(name)
+    command = Command((name,), help, description=description,
+                      positionals=kind.positionals(None, None),
+                      groups=[Group("options", [HELP] + kind.options(None, None))], kind=kind,
+                      globals_after=name != "sandbox")
+    return _with_globals(command) if command.globals_after else command
+
+
+def _with_globals(command):
+    """The global options after the command too, except where it has a flag of the same
+    name (`halo --client-id APP tickets list --client-id 12`: the app, then the client)."""
+    own = {flag for option in command.options() for flag in option.flags}
+    command.groups.append(Group(GLOBAL_TITLE, [o for o in GLOBAL_OPTIONS
+                                               if not own.intersection(o.flags)]))
+    command.usage = " ".join([command.prog, *map(usage_word, command.positionals),
+                              "[OPTIONS]"])
+    return command
+
+
+def usage_word(positional):
+    name = positional.metavar or positional.dest
+    return {"?": f"[{name}]", "+": f"{name} [{name} ...]"}.get(positional.nargs, name)
+
+
+def every_command():
+    """Every command below the top, built, in help order: [(Command, [child Commands])]."""
+    found = []
+    for _, _, build in top().children:
+        command = build()
+        found.append((command, [child() for _, _, child in command.children]))
+    return found

@@ -1,0 +1,228 @@
+"""The model of halo's command line: every option and argument with its facts.
+
+Like httpie's ParserSpec: an option knows its flags, the kind of its value, how a shell
+completes it, the environment variable that sets it too and the Halo query parameter or
+body field it fills. The argparse parser (halo_lib.cli), the help, the man pages and the
+completions (halo_lib.docs) all read these facts; none of them reads another's output.
+
+Standard library only: `halo --help` imports it.
+"""
+
+# How a value completes in a shell.
+FILES, PROFILES, CHOICES, AT_FIELD, AT_BODY, NOTHING = (
+    "files", "profiles", "choices", "at-field", "at-body", "none")
+
+
+class Option:
+    """One flag (flags given) or positional argument (no flags).
+
+    value: the name of the value's kind (a key of halo_lib.cli.values.CONVERTERS), or
+    None for a switch (a flag that takes no value).
+    """
+
+    __slots__ = ("flags", "dest", "value", "metavar", "help", "choices", "nargs", "repeat",
+                 "env", "halo", "complete", "default")
+
+    def __init__(self, flags, dest, help, value="str", metavar=None, choices=None, nargs=None,
+                 repeat=False, env=None, halo=None, complete=NOTHING, default=None):
+        self.flags = tuple(flags)
+        self.dest = dest
+        self.help = help
+        self.value = value
+        self.metavar = metavar
+        self.choices = tuple(choices) if choices else None
+        self.nargs = nargs             # positionals: None (one), "?" or "+"
+        self.repeat = repeat           # a flag given many times collects its values
+        self.env = env                 # e.g. "HALO_URL"
+        self.halo = halo               # ("query" | "field", Halo's name) of a typed option
+        self.complete = CHOICES if choices and complete == NOTHING else complete
+        self.default = default
+
+    @property
+    def positional(self):
+        return not self.flags
+
+    @property
+    def takes_value(self):
+        return self.value is not None
+
+    @property
+    def value_name(self):
+        if self.metavar:
+            return self.metavar
+        if self.choices:
+            return "|".join(self.choices)
+        return self.dest.upper()
+
+    @property
+    def help_line(self):
+        """The help as --help prints it: the text, then the Halo name or the variable."""
+        if self.halo:
+            return f"{self.help} [{self.halo[0]} {self.halo[1]}]"
+        if self.env:
+            return f"{self.help} [{self.env}]"
+        return self.help
+
+
+def switch(flags, dest, help, **facts):
+    return Option(flags, dest, help, value=None, **facts)
+
+
+class Group:
+    __slots__ = ("title", "options")
+
+    def __init__(self, title, options):
+        self.title = title
+        self.options = list(options)
+
+
+class Command:
+    """A command: its positional arguments, groups of options, and sub-commands.
+
+    children: [(name, help, build)], build() -> Command, called only when needed, so
+    that `halo --help` builds no command but the top one. kind: the verb kind class of
+    a command that runs (None for a resource, which only holds verbs).
+    """
+
+    def __init__(self, words, help, description=None, usage=None, positionals=(), groups=(),
+                 children=(), child_title=None, kind=None, resource=None, verb=None,
+                 globals_after=True, epilog=None):
+        self.words = tuple(words)
+        self.help = help
+        self.description = description or help
+        self.usage = usage
+        self.positionals = list(positionals)
+        self.groups = list(groups)
+        self.children = list(children)
+        self.child_title = child_title     # "COMMAND" or "VERB"
+        self.kind = kind
+        self.resource = resource
+        self.verb = verb
+        self.globals_after = globals_after
+        self.epilog = epilog
+
+    @property
+    def name(self):
+        return self.words[-1] if self.words else "halo"
+
+    @property
+    def prog(self):
+        return " ".join(("halo",) + self.words)
+
+    def options(self):
+        return [o for g in self.groups for o in g.options]
+
+    def child(self, name):
+        for child_name, _, build in self.children:
+            if child_name == name:
+                return build()
+        return None
+
+
+# ------------------------------------------------------------------ global options
+
+GLOBAL_TITLE = "global options"
+
+GLOBAL_OPTIONS = (
+    Option(("--profile",), "profile", "use this profile of the config file", metavar="NAME",
+           complete=PROFILES, env="HALO_PROFILE"),
+    Option(("--url",), "url", "base URL of the Halo tenant", metavar="URL", env="HALO_URL"),
+    Option(("--tenant",), "tenant", "tenant name of a hosted Halo", metavar="NAME",
+           env="HALO_TENANT"),
+    Option(("--client-id",), "client_id", "API application client id", metavar="ID",
+           env="HALO_CLIENT_ID"),
+    Option(("--scope",), "scope", "OAuth scope (default: all)", metavar="SCOPE",
+           env="HALO_SCOPE"),
+    Option(("--timeout",), "timeout", "connect and read timeout (default 30)",
+           value="seconds", metavar="SECONDS"),
+    Option(("--retries",), "retries", "retries of a failed request (default 5)",
+           value="count", metavar="N"),
+    Option(("--ca-bundle",), "ca_bundle", "CA certificates to verify TLS with",
+           metavar="FILE", env="HALO_CA_BUNDLE", complete=FILES),
+    switch(("--insecure-http",), "insecure_http", "allow plain http:// to a non-loopback host"),
+    switch(("--dry-run",), "dry_run", "print the request as JSON, send nothing"),
+    switch(("--sandbox",), "sandbox", "run against a private in-process sandbox"),
+    Option(("-o", "--output"), "output", "ndjson (default) or json", choices=("ndjson", "json")),
+    Option(("--query",), "query", "JMESPath applied to each record (lists) or the answer",
+           metavar="EXPR"),
+    switch(("-r", "--raw"), "raw", "print string results without quotes"),
+    switch(("-v", "--verbose"), "verbose", "log requests on stderr (secrets redacted)"),
+    switch(("-q", "--quiet"), "quiet", "no progress line on stderr"),
+)
+
+# --profile is read from HALO_PROFILE too, but says so in the man page's ENVIRONMENT
+# section, not in its help line.
+GLOBAL_OPTIONS[0].env = None
+
+
+# ------------------------------------------------------------------ options verbs share
+
+def paging_options(with_paginate=False):
+    """--limit, --page-size, --concurrency (and request's --paginate before them)."""
+    suffix = " with --paginate" if with_paginate else ""
+    options = [switch(("--paginate",), "paginate", "stream every page of a list as NDJSON")] \
+        if with_paginate else []
+    if with_paginate:
+        return options + [
+            Option(("--page-size",), "page_size", f"records per page{suffix} (default 100)",
+                   value="positive", metavar="N"),
+            Option(("--limit",), "limit", f"stop after N records{suffix}", value="positive",
+                   metavar="N"),
+            Option(("--concurrency",), "concurrency",
+                   f"pages fetched ahead at once{suffix} (default 4)", value="positive",
+                   metavar="N")]
+    return [
+        Option(("--limit",), "limit", "stop after N records", value="positive", metavar="N"),
+        Option(("--page-size",), "page_size", "records per page (default 100)",
+               value="positive", metavar="N"),
+        Option(("--concurrency",), "concurrency", "pages fetched ahead at once (default 4)",
+               value="positive", metavar="N")]
+
+
+def field_setters():
+    return [
+        Option(("-F", "--field"), "typed_fields",
+               "set a field: numbers, true/false/null converted, @FILE read", value="pair",
+               metavar="KEY=VALUE", repeat=True, complete=AT_FIELD),
+        Option(("-f", "--raw-field"), "raw_fields", "set a field to a string, as given",
+               value="pair", metavar="KEY=VALUE", repeat=True)]
+
+
+def batch_options():
+    return [
+        Option(("--batch-size",), "batch_size", "records per request (default 50)",
+               value="positive", metavar="N"),
+        Option(("--failed",), "failed", "write refused records here, as NDJSON to feed back in",
+               metavar="FILE", complete=FILES)]
+
+
+def output_file_option(help="write a file answer here (stdout only when not a terminal)"):
+    return Option(("-O", "--output-file"), "output_file", help, metavar="FILE", complete=FILES)
+
+
+def param_option(help="add any query parameter (repeatable)"):
+    return Option(("--param",), "param", help, value="pair", metavar="KEY=VALUE", repeat=True)
+
+
+BODY_HELP = "'-' for stdin, @FILE, or JSON text: an object, an array, or NDJSON"
+
+
+def body_positional(help=BODY_HELP):
+    return Option((), "body", help, metavar="BODY", nargs="?", complete=AT_BODY)
+
+
+# The value kinds of the resource table (halo_lib.resources) as parser values and metavars.
+TABLE_VALUES = {"int": "int", "str": "str", "date": "date", "ints": "ints", "float": "number",
+                "uuid": "uuid"}
+TABLE_METAVARS = {"int": "N", "str": "TEXT", "date": "DATE", "ints": "N,N", "float": "X",
+                  "uuid": "UUID"}
+ID_VALUES = {"int": "id", "uuid": "uuid", "str": "name"}
+
+
+def typed_option(opt, where):
+    """A typed flag of the table (a filter or a field) as an Option."""
+    dest = f"{where}:{opt.name}"
+    if opt.type == "bool":
+        return switch(("--" + opt.flag,), dest, opt.help, halo=(where, opt.name))
+    return Option(("--" + opt.flag,), dest, opt.help, value=TABLE_VALUES[opt.type],
+                  metavar=TABLE_METAVARS[opt.type], halo=(where, opt.name))

@@ -1,0 +1,36 @@
+"""The executor: invocation -> plan -> (--dry-run: the requests | the answers) -> status.
+
+The one place that decides on --dry-run, opens and closes the output and turns a plan's
+outcome into the exit status. Kinds plan; plans send and present; nothing else prints a
+request or closes the output.
+"""
+import orjson
+
+from halo_lib.io.output import Output
+from halo_lib.run.factory import Factory
+
+
+def run(invocation, streams, settings=None, transport=None):
+    """Run one invocation; returns the exit status. settings/transport: injected by tests."""
+    env = Factory(streams, invocation.connection, invocation.dry_run, settings, transport)
+    try:
+        return execute(invocation, env)
+    finally:
+        env.close()
+
+
+def execute(invocation, env):
+    shown = invocation.presentation
+    output = Output(env.streams, shown.query, shown.raw, shown.format)
+    if invocation.paging.concurrency:
+        env.pool_size = invocation.paging.concurrency + 2
+    plan = invocation.kind.plan(invocation, env)
+    if invocation.dry_run:
+        base = None if plan.local else env.settings.url
+        env.streams.write(b"".join(orjson.dumps(line) + b"\n" for line in plan.describe(base)))
+        return 0
+    if plan.records:
+        output.begin()
+    code = plan.run(env, output)
+    output.close()
+    return code

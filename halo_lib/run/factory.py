@@ -1,0 +1,73 @@
+"""What a plan runs with, made on first use (like gh's Factory): the streams, the resolved
+settings, the transport and the API.
+
+Settings are resolved only when a plan or the executor asks for them, so a bad BODY or id
+is reported as such (exit 2) before a missing setting is (exit 3). Tests inject settings
+and a transport, and run an invocation without a command line or a network.
+"""
+from halo_lib import config
+
+
+class Factory:
+    def __init__(self, streams, connection, dry_run=False, settings=None, transport=None):
+        self.streams = streams
+        self.connection = connection
+        self.dry_run = dry_run
+        self._settings = settings
+        self._transport = transport
+        self._api = None
+        self._sandbox = None
+        self.pool_size = None      # connections the pager may keep busy (set by the plan)
+
+    @property
+    def settings(self):
+        if self._settings is None:
+            self._settings = self._resolve()
+        return self._settings
+
+    def _resolve(self):
+        connection = self.connection
+        if connection.sandbox:
+            from halo_lib.sandbox.server import Sandbox
+            self._sandbox = Sandbox().start()
+            return config.Settings(
+                url=self._sandbox.url, client_id=self._sandbox.client_id,
+                client_secret=self._sandbox.client_secret, config_path="(sandbox)",
+                verbose=connection.verbose,
+                timeout=connection.timeout or config.DEFAULTS["timeout"],
+                retries=config.DEFAULTS["retries"] if connection.retries is None
+                else connection.retries)
+        settings = config.resolve(connection, self.streams.env, self.streams.err)
+        if self.dry_run:
+            config.require(settings, "url")
+        else:
+            config.require(settings, "url", "client_id", "client_secret")
+        return settings
+
+    @property
+    def transport(self):
+        if self._transport is None:
+            from halo_lib.http.transport import Transport
+            self._transport = Transport(self.settings, self.streams,
+                                        pool_size=(self.pool_size or 6))
+        return self._transport
+
+    def tokens(self, use_cache=True):
+        from halo_lib.http.auth import TokenSource
+        return TokenSource(self.settings, self.transport,
+                           use_cache=use_cache and not self.connection.sandbox)
+
+    @property
+    def api(self):
+        if self._api is None:
+            from halo_lib.http.api import Api
+            self._api = Api(self.settings, self.transport, self.tokens())
+        return self._api
+
+    def fresh_token(self):
+        return self.tokens(use_cache=False).token()
+
+    def close(self):
+        if self._sandbox is not None:
+            self._sandbox.close()
+            self._sandbox = None

@@ -1,0 +1,72 @@
+"""The base of every verb kind, and the registry the kinds enter by being defined."""
+from halo_lib.options import ID_VALUES, Option, param_option
+
+KINDS = {}
+
+
+class Kind:
+    """A kind of verb. Subclasses set `name` and override what differs:
+
+    positionals(resource, verb) and options(resource, verb): the arguments its verbs take
+    (facts of halo_lib.options; the parser, the help and the docs read them);
+    plan(invocation, env): the requests to send and how their answers are presented;
+    examples(sample, verb): command lines for the man pages.
+    """
+
+    name = None
+    filter_title = "query"    # the help group of the verb's typed query flags
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.name:
+            KINDS[cls.name] = cls()
+
+    def positionals(self, resource, verb):
+        return id_positionals(resource, verb)
+
+    def options(self, resource, verb):
+        return [param_option()]
+
+    def plan(self, invocation, env):
+        raise NotImplementedError
+
+    example_rank = 99    # where its examples come in a man page
+
+    def example_key(self, verb):
+        """Verbs sharing a key share examples (those of the first such verb); None: none."""
+        return self.name
+
+    def examples(self, sample, verb):
+        return []
+
+    def __repr__(self):
+        return f"<kind {self.name}>"
+
+
+def kind_named(name):
+    return KINDS[name]
+
+
+def id_positionals(resource, verb):
+    """The ID argument(s) a verb's `ids` fact asks for."""
+    id_value = ID_VALUES[resource.id_type] if resource else "id"
+    return {
+        "one": [Option((), "id", "id of the record", value=id_value, metavar="ID")],
+        "many": [Option((), "ids", "ids of the records", value=id_value, metavar="ID",
+                        nargs="+")],
+        "list": [Option((), "ids", "ids sent as a JSON array", value="id", metavar="ID",
+                        nargs="+")],
+        "optional": [Option((), "target", "id of the record (omit when BODY records carry "
+                                          "ids)", metavar="ID", nargs="?")],
+    }.get(verb.ids, [])
+
+
+def query_params(invocation):
+    """Typed filter flags (in the table's order), then the --param pairs."""
+    params = [(opt.name, "true" if value is True else value)
+              for opt, value in invocation.filters if value not in (None, False)]
+    return params + list(invocation.params)
+
+
+def field_values(invocation):
+    return {opt.name: value for opt, value in invocation.fields if value not in (None, False)}

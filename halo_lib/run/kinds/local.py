@@ -1,0 +1,64 @@
+"""Kinds that send no API request of their own: configure and sandbox."""
+from halo_lib.options import Option, switch
+from halo_lib.run.kinds.base import Kind
+
+
+class Configure(Kind):
+    name = "configure"
+
+    def positionals(self, resource, verb):
+        return []
+
+    def options(self, resource, verb):
+        return [switch(("--test",), "test",
+                       "fetch a token with the saved settings and report the result")]
+
+    def plan(self, inv, env):
+        from halo_lib.run.configure import configure, test
+        from halo_lib.run.plans import Local
+        if inv.local.test:
+            return Local(lambda env: test(env), "fetch a token with the saved settings")
+        return Local(lambda env: configure(inv.connection, env.streams),
+                     "write a profile to the config file")
+
+
+class Sandbox(Kind):
+    name = "sandbox"
+
+    def positionals(self, resource, verb):
+        return []
+
+    def options(self, resource, verb):
+        return [
+            Option(("--port",), "port", "port on 127.0.0.1 (default: a free one)",
+                   value="int", metavar="N", default=0),
+            Option(("--records",), "records", "number of tickets (default 1000)",
+                   value="positive", metavar="N", default=1000),
+            Option(("--seed",), "seed", "seed of the generated data (default 1)",
+                   value="int", metavar="N", default=1),
+            Option(("--latency",), "latency", "delay every API answer by MS milliseconds",
+                   value="int", metavar="MS", default=0),
+            Option(("--fail-rate",), "fail_rate",
+                   "answer a fraction P of API requests with 429 or 503",
+                   value="probability", metavar="P", default=0.0)]
+
+    def plan(self, inv, env):
+        from halo_lib.run.plans import Local
+
+        def serve(env):
+            from halo_lib.sandbox.server import serve
+            return serve(inv.local, _TextOut(env.streams), env.streams.stderr)
+        return Local(serve, "serve a local Halo-compatible API")
+
+
+class _TextOut:
+    """A text view of the binary stdout, for the sandbox's export lines."""
+
+    def __init__(self, streams):
+        self.streams = streams
+
+    def write(self, text):
+        self.streams.stdout.write(text.encode())
+
+    def flush(self):
+        self.streams.stdout.flush()

@@ -1,0 +1,148 @@
+"""Plans: the requests a command will send, and how their answers are presented.
+
+A kind (halo_lib.run.kinds) builds one plan; the executor (halo_lib.run.execute) either
+prints plan.describe() (--dry-run) or calls plan.run(). A plan never looks at --dry-run
+and never closes the output: the executor does both.
+
+    Stream     every page of a list, written as it arrives
+    Document   one answer, written whole
+    Answer     one answer printed as it comes: JSON records, or a file
+    Batches    records POSTed in batches, each record accounted for (halo_lib.run.batches)
+    Deletions  one DELETE per id, each reported (halo_lib.run.batches)
+    Upload, Download   attachment files (halo_lib.run.attachments)
+    Local      no request: configure, sandbox
+"""
+from halo_lib.errors import NotFound, UsageError
+
+
+class Plan:
+    requests = ()
+    records = True       # the answers are records: -o json makes one array of them
+    local = False        # sends no request: --dry-run needs no URL
+
+    def describe(self, base):
+        """What --dry-run prints: one JSON-able value per planned request."""
+        return [request.describe(base) for request in self.requests]
+
+    def run(self, env, output):
+        """Send the requests and present the answers; returns the exit status."""
+        raise NotImplementedError
+
+
+class Stream(Plan):
+    """A list: every page, in order, written as it arrives (--dry-run: the first page)."""
+
+    def __init__(self, request, key, paged, paging, quiet=False):
+        self.request, self.key, self.paged, self.paging = request, key, paged, paging
+        self.quiet = quiet
+
+    @property
+    def requests(self):
+        from halo_lib.http.paging import page_request, page_size_for
+        if not self.paged:
+            return [self.request]
+        size = page_size_for(self.paging.page_size, self.paging.limit)
+        return [page_request(self.request, size, 1)]
+
+    def run(self, env, output):
+        from halo_lib.http.paging import pages
+        progress = None if self.quiet else progress_line(env.streams)
+        paging = self.paging
+        for records in pages(env.api, self.request, self.key, self.paged, paging.page_size,
+                             paging.limit, paging.concurrency, progress):
+            output.page(records)
+        if progress:
+            progress(None, None)
+        return 0
+
+
+def progress_line(streams):
+    """A progress line on stderr for long lists, only when stderr is a terminal."""
+    if not streams.stderr_tty:
+        return None
+    state = {"shown": False}
+
+    def show(seen, total):
+        err = streams.stderr
+        if seen is None:
+            if state["shown"]:
+                err.write("\r\033[K")
+                err.flush()
+            return
+        if total and total > 500:
+            err.write(f"\rhalo: {seen} of {total} records")
+            err.flush()
+            state["shown"] = True
+    return show
+
+
+class Document(Plan):
+    """One record: an empty answer is `not found`."""
+
+    def __init__(self, request, what):
+        self.requests = [request]
+        self.what = what
+
+    def run(self, env, output):
+        doc = env.api.json(self.requests[0])
+        if doc is None or doc == {} or doc == []:
+            raise NotFound(f"{self.what}: not found (empty answer)")
+        output.document(doc)
+        return 0
+
+
+class Answer(Plan):
+    """One request printed as it comes: a JSON array as records (stream_arrays) or one
+    document, an empty answer as nothing, anything else as a file (-O FILE, or stdout
+    when it is not a terminal)."""
+
+    records = False      # the answer may be a file: -o json only once it is JSON
+
+    def __init__(self, request, target=None, file_expected=False, stream_arrays=True):
+        self.requests = [request]
+        self.target = target
+        self.file_expected = file_expected
+        self.stream_arrays = stream_arrays
+
+    def run(self, env, output):
+        from halo_lib.io.output import is_json, write_file
+        if self.file_expected and not self.target and env.streams.stdout_tty:
+            raise UsageError("this answer is a file: give -O FILE, or redirect stdout")
+        response, _ = env.api.send(self.requests[0])
+        if not is_json(response):
+            return write_file(env.streams, response.data, self.target)
+        doc = _json_or_text(response.data)
+        if doc is None:
+            return 0
+        if isinstance(doc, list) and self.stream_arrays:
+            output.page(doc)
+        else:
+            output.document(doc)
+        return 0
+
+
+class Local(Plan):
+    """A command that sends no API request of its own: configure, sandbox."""
+
+    records = False
+    local = True
+
+    def __init__(self, action, description):
+        self.action = action               # action(env) -> exit status
+        self.description = description
+
+    def describe(self, base):
+        return [{"local": self.description}]
+
+    def run(self, env, output):
+        return self.action(env)
+
+
+def _json_or_text(data):
+    """A JSON answer's value (None when empty); a body that does not parse, as text."""
+    import orjson
+    from halo_lib.http.api import json_or_nothing
+    try:
+        return json_or_nothing(data)
+    except orjson.JSONDecodeError:
+        return data.decode("utf-8", "replace")
