@@ -325,6 +325,9 @@ _halo_value_kind() {
     esac
 }
 
+# shellcheck shell=bash
+# The functions of halo's bash completion; `python -m halo_lib.docs` puts the tables they
+# read (_halo_commands, _halo_verbs, ...) above them in completions/halo.bash.
 # Profile names: the [default] and [profile NAME] headers of the profile file, read in
 # the shell (no Python at completion time, so a TAB answers at once).
 _halo_profiles() {
@@ -348,8 +351,7 @@ _halo_files() {
         return
     fi
     compopt -o filenames 2>/dev/null
-    local IFS=$'\n'
-    COMPREPLY=($(compgen -f -- "$cur"))
+    mapfile -t COMPREPLY < <(compgen -f -- "$cur")
     [[ -n $prefix ]] && COMPREPLY=("${COMPREPLY[@]/#/$prefix}")
 }
 
@@ -359,8 +361,8 @@ _halo_value() {
     _halo_value_kind "$flag"
     case $REPLY in
         files) _halo_files "$cur" ;;
-        profiles) _halo_profiles; COMPREPLY=($(compgen -W "$REPLY" -- "$cur")) ;;
-        choices\ *) COMPREPLY=($(compgen -W "${REPLY#choices }" -- "$cur")) ;;
+        profiles) _halo_profiles; mapfile -t COMPREPLY < <(compgen -W "$REPLY" -- "$cur") ;;
+        choices\ *) mapfile -t COMPREPLY < <(compgen -W "${REPLY#choices }" -- "$cur") ;;
     esac
 }
 
@@ -372,12 +374,12 @@ _halo_is_joiner() {
 
 _halo_completion_fn() {
     COMPREPLY=()
-    local cword=$COMP_CWORD cur=${COMP_WORDS[COMP_CWORD]} prev= joiner=
+    local cword=$COMP_CWORD cur=${COMP_WORDS[COMP_CWORD]} prev='' joiner=''
     (( cword > 0 )) && prev=${COMP_WORDS[cword-1]}
     # Right after "=" or "@" readline completes an empty word; just after one, the word
     # that follows it.
     if _halo_is_joiner "$cur"; then
-        joiner=$cur cur= prev=${COMP_WORDS[cword-1]}
+        joiner=$cur cur='' prev=${COMP_WORDS[cword-1]}
     elif _halo_is_joiner "$prev"; then
         joiner=$prev prev=${COMP_WORDS[cword-2]}
     fi
@@ -396,7 +398,7 @@ _halo_completion_fn() {
     [[ -n $joiner ]] && return              # KEY=VALUE of -F, -f, --param
 
     # Find the command and the verb, skipping flags, their values and joined words.
-    local i=1 word command= verb= npos=0
+    local i=1 word command='' verb='' npos=0
     while (( i < cword )); do
         word=${COMP_WORDS[i]}
         if _halo_is_joiner "$word"; then
@@ -441,7 +443,7 @@ _halo_completion_fn() {
             choices\ *) words=${REPLY#choices } ;;
         esac
     fi
-    [[ -n $words ]] && COMPREPLY=($(compgen -W "$words" -- "$cur"))
+    [[ -n $words ]] && mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
     return 0
 }
 

@@ -4,12 +4,22 @@ script carries tables of the commands, verbs, flags and value kinds, and its own
 functions (the templates below) that complete from them, so no Python runs at
 completion time.
 """
+import os
 import re
 import shlex
 
 from halo_lib.docs.model import (GENERATED, GLOBAL_GROUP, global_flags, groups, options,
                                  positionals, subcommands)
 from halo_lib.resources import BY_NAME
+
+TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
+
+
+def template(name):
+    """The shell code of a completion script, kept in a real .bash or .zsh file (checked
+    by shellcheck and zsh -n in the test suite), and copied into the script as it is."""
+    with open(os.path.join(TEMPLATES, name), encoding="utf-8") as handle:
+        return handle.read()
 
 
 # ---------------------------------------------------------------------------------------
@@ -93,7 +103,7 @@ def bash_script(top):
                         "command completes.", _bash_positionals(top))
     lines += _bash_case("_halo_value_kind", "How the value of a flag completes.",
                         _bash_kinds(kinds, top))
-    lines.append(_BASH_FUNCTIONS)
+    lines.append(template("functions.bash"))
     return "\n".join(lines) + "\n"
 
 
@@ -147,128 +157,7 @@ def _choices_of(top, flag):
     return []
 
 
-_BASH_FUNCTIONS = r'''# Profile names: the [default] and [profile NAME] headers of the profile file, read in
-# the shell (no Python at completion time, so a TAB answers at once).
-_halo_profiles() {
-    local file=${HALO_CONFIG:-${XDG_CONFIG_HOME:-$HOME/.config}/halo/config} line
-    REPLY=
-    [[ -r $file ]] || return 0
-    while IFS= read -r line || [[ -n $line ]]; do
-        case $line in
-            '[default]'*) REPLY+=" default" ;;
-            '[profile '*']'*) line=${line#'[profile '}; REPLY+=" ${line%%]*}" ;;
-        esac
-    done < "$file"
-}
 
-# File names for the current word; $2 is put back in front when bash left it attached
-# (an "@" when COMP_WORDBREAKS lacks it).
-_halo_files() {
-    local cur=$1 prefix=$2
-    if [[ -z $prefix ]] && declare -F _filedir >/dev/null; then
-        _filedir
-        return
-    fi
-    compopt -o filenames 2>/dev/null
-    local IFS=$'\n'
-    COMPREPLY=($(compgen -f -- "$cur"))
-    [[ -n $prefix ]] && COMPREPLY=("${COMPREPLY[@]/#/$prefix}")
-}
-
-# The value of a flag: files, profile names, the choices of the option, or nothing.
-_halo_value() {
-    local flag=$1 cur=$2
-    _halo_value_kind "$flag"
-    case $REPLY in
-        files) _halo_files "$cur" ;;
-        profiles) _halo_profiles; COMPREPLY=($(compgen -W "$REPLY" -- "$cur")) ;;
-        choices\ *) COMPREPLY=($(compgen -W "${REPLY#choices }" -- "$cur")) ;;
-    esac
-}
-
-# Words made only of word-break characters: bash splits "--profile=x" into "--profile",
-# "=", "x", and "-F k=@f" into "-F", "k", "=@", "f". Such a word joins its neighbours.
-_halo_is_joiner() {
-    [[ $1 =~ ^[=@:]+$ ]]
-}
-
-_halo_completion_fn() {
-    COMPREPLY=()
-    local cword=$COMP_CWORD cur=${COMP_WORDS[COMP_CWORD]} prev= joiner=
-    (( cword > 0 )) && prev=${COMP_WORDS[cword-1]}
-    # Right after "=" or "@" readline completes an empty word; just after one, the word
-    # that follows it.
-    if _halo_is_joiner "$cur"; then
-        joiner=$cur cur= prev=${COMP_WORDS[cword-1]}
-    elif _halo_is_joiner "$prev"; then
-        joiner=$prev prev=${COMP_WORDS[cword-2]}
-    fi
-    if [[ $joiner == *@ ]]; then            # BODY @FILE, or -F KEY=@FILE
-        _halo_files "$cur"
-        return
-    fi
-    if [[ $cur == @* ]]; then               # "@" is not a word break here
-        _halo_files "${cur#@}" @
-        return
-    fi
-    if [[ $_halo_value_flags == *" $prev "* && ( -z $joiner || $joiner == = ) ]]; then
-        _halo_value "$prev" "$cur"
-        return
-    fi
-    [[ -n $joiner ]] && return              # KEY=VALUE of -F, -f, --param
-
-    # Find the command and the verb, skipping flags, their values and joined words.
-    local i=1 word command= verb= npos=0
-    while (( i < cword )); do
-        word=${COMP_WORDS[i]}
-        if _halo_is_joiner "$word"; then
-            (( i + 1 < cword )) && ! _halo_is_joiner "${COMP_WORDS[i+1]}" && (( i++ ))
-        elif [[ $word == -* ]]; then
-            if [[ $_halo_value_flags == *" $word "* ]] \
-               && ! _halo_is_joiner "${COMP_WORDS[i+1]}"; then
-                (( i++ ))
-            fi
-        elif [[ -z $command ]]; then
-            command=$word
-        elif [[ -z $verb && " $_halo_resources " == *" $command "* ]]; then
-            verb=$word
-        else
-            (( npos++ ))
-        fi
-        (( i++ ))
-    done
-
-    local key=$command words=
-    [[ -n $verb ]] && key="$command $verb"
-    if [[ -z $command ]]; then
-        if [[ $cur == -* ]]; then words=$_halo_global_flags; else words=$_halo_commands; fi
-    elif [[ -z $verb && " $_halo_resources " == *" $command "* && $cur != -* ]]; then
-        _halo_verbs "$command"
-        words=$REPLY
-    elif [[ $cur == -* ]]; then
-        _halo_flags "$key"
-        words=" $REPLY "
-        if [[ $words == *" @globals "* ]]; then
-            words=${words/ @globals / }
-            local flag
-            for flag in $_halo_global_flags; do
-                case $flag in -h|--help|--version) continue ;; esac
-                [[ $words == *" $flag "* ]] || words+="$flag "
-            done
-        fi
-    elif (( npos == 0 )); then
-        _halo_positional "$key"
-        case $REPLY in
-            files) _halo_files "$cur"; return ;;
-            choices\ *) words=${REPLY#choices } ;;
-        esac
-    fi
-    [[ -n $words ]] && COMPREPLY=($(compgen -W "$words" -- "$cur"))
-    return 0
-}
-
-complete -F _halo_completion_fn halo
-'''
 
 
 # ---------------------------------------------------------------------------------------
@@ -283,7 +172,7 @@ def zsh_script(top):
         "# `pip install` puts this file in share/zsh/site-functions of its prefix; add that",
         "# directory to $fpath before compinit runs (see the README).",
         "",
-        _ZSH_HELPERS,
+        template("helpers.zsh"),
         "_halo() {",
         "  local curcontext=$curcontext state state_descr line ret=1",
         "  local -A opt_args",
@@ -325,40 +214,7 @@ def zsh_script(top):
     return "\n".join(lines) + "\n"
 
 
-_ZSH_HELPERS = r'''# Profile names: the [default] and [profile NAME] headers of the profile file, read in
-# the shell (no Python at completion time, so a TAB answers at once).
-_halo_profiles() {
-  local file=${HALO_CONFIG:-${XDG_CONFIG_HOME:-$HOME/.config}/halo/config} line expl
-  local -a names
-  if [[ -r $file ]]; then
-    while IFS= read -r line || [[ -n $line ]]; do
-      case $line in
-        ('[default]'*) names+=(default) ;;
-        ('[profile '*']'*) line=${line#'[profile '}; names+=("${line%%\]*}") ;;
-      esac
-    done < $file
-  fi
-  _wanted profiles expl profile compadd -a names
-}
 
-# BODY: "-" for stdin, @FILE, or JSON text; file names after the "@".
-_halo_body() {
-  if compset -P '@'; then
-    _files
-  else
-    _message -e bodies 'BODY: - for stdin, @FILE, or JSON text'
-  fi
-}
-
-# KEY=VALUE of -F, where VALUE may be @FILE.
-_halo_field() {
-  if compset -P '*=@'; then
-    _files
-  else
-    _message -e fields 'KEY=VALUE (VALUE may be @FILE)'
-  fi
-}
-'''
 
 
 def zsh_quote(text):
