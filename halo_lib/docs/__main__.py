@@ -1,23 +1,22 @@
-"""Man pages and shell completions, generated from the parser and the resource table.
+"""Man pages and shell completions, generated from the command tree and its facts.
 
     python -m halo_lib.docs [--out DIR]
 
 writes DIR/man/*.1, DIR/completions/halo.bash and DIR/completions/_halo (DIR defaults to
-the checkout that holds this package). Everything is read from `cli.build_all()` and the
-resource table, the same objects that run the commands, so the documentation cannot drift
-from them; a test regenerates into a temporary directory and compares byte for byte.
+the checkout that holds this package). Everything is read from the command tree of
+halo_lib.cli.spec, the same objects the parser is compiled from, so the documentation
+cannot drift from it; a test regenerates into a temporary directory and compares byte for
+byte.
 
-The work is done in four modules, the data flowing one way:
-
-    parsers.py      reads the parser: commands, option groups, options, value kinds
-    manpages.py     the man pages (roff), built on parsers.py
-    completions.py  the bash and zsh scripts, built on parsers.py
-    docs.py         this entry point: builds the parser, asks both generators for their
-                    files and writes those that changed
+    model.py        the command tree as the generators read it
+    roff.py         roff escaping and the man(7) page writer
+    examples.py     the EXAMPLES sections (each verb kind gives its own), parsed to check
+    manpages.py     the man pages
+    completions.py  the bash and zsh scripts, around the shell code in templates/
+    __main__.py     this entry point: writes the files that changed
 
 The output is deterministic: fixed date, table order, no timestamps. Only the standard
-library, these modules and the cli/resources/errors/config modules are imported (no
-urllib3, no orjson).
+library and halo's own light modules are imported (no urllib3, no orjson).
 """
 import argparse
 import os

@@ -1,113 +1,17 @@
-"""halo's man pages, generated from the parser and the resource table: roff escaping, a
-man(7) page writer (Page), the examples (each parsed by the real parser), and the top page
-halo(1), one page per resource and one per other command. `man_pages(top)` returns them;
-`python -m halo_lib.docs` writes them to man/.
+"""halo's man pages from the command tree (halo_lib.docs.model): the top page halo(1), one
+page per resource and one per other command. `man_pages(top)` returns them; `python -m
+halo_lib.docs` writes them to man/. roff.py writes roff; examples.py holds the examples.
 """
-import re
-import shlex
-
-from halo_lib import __version__
 from halo_lib import config
-from halo_lib.cli import parse
 from halo_lib.errors import EXIT_STATUS
-from halo_lib.docs.model import (GENERATED, GLOBAL_GROUP, global_flags, groups, options,
-                                 other_commands, positionals, resource_verbs, subcommands)
-from halo_lib.resources import BOOL, BY_NAME, DATE, FLOAT, INT, INTS, STR, UUID
-
-# The date in each page's .TH line. A constant, so that regenerating never changes a page;
-# move it forward when a release changes the manual.
-MANUAL_DATE = "2026-11-29"
-MANUAL = "Halo Manual"
+from halo_lib.docs.examples import (COMMAND_EXAMPLES, TOP_EXAMPLES, add_examples,
+                                    resource_examples, sample_id)
+from halo_lib.docs.model import (GLOBAL_GROUP, global_flags, groups, options, other_commands,
+                                 positionals, resource_verbs, subcommands)
+from halo_lib.docs.roff import Page, bold, italic, roff, sentence
+from halo_lib.resources import BY_NAME, INT, STR, UUID
 
 TYPED_GROUPS = ("filters", "query", "fields")
-
-
-# ---------------------------------------------------------------------------------------
-# roff
-
-def roff(text):
-    """Prose for a roff text line: backslashes escaped, and the hyphens of flag-like words
-    (--client-id, '-') made minus signs, never hyphenated, so that they can be copied from
-    the terminal."""
-    text = text.replace("\\", "\\e")
-    return re.sub(r"(?<![\w-])-[\w-]*",
-                  lambda m: "\\%" + m.group(0).replace("-", "\\-"), text)
-
-
-def code(text):
-    """A literal word (flag, command, path): every hyphen and quote kept as typed."""
-    text = text.replace("\\", "\\e").replace("-", "\\-")
-    return text.replace("'", "\\(aq").replace("`", "\\(ga").replace("^", "\\(ha") \
-               .replace("~", "\\(ti")
-
-
-def bold(text):
-    """A literal word in bold; \\% keeps groff from hyphenating it."""
-    return f"\\fB\\%{code(text)}\\fR"
-
-
-def italic(text):
-    return f"\\fI\\%{code(text)}\\fR"
-
-
-def sentence(text):
-    return text[:1].upper() + text[1:] if text else text
-
-
-class Page:
-    """A man(7) page being written line by line, free of mandoc lint warnings."""
-
-    def __init__(self, name, summary):
-        self.lines = [f'.\\" {GENERATED}',
-                      f'.TH {name.upper()} 1 {MANUAL_DATE} "halo {__version__}" "{MANUAL}"']
-        self.fresh = False   # right after .SH/.SS, where .PP would be redundant
-        self.section("NAME")
-        self.text(f"{code(name)} \\- {roff(summary)}")
-
-    def section(self, title):
-        self.lines.append(f'.SH "{title}"' if " " in title else f".SH {title}")
-        self.fresh = True
-
-    def subsection(self, title):
-        self.lines.append(f'.SS "{title}"' if " " in title else f".SS {title}")
-        self.fresh = True
-
-    def text(self, *lines):
-        for line in lines:
-            self.lines.append("\\&" + line if line[:1] in (".", "'") else line)
-        self.fresh = False
-
-    def paragraph(self, *lines):
-        if not self.fresh:
-            self.lines.append(".PP")
-        self.text(*lines)
-
-    def macro(self, *requests):
-        """Raw roff requests (.br, .BR name (1), ...), written as given."""
-        self.lines.extend(requests)
-        self.fresh = False
-
-    def item(self, tag, *body):
-        self.lines.append(".TP")
-        self.text(tag, *body)
-
-    def literal(self, *lines):
-        """Lines shown as typed (examples, synopsis, file contents)."""
-        if not self.fresh:
-            self.lines.append(".PP")
-        self.lines += [".RS 4", ".EX"]
-        self.lines.extend("\\&" + code(line) if line else "" for line in lines)
-        self.lines += [".EE", ".RE"]
-        self.fresh = False
-
-    def see_also(self, *pages):
-        refs = [f".BR {code(name)} ({section})" for name, section in pages]
-        self.lines.extend(ref + " ," for ref in refs[:-1])
-        self.lines.append(refs[-1])
-        self.fresh = False
-
-    def render(self):
-        return "\n".join(self.lines) + "\n"
 
 
 def option_tag(action):
@@ -162,205 +66,6 @@ def add_exit_status(page):
 # Examples. Every halo command line in them is parsed by the real parser when the pages are
 # generated, so an example that names a flag the parser lacks stops the generator.
 
-_SAMPLE_VALUES = {INT: "12", STR: "example", DATE: "2026-01-31", INTS: "1,2", FLOAT: "1.5",
-                  UUID: "0f8fad5b-d9cb-469f-a165-70867728950e"}
-_SAMPLE_IDS = {INT: ("123", "124"), STR: ("123", "124"),
-               UUID: ("0f8fad5b-d9cb-469f-a165-70867728950e",
-                      "7c9e6679-7425-40de-944b-e07fc1f90ae7")}
-
-
-def flag_words(opt):
-    """The words that set a typed option to a sample value: `--client-id 12`."""
-    flag = "--" + opt.flag
-    return flag if opt.type == BOOL else f"{flag} {_SAMPLE_VALUES[opt.type]}"
-
-
-def field_json(opt):
-    """A sample value of a body field as JSON, for jq."""
-    if opt.type in (INT, FLOAT):
-        return _SAMPLE_VALUES[opt.type]
-    return "true" if opt.type == BOOL else f'"{_SAMPLE_VALUES[opt.type]}"'
-
-
-def field_assignment(opt):
-    """`summary=example`, for -F."""
-    return f"{opt.name}={'true' if opt.type == BOOL else _SAMPLE_VALUES[opt.type]}"
-
-
-class _Sample:
-    """What the examples of one resource are built from: its name, two sample ids, the
-    words of its first list filter and its first body field."""
-
-    def __init__(self, resource):
-        self.name = resource.name
-        self.one, self.two = _SAMPLE_IDS[resource.id_type]
-        lst = resource.verb("list")
-        self.narrow = flag_words(lst.filters[0]) + " " if lst and lst.filters else ""
-        self.field = resource.fields[0] if resource.fields else None
-
-
-def _list_examples(s, verb):
-    return [(f"Stream {s.name} into jq, stopping after 100 records:",
-             f"halo {s.name} list {s.narrow}--limit 100 | jq -c ."),
-            ("Print only their ids, one per line:",
-             f"halo {s.name} list {s.narrow}--query id --raw")]
-
-
-def _get_examples(s, verb):
-    return [(f"Show one record of {s.name} as indented JSON:",
-             f"halo {s.name} get {s.one} | jq .")]
-
-
-def _create_examples(s, verb):
-    if not s.field:
-        return []
-    return [("Create a record from flags:", f"halo {s.name} create {flag_words(s.field)}"),
-            ("Create one record per line of an NDJSON file, keeping the refused ones:",
-             f"halo {s.name} create @new.ndjson --failed refused.ndjson")]
-
-
-def _update_examples(s, verb):
-    if not s.field:
-        return []
-    return [("Update one record:",
-             f"halo {s.name} update {s.one} -F {field_assignment(s.field)}"),
-            ("Update every record a list finds:",
-             f"halo {s.name} list {s.narrow}| jq -c '{{id, {s.field.name}: "
-             f"{field_json(s.field)}}}' | halo {s.name} update -")]
-
-
-def _delete_examples(s, verb):
-    return [("Delete two records:", f"halo {s.name} delete {s.one} {s.two}"),
-            ("See what deleting every record a list finds would send:",
-             f"halo {s.name} list {s.narrow}--query id --raw"
-             f" | xargs halo --dry-run {s.name} delete")]
-
-
-def _me_examples(s, verb):
-    return [("Show the record of the caller:", f"halo {s.name} me")]
-
-
-def _upload_examples(s, verb):
-    flag = " " + flag_words(verb.fields[0]) if verb.fields else ""
-    return [("Attach a file:", f"halo {s.name} {verb.name} report.pdf{flag}")]
-
-
-def _download_examples(s, verb):
-    return [("Save a file answer:", f"halo {s.name} {verb.name} {s.one} -O out.bin")]
-
-
-# Examples by kind of verb, in the order they are shown. Every resource lists, so the list
-# and delete examples may use it.
-_EXAMPLES = (("list", _list_examples), ("get", _get_examples),
-             ("create", _create_examples), ("update", _update_examples),
-             ("delete", _delete_examples), ("me", _me_examples),
-             ("upload", _upload_examples), ("download", _download_examples))
-
-
-def resource_examples(resource):
-    """[(what it does, command line)]: a few generic lines per kind of verb, built from the
-    first verb of each kind (a binary call that takes an id counts as a download)."""
-    first = {}
-    for verb in resource.verbs():
-        kind = "download" if verb.binary and verb.ids == "one" else verb.kind
-        first.setdefault(kind, verb)
-    sample = _Sample(resource)
-    return [example for kind, make in _EXAMPLES if kind in first
-            for example in make(sample, first[kind])]
-
-
-TOP_EXAMPLES = (
-    ("Open tickets of one client, as tab-separated id and summary:",
-     "halo tickets list --client-id 12 --open-only | jq -r '[.id, .summary] | @tsv'"),
-    ("Every client as one JSON array in a file:",
-     "halo -o json clients list > clients.json"),
-    ("Reassign the open tickets of agent 4 to agent 7:",
-     "halo tickets list --agent-id 4 --open-only | jq -c '{id, agent_id: 7}'"
-     " | halo tickets update -"),
-    ("Delete the tickets a search finds, after checking the requests with --dry-run:",
-     "halo tickets list --search spam --query id --raw | xargs halo --dry-run tickets delete"),
-    ("Create tickets from a file, then retry the ones the server refused:",
-     "halo tickets create @new.ndjson --failed refused.ndjson"
-     " || halo tickets create @refused.ndjson"),
-    ("A crontab line saving the open tickets at 06:00 on weekdays with the work profile "
-     "(cron's PATH is short, so halo is named by its full path):",
-     "0 6 * * 1-5 /usr/local/bin/halo --profile work tickets list --open-only"
-     " > /var/tmp/open-tickets.ndjson"),
-    ("Try a command without a Halo tenant, against the built-in sandbox:",
-     "halo --sandbox tickets list --limit 3"),
-)
-
-COMMAND_EXAMPLES = {
-    "request": (
-        ("Fetch one ticket by its path:", "halo request GET /Tickets/123"),
-        ("Stream every page of a list endpoint:",
-         "halo request GET /Invoice --paginate --limit 500"),
-        ("Send a JSON body:",
-         "halo request POST /Tickets '[{\"summary\": \"example\", \"client_id\": 12}]'"),
-        ("Show the request a DELETE would send, without sending it:",
-         "halo --dry-run request DELETE /Tickets/123"),
-    ),
-    "configure": (
-        ("Write the default profile, prompting for what is missing:",
-         "halo --url https://acme.halopsa.com --tenant acme --client-id ID configure"),
-        ("Write a second profile, the secret read from the first line of stdin:",
-         "printf '%s\\n' \"$SECRET\" | halo --profile work --url https://halo.example.com"
-         " --client-id ID configure"),
-        ("Check that the saved settings obtain a token:",
-         "halo --profile work configure --test"),
-    ),
-    "sandbox": (
-        ("Serve 5000 generated tickets on port 8080 (it prints the export lines to use):",
-         "halo sandbox --port 8080 --records 5000"),
-        ("Serve a slow, unreliable API to test a script's retries:",
-         "halo sandbox --latency 200 --fail-rate 0.1"),
-        ("Run one command against a private in-process sandbox instead:",
-         "halo --sandbox tickets list --limit 3"),
-    ),
-}
-
-
-def halo_invocations(line, sample_id="123"):
-    """The argument lists of each `halo` in a shell line (`xargs halo` gets a sample id)."""
-    lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
-    lexer.whitespace_split = True
-    found, current, xargs = [], None, False
-    for token in list(lexer) + [";"]:
-        if current is not None and re.fullmatch(r"[|&;<>()]+", token):
-            found.append(current + ([sample_id] if xargs else []))
-            current = None
-        elif current is not None:
-            current.append(token)
-        elif token == "halo" or token.endswith("/halo"):
-            current = []
-        elif re.fullmatch(r"[|&;<>()]+", token):
-            xargs = False
-        if token == "xargs":
-            xargs = True
-    return found
-
-
-def check_examples(top, lines, sample_id="123"):
-    """Parse every halo command in the example lines; a usage error stops the generator."""
-    for line in lines:
-        for argv in halo_invocations(line, sample_id):
-            try:
-                parse(argv, out=lambda text: None)
-            except Exception as exc:   # UsageError, or argparse's own complaints
-                raise SystemExit(f"halo_lib.docs: example does not parse: {line!r}: {exc}")
-
-
-def add_examples(page, top, examples, sample_id="123"):
-    check_examples(top, [line for _, line in examples], sample_id)
-    page.section("EXAMPLES")
-    for what, line in examples:
-        page.paragraph(roff(what))
-        page.literal(line)
-
-
-# ---------------------------------------------------------------------------------------
-# Man pages
-
 def top_page(top):
     page = Page("halo", "a shell-native client for the HaloPSA REST API")
     page.section("SYNOPSIS")
@@ -383,7 +88,7 @@ def top_page(top):
     add_exit_status(page)
     page.paragraph("A closed standard output (as in " + bold("halo tickets list | head -1") +
                    ") ends the command quietly, and no further pages are fetched.")
-    add_examples(page, top, TOP_EXAMPLES)
+    add_examples(page, TOP_EXAMPLES)
     page.section("SEE ALSO")
     refs = [("halo-" + r.name, 1) for r in BY_NAME.values()]
     refs += [("halo-" + n, 1) for n, _, _ in other_commands(top)]
@@ -540,7 +245,7 @@ def resource_page(top, resource, verbs, parser):
     page.macro(".BR halo (1),")
     page.text("before the resource name or after the verb: "
               + ", ".join(bold(f) for f in global_flags(top) if f.startswith("--")) + ".")
-    add_examples(page, top, resource_examples(resource), _SAMPLE_IDS[resource.id_type][0])
+    add_examples(page, resource_examples(resource), sample_id(resource))
     add_exit_status(page)
     page.section("SEE ALSO")
     page.see_also(("halo", 1), ("halo-request", 1), ("jq", 1))
@@ -622,7 +327,7 @@ def command_page(top, name, help, parser):
                   + ", ".join(bold(f) for f in global_flags(parser) if f.startswith("--"))
                   + ".")
     if name in COMMAND_EXAMPLES:
-        add_examples(page, top, COMMAND_EXAMPLES[name])
+        add_examples(page, COMMAND_EXAMPLES[name])
     add_exit_status(page)
     page.section("SEE ALSO")
     page.see_also(("halo", 1), ("jq", 1))
