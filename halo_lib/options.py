@@ -125,7 +125,7 @@ GLOBAL_TITLE = "global options"
 
 GLOBAL_OPTIONS = (
     Option(("--profile",), "profile", "use this profile of the config file", metavar="NAME",
-           complete=PROFILES, env="HALO_PROFILE"),
+           complete=PROFILES),
     Option(("--url",), "url", "base URL of the Halo tenant", metavar="URL", env="HALO_URL"),
     Option(("--tenant",), "tenant", "tenant name of a hosted Halo", metavar="NAME",
            env="HALO_TENANT"),
@@ -140,7 +140,8 @@ GLOBAL_OPTIONS = (
     Option(("--ca-bundle",), "ca_bundle", "CA certificates to verify TLS with",
            metavar="FILE", env="HALO_CA_BUNDLE", complete=FILES),
     switch(("--insecure-http",), "insecure_http", "allow plain http:// to a non-loopback host"),
-    switch(("--dry-run",), "dry_run", "print the request as JSON, send nothing"),
+    switch(("--dry-run",), "dry_run", "print the requests as JSON, send nothing (a file to "
+           "upload shows as its name, size and SHA-256)"),
     switch(("--sandbox",), "sandbox", "run against a private in-process sandbox"),
     Option(("-o", "--output"), "output", "ndjson (default) or json", choices=("ndjson", "json")),
     Option(("--query",), "query", "JMESPath applied to each record (lists) or the answer",
@@ -149,10 +150,6 @@ GLOBAL_OPTIONS = (
     switch(("-v", "--verbose"), "verbose", "log requests on stderr (secrets redacted)"),
     switch(("-q", "--quiet"), "quiet", "no progress line on stderr"),
 )
-
-# --profile is read from HALO_PROFILE too, but says so in the man page's ENVIRONMENT
-# section, not in its help line.
-GLOBAL_OPTIONS[0].env = None
 
 
 # ------------------------------------------------------------------ options verbs share

@@ -90,4 +90,4 @@ def test_foreground_sandbox_prints_exports_and_stops_on_ctrl_c(tmp_path):
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=10)
-    assert process.returncode == 130   # interrupted, as DESIGN.md says
+    assert process.returncode == 130   # interrupted, as the README's exit status table says

@@ -1,4 +1,4 @@
-"""Core point 6, input: BODY as `-`, @FILE or inline JSON; one object, an array or NDJSON;
+"""Input: BODY as `-`, @FILE or inline JSON; one object, an array or NDJSON;
 -F typed and -f string fields; invalid input is exit 2 naming the line and column, and
 nothing at all is sent."""
 import json

@@ -1,4 +1,4 @@
-"""Core point 4, transport: one keep-alive pool, TLS verification, timeouts, retries with
+"""Transport: one keep-alive pool, TLS verification, timeouts, retries with
 capped backoff (a create only when the server cannot have acted on it), the -v request
 log with secrets redacted, and --dry-run sending nothing.
 """

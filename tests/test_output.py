@@ -1,4 +1,4 @@
-"""Core point 5, output: NDJSON through orjson, streamed page by page; --query (JMESPath,
+"""Output: NDJSON through orjson, streamed page by page; --query (JMESPath,
 per record for lists with nulls dropped, on the document otherwise); -r; -o json; a closed
 stdout ends quietly; SIGINT exits 130; no error path shows a traceback."""
 import json
@@ -15,7 +15,7 @@ import pytest
 import halo_lib.run.execute
 from conftest import ROOT, SECRET, api_requests, one_error_line
 from rawserver import HANG, http_response, token_route
-from test_core_request import paged
+from test_request import paged
 
 TICKETS = [{"id": 1, "summary": "Printer", "status_id": 2, "client": {"name": "Acme"}},
            {"id": 2, "summary": "Mail", "status_id": 1, "client": {"name": "Bolt"}},

@@ -1,5 +1,5 @@
-"""Core point 8, exit status exactly as DESIGN.md's table and listed in `halo --help`;
-and the issue's bad inputs: each gives one clear line on stderr and the right status."""
+"""Exit status exactly as the README's table and as listed in `halo --help`;
+and bad inputs: each gives one clear line on stderr and the right status."""
 import json
 import re
 import socket

@@ -1,4 +1,4 @@
-"""Core point 3, authentication: OAuth 2.0 client credentials with /api/authinfo discovery,
+"""Authentication: OAuth 2.0 client credentials with /api/authinfo discovery,
 the tenant and the scope; the token cached on disk (0700 directory, 0600 file, atomic,
 keyed by URL, client id and scope, reused until 60 s before expiry); a 401 on an API call
 fetches a new token once and repeats the request."""

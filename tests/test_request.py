@@ -1,4 +1,4 @@
-"""Core point 7: `halo request METHOD PATH [BODY] [--param k=v]... [--paginate]` reaches
+"""`halo request METHOD PATH [BODY] [--param k=v]... [--paginate]` reaches
 any endpoint under /api; --paginate streams every page of a list as NDJSON."""
 import json
 from urllib.parse import parse_qsl

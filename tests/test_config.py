@@ -1,4 +1,4 @@
-"""Core point 2, configuration: the profile file ($HALO_CONFIG or the XDG path, [default]
+"""Configuration: the profile file ($HALO_CONFIG or the XDG path, [default]
 and [profile NAME]), the HALO_* environment and the global flags, flags > environment >
 file; `halo configure` interactive (a real terminal) and not; `configure --test`; a missing
 setting is exit 3 naming the setting and the ways to set it."""
