@@ -50,32 +50,25 @@ def name(text):
     return text
 
 
-def positive(text):
-    value = int(text, 10)
-    if value < 1:
-        raise ValueError(text)
-    return value
+def _within(convert, ok, shown):
+    """A number converter that refuses values outside a range; shown names it in errors."""
+    def check(text):
+        value = convert(text)
+        if not ok(value):
+            raise ValueError(text)
+        return value
+    check.__name__ = shown
+    return check
 
 
-def seconds(text):
-    value = float(text)
-    if not 0 < value < float("inf"):
-        raise ValueError(text)
-    return value
+def _decimal(text):
+    return int(text, 10)
 
 
-def count(text):
-    value = int(text, 10)
-    if value < 0:
-        raise ValueError(text)
-    return value
-
-
-def probability(text):
-    value = float(text)
-    if not 0.0 <= value <= 1.0:
-        raise ValueError(text)
-    return value
+positive = _within(_decimal, lambda v: v >= 1, "positive integer")
+count = _within(_decimal, lambda v: v >= 0, "non-negative integer")
+seconds = _within(float, lambda v: 0 < v < float("inf"), "number of seconds")
+probability = _within(float, lambda v: 0.0 <= v <= 1.0, "probability")
 
 
 def pair(text):
@@ -90,9 +83,6 @@ int_.__name__ = "int"
 number.__name__ = "number"
 name.__name__ = "id"
 pair.__name__ = "key=value"
-positive.__name__ = "positive integer"
-seconds.__name__ = "number of seconds"
-count.__name__ = "non-negative integer"
 
 # The value kinds of halo_lib.options, each with its converter.
 CONVERTERS = {"str": str, "int": int_, "ints": ints, "date": date, "number": number,
