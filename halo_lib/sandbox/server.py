@@ -1,6 +1,6 @@
 """A local Halo-compatible API server: `halo sandbox` and `halo --sandbox`.
 
-It answers like a Halo tenant as far as `halo` needs (see DESIGN.md, "Sandbox"): the OAuth
+It answers like a Halo tenant as far as `halo` needs (see the README, "The sandbox"): the OAuth
 client-credentials token endpoint, the 32 resources of halo_lib.resources with Halo's list
 keys and pagination, array POST upserts, DELETE, 404s, the extra endpoints of each group,
 and the presigned attachment upload flow. Every path, list key, paging flag, id type and
@@ -1010,17 +1010,11 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-def serve(argv_opts, stdout, stderr):
-    """`halo sandbox`: serve in the foreground until Ctrl-C, after printing the env lines."""
-    opts = {"port": getattr(argv_opts, "port", 0) or 0,
-            "records": getattr(argv_opts, "records", 1000),
-            "seed": getattr(argv_opts, "seed", 1),
-            "latency_ms": getattr(argv_opts, "latency", 0) or 0,
-            "fail_rate": getattr(argv_opts, "fail_rate", 0.0) or 0.0}
-    if opts["records"] is None:
-        opts["records"] = 1000
-    if opts["seed"] is None:
-        opts["seed"] = 1
+def serve(options, stdout, stderr):
+    """`halo sandbox`: serve in the foreground until Ctrl-C, after printing the env lines.
+    options: port, records, seed, latency (ms) and fail_rate (halo_lib.invocation)."""
+    opts = {"port": options.port, "records": options.records, "seed": options.seed,
+            "latency_ms": options.latency, "fail_rate": options.fail_rate}
     try:
         sandbox = Sandbox(**opts, record_requests=False).start()
     except ValueError as e:
