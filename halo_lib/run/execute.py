@@ -12,7 +12,8 @@ from halo_lib.run.factory import Factory
 
 def run(invocation, streams, settings=None, transport=None):
     """Run one invocation; returns the exit status. settings/transport: injected by tests."""
-    env = Factory(streams, invocation.connection, invocation.dry_run, settings, transport)
+    needs = ("url",) if invocation.dry_run else ("url", "client_id", "client_secret")
+    env = Factory(streams, invocation.connection, needs, settings, transport)
     try:
         return execute(invocation, env)
     finally:

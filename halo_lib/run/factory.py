@@ -9,10 +9,11 @@ from halo_lib import config
 
 
 class Factory:
-    def __init__(self, streams, connection, dry_run=False, settings=None, transport=None):
+    def __init__(self, streams, connection, needs=("url", "client_id", "client_secret"),
+                 settings=None, transport=None):
         self.streams = streams
         self.connection = connection
-        self.dry_run = dry_run
+        self.needs = needs         # the settings that must be there (--dry-run: the URL)
         self._settings = settings
         self._transport = transport
         self._api = None
@@ -38,10 +39,7 @@ class Factory:
                 retries=config.DEFAULTS["retries"] if connection.retries is None
                 else connection.retries)
         settings = config.resolve(connection, self.streams.env, self.streams.err)
-        if self.dry_run:
-            config.require(settings, "url")
-        else:
-            config.require(settings, "url", "client_id", "client_secret")
+        config.require(settings, *self.needs)
         return settings
 
     @property
