@@ -1,7 +1,8 @@
 """The I/O a command may touch, injected so tests can run `main(argv)` in-process.
 
 Like gh's IOStreams: standard streams (binary stdout/stdin, text stderr), the
-environment, the clock and the sleep function. Nothing in halo_lib reads sys.std* or
+environment, the clocks (monotonic for intervals, `now` for the wall-clock time in UTC)
+and the sleep function. Nothing in halo_lib reads sys.std* or
 os.environ directly.
 """
 import os
@@ -11,13 +12,14 @@ import time
 
 class Streams:
     def __init__(self, stdin=None, stdout=None, stderr=None, env=None, clock=None,
-                 sleep=None, stdin_tty=None, stdout_tty=None, stderr_tty=None):
+                 sleep=None, stdin_tty=None, stdout_tty=None, stderr_tty=None, now=None):
         self.stdin = stdin if stdin is not None else sys.stdin.buffer
         self.stdout = stdout if stdout is not None else sys.stdout.buffer
         self.stderr = stderr if stderr is not None else sys.stderr
         self.env = env if env is not None else os.environ
         self.clock = clock or time.monotonic
         self.sleep = sleep or time.sleep
+        self.now = now or _utc_now   # an aware datetime: relative dates, checkpoints
         self.stdin_tty = _isatty(self.stdin) if stdin_tty is None else stdin_tty
         self.stdout_tty = _isatty(self.stdout) if stdout_tty is None else stdout_tty
         self.stderr_tty = _isatty(self.stderr) if stderr_tty is None else stderr_tty
@@ -45,6 +47,11 @@ class Streams:
         """One diagnostic line on stderr."""
         self.stderr.write(line.rstrip("\n") + "\n")
         self.stderr.flush()
+
+
+def _utc_now():
+    from datetime import datetime, timezone
+    return datetime.now(timezone.utc)
 
 
 def _isatty(stream):
