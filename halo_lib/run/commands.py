@@ -8,7 +8,7 @@ import orjson
 from halo_lib.io import bodies
 from halo_lib import config
 from halo_lib.http.api import Api, Request, api_path, path_with_id
-from halo_lib.errors import ApiError, HaloError, NotFound, TemporaryError, UsageError
+from halo_lib.errors import HaloError, NotFound, TemporaryError, UsageError
 from halo_lib.io.output import Output, is_json, write_file
 from halo_lib.resources import BY_NAME
 
@@ -55,17 +55,23 @@ class Context:
 
     def query_params(self):
         """Typed filter flags (in the table's order), then the --param pairs."""
+        from halo_lib.cli.when import wire_value
         params = []
         for dest, value in vars(self.args).items():
             if dest.startswith("q.") and value not in (None, False):
+                value = wire_value(value, self.streams.now)
                 params.append((dest[2:], "true" if value is True else value))
         return params + list(getattr(self.args, "param", []) or [])
 
     def field_flags(self):
+        from halo_lib.cli.when import wire_value
         fields = {}
         for dest, value in vars(self.args).items():
             if dest.startswith("b.") and value not in (None, False):
-                fields[dest[2:]] = value
+                fields[dest[2:]] = wire_value(value, self.streams.now)
+        if "customfields" in fields:   # --cf NAME=VALUE pairs
+            fields["customfields"] = [{"name": name, "value": value}
+                                      for name, value in fields["customfields"]]
         return fields
 
     def show(self, request):
@@ -76,8 +82,13 @@ class Context:
 # ---------------------------------------------------------------- reading
 
 def do_list(ctx):
-    request = Request("GET", ctx.verb.path, ctx.query_params())
-    return _stream(ctx, request, ctx.resource.key, ctx.resource.paged)
+    def list_records(extra):
+        request = Request("GET", ctx.verb.path, ctx.query_params() + extra)
+        return _stream(ctx, request, ctx.resource.key, ctx.resource.paged)
+    if getattr(ctx.args, "checkpoint", None):
+        from halo_lib.run.checkpoint import checkpointed_list
+        return checkpointed_list(ctx, list_records)
+    return list_records([])
 
 
 def _stream(ctx, request, key, paged):
@@ -117,11 +128,6 @@ def _progress(ctx):
             err.flush()
             state["shown"] = True
     return show
-
-
-def do_get(ctx):
-    request = Request("GET", path_with_id(ctx.verb.path, ctx.args.id), ctx.query_params())
-    return _single(ctx, request, f"{ctx.resource.name} {ctx.args.id}")
 
 
 def do_me(ctx):
@@ -270,26 +276,6 @@ class FailureReport:
         return self.code
 
 
-def do_delete(ctx):
-    failures = []
-    for record_id in ctx.args.ids:
-        request = Request("DELETE", path_with_id(ctx.verb.path, record_id), ctx.query_params())
-        if ctx.dry_run:
-            ctx.show(request)
-            continue
-        try:
-            ctx.api.send(request)
-        except (ApiError, TemporaryError) as exc:
-            failures.append(exc)
-            ctx.streams.err(f"halo: {exc}")
-            if exc.exit_code == 3:
-                break
-            continue
-        ctx.output.document({"id": record_id, "deleted": True})
-    ctx.output.close()
-    return failures[0].exit_code if failures else 0
-
-
 # ---------------------------------------------------------------- other endpoints
 
 def do_call(ctx):
@@ -376,9 +362,25 @@ def _expects_file(ctx):
 
 # ---------------------------------------------------------------- dispatch
 
+def _by_ids(ctx):
+    from halo_lib.run.many import by_ids
+    return by_ids(ctx)
+
+
+def _report(ctx):
+    from halo_lib.run.reports import run_report
+    return run_report(ctx)
+
+
+def _sql(ctx):
+    from halo_lib.run.reports import run_sql
+    return run_sql(ctx)
+
+
 HANDLERS = {
-    "list": do_list, "get": do_get, "me": do_me, "create": do_create, "update": do_update,
-    "delete": do_delete, "call": do_call, "request": do_request,
+    "list": do_list, "get": _by_ids, "me": do_me, "create": do_create, "update": do_update,
+    "delete": _by_ids, "call": do_call, "request": do_request, "report": _report,
+    "sql": _sql,
 }
 
 
