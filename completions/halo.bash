@@ -6,11 +6,11 @@
 # it by itself when that share directory is ~/.local/share or on $XDG_DATA_DIRS
 # (/usr/local/share is, by default).
 
-_halo_commands='tickets actions clients users agents assets attachments sites invoices contracts opportunities projects appointments items kb-articles suppliers statuses teams categories priorities slas ticket-types top-levels expenses timesheets releases reports webhooks workdays software-licences crm-notes quotations request configure sandbox'
+_halo_commands='tickets actions clients users agents assets attachments sites invoices contracts opportunities projects appointments items kb-articles suppliers statuses teams categories priorities slas ticket-types top-levels expenses timesheets releases reports webhooks workdays software-licences crm-notes quotations request sql configure sandbox'
 _halo_resources='tickets actions clients users agents assets attachments sites invoices contracts opportunities projects appointments items kb-articles suppliers statuses teams categories priorities slas ticket-types top-levels expenses timesheets releases reports webhooks workdays software-licences crm-notes quotations'
 _halo_global_flags='-h --help --version --profile --url --tenant --client-id --scope --timeout --retries --ca-bundle --insecure-http --dry-run --sandbox -o --output --query -r --raw -v --verbose -q --quiet'
 # Flags followed by a value; the scan below skips the value with the flag.
-_halo_value_flags=' --action-id --action-number --agent-id --agents --amount --asset-id --asset-type-id --baseprice --batch-size --ca-bundle --category --client-id --colour --concurrency --contract-id --date --date-search --department-id --description --details --email --email-address --emailaddress --end-date --fail-rate --failed --field --filename --group-id --inventory-number --invoice-date --invoice-id --latency --limit --name --new-status --nonce --note --order --org-id --outcome --outcome-id --output --output-file --page-size --param --parent-id --port --priority --priority-id --product-id --profile --query --raw-field --records --ref --report-group-id --resolution --retries --scope --search --seed --site-id --sla --sla-id --sql --start-date --status-id --subject --summary --supplier-id --team --team-id --tenant --ticket-id --ticket-type-id --time-taken --timeout --title --token --toplevel-id --type --type-id --url --user-id --value --who-agent-id -F -O -f -o '
+_halo_value_flags=' --action-id --action-number --agent-id --agents --amount --asset-id --asset-type-id --baseprice --batch-size --ca-bundle --category --cf --checkpoint --client-id --colour --concurrency --contract-id --date --date-search --department-id --description --details --email --email-address --emailaddress --end-date --fail-rate --failed --field --filename --from --group-id --inventory-number --invoice-date --invoice-id --latency --limit --name --new-status --nonce --note --order --org-id --outcome --outcome-id --output --output-file --page-size --param --parent-id --period --port --priority --priority-id --product-id --profile --query --raw-field --records --ref --report-group-id --resolution --retries --scope --search --seed --site-id --sla --sla-id --sql --start-date --status-id --subject --summary --supplier-id --team --team-id --tenant --ticket-id --ticket-type-id --time-taken --timeout --title --to --token --toplevel-id --type --type-id --updated-since --updated-until --url --user-id --value --who-agent-id -F -O -f -o '
 
 # The verbs of a resource.
 _halo_verbs() {
@@ -41,7 +41,7 @@ _halo_verbs() {
         expenses) REPLY='list get create update' ;;
         timesheets) REPLY='list get create update mine forecasting' ;;
         releases) REPLY='list get create update delete' ;;
-        reports) REPLY='list get create update delete print pdf bookmark' ;;
+        reports) REPLY='list get create update delete print pdf bookmark run' ;;
         webhooks) REPLY='list get create update delete' ;;
         workdays) REPLY='list get create update delete' ;;
         software-licences) REPLY='list get create update delete' ;;
@@ -56,10 +56,10 @@ _halo_verbs() {
 _halo_flags() {
     case $1 in
         tickets) REPLY='-h --help' ;;
-        'tickets list') REPLY='-h --help --client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments --limit --page-size --concurrency --param @globals' ;;
+        'tickets list') REPLY='-h --help --client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --updated-since --updated-until --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments --limit --page-size --concurrency --checkpoint --param @globals' ;;
         'tickets get') REPLY='-h --help --include-details --include-last-action --include-linked --param @globals' ;;
-        'tickets create') REPLY='-h --help --summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -F --field -f --raw-field --batch-size --failed --param @globals' ;;
-        'tickets update') REPLY='-h --help --summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -F --field -f --raw-field --batch-size --failed --param @globals' ;;
+        'tickets create') REPLY='-h --help --summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
+        'tickets update') REPLY='-h --help --summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'tickets delete') REPLY='-h --help --param @globals' ;;
         'tickets vote') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         'tickets view') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
@@ -77,19 +77,19 @@ _halo_flags() {
         'actions react') REPLY='-h --help --ticket-id --action-number --type -F --field -f --raw-field --param @globals' ;;
         'actions review') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         clients) REPLY='-h --help' ;;
-        'clients list') REPLY='-h --help --search --toplevel-id --include-inactive --order --desc --search-name-only --include-notes --limit --page-size --concurrency --param @globals' ;;
+        'clients list') REPLY='-h --help --search --toplevel-id --include-inactive --order --desc --updated-since --updated-until --search-name-only --include-notes --limit --page-size --concurrency --checkpoint --param @globals' ;;
         'clients get') REPLY='-h --help --include-details --include-activity --param @globals' ;;
-        'clients create') REPLY='-h --help --name --toplevel-id --inactive -F --field -f --raw-field --batch-size --failed --param @globals' ;;
-        'clients update') REPLY='-h --help --name --toplevel-id --inactive -F --field -f --raw-field --batch-size --failed --param @globals' ;;
+        'clients create') REPLY='-h --help --name --toplevel-id --inactive -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
+        'clients update') REPLY='-h --help --name --toplevel-id --inactive -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'clients delete') REPLY='-h --help --param @globals' ;;
         'clients me') REPLY='-h --help --param @globals' ;;
         'clients new-accounts-id') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         'clients payment-method-update') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         users) REPLY='-h --help' ;;
-        'users list') REPLY='-h --help --search --client-id --site-id --toplevel-id --include-inactive --order --desc --asset-id --exclude-agents --limit --page-size --concurrency --param @globals' ;;
+        'users list') REPLY='-h --help --search --client-id --site-id --toplevel-id --include-inactive --order --desc --updated-since --updated-until --asset-id --exclude-agents --limit --page-size --concurrency --checkpoint --param @globals' ;;
         'users get') REPLY='-h --help --include-details --param @globals' ;;
-        'users create') REPLY='-h --help --name --emailaddress --client-id --site-id -F --field -f --raw-field --batch-size --failed --param @globals' ;;
-        'users update') REPLY='-h --help --name --emailaddress --client-id --site-id -F --field -f --raw-field --batch-size --failed --param @globals' ;;
+        'users create') REPLY='-h --help --name --emailaddress --client-id --site-id -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
+        'users update') REPLY='-h --help --name --emailaddress --client-id --site-id -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'users delete') REPLY='-h --help --param @globals' ;;
         'users me') REPLY='-h --help --param @globals' ;;
         'users prefs') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
@@ -102,10 +102,10 @@ _halo_flags() {
         'agents me') REPLY='-h --help --param @globals' ;;
         'agents clear-cache') REPLY='-h --help --param @globals' ;;
         assets) REPLY='-h --help' ;;
-        'assets list') REPLY='-h --help --client-id --site-id --search --order --desc --include-inactive --user-id --ticket-id --asset-type-id --inventory-number --limit --page-size --concurrency --param @globals' ;;
+        'assets list') REPLY='-h --help --client-id --site-id --search --order --desc --include-inactive --user-id --ticket-id --updated-since --updated-until --asset-type-id --inventory-number --limit --page-size --concurrency --checkpoint --param @globals' ;;
         'assets get') REPLY='-h --help --include-details --param @globals' ;;
-        'assets create') REPLY='-h --help --inventory-number --client-id --site-id --asset-type-id -F --field -f --raw-field --batch-size --failed --param @globals' ;;
-        'assets update') REPLY='-h --help --inventory-number --client-id --site-id --asset-type-id -F --field -f --raw-field --batch-size --failed --param @globals' ;;
+        'assets create') REPLY='-h --help --inventory-number --client-id --site-id --asset-type-id -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
+        'assets update') REPLY='-h --help --inventory-number --client-id --site-id --asset-type-id -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'assets delete') REPLY='-h --help --param @globals' ;;
         'assets next-tag') REPLY='-h --help --param @globals' ;;
         'assets software-versions') REPLY='-h --help --param @globals' ;;
@@ -128,10 +128,10 @@ _halo_flags() {
         'attachments delete-image') REPLY='-h --help --param @globals' ;;
         'attachments nhserver') REPLY='-h --help --token -O --output-file --param @globals' ;;
         sites) REPLY='-h --help' ;;
-        'sites list') REPLY='-h --help --search --client-id --toplevel-id --include-inactive --order --desc --limit --page-size --concurrency --param @globals' ;;
+        'sites list') REPLY='-h --help --search --client-id --toplevel-id --include-inactive --order --desc --updated-since --updated-until --limit --page-size --concurrency --checkpoint --param @globals' ;;
         'sites get') REPLY='-h --help --include-details --param @globals' ;;
-        'sites create') REPLY='-h --help --name --client-id -F --field -f --raw-field --batch-size --failed --param @globals' ;;
-        'sites update') REPLY='-h --help --name --client-id -F --field -f --raw-field --batch-size --failed --param @globals' ;;
+        'sites create') REPLY='-h --help --name --client-id -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
+        'sites update') REPLY='-h --help --name --client-id -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'sites delete') REPLY='-h --help --param @globals' ;;
         'sites stock-bins') REPLY='-h --help --param @globals' ;;
         invoices) REPLY='-h --help' ;;
@@ -154,17 +154,17 @@ _halo_flags() {
         'contracts next-ref') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         'contracts approve') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         opportunities) REPLY='-h --help' ;;
-        'opportunities list') REPLY='-h --help --client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments --limit --page-size --concurrency --param @globals' ;;
+        'opportunities list') REPLY='-h --help --client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --updated-since --updated-until --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments --limit --page-size --concurrency --checkpoint --param @globals' ;;
         'opportunities get') REPLY='-h --help --include-details --include-last-action --include-linked --param @globals' ;;
-        'opportunities create') REPLY='-h --help --summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -F --field -f --raw-field --batch-size --failed --param @globals' ;;
-        'opportunities update') REPLY='-h --help --summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -F --field -f --raw-field --batch-size --failed --param @globals' ;;
+        'opportunities create') REPLY='-h --help --summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
+        'opportunities update') REPLY='-h --help --summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'opportunities delete') REPLY='-h --help --param @globals' ;;
         'opportunities view') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         projects) REPLY='-h --help' ;;
-        'projects list') REPLY='-h --help --client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments --limit --page-size --concurrency --param @globals' ;;
+        'projects list') REPLY='-h --help --client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --updated-since --updated-until --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments --limit --page-size --concurrency --checkpoint --param @globals' ;;
         'projects get') REPLY='-h --help --include-details --include-last-action --include-linked --param @globals' ;;
-        'projects create') REPLY='-h --help --summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -F --field -f --raw-field --batch-size --failed --param @globals' ;;
-        'projects update') REPLY='-h --help --summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -F --field -f --raw-field --batch-size --failed --param @globals' ;;
+        'projects create') REPLY='-h --help --summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
+        'projects update') REPLY='-h --help --summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'projects delete') REPLY='-h --help --param @globals' ;;
         'projects view') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         appointments) REPLY='-h --help' ;;
@@ -266,6 +266,7 @@ _halo_flags() {
         'reports print') REPLY='-h --help -F --field -f --raw-field -O --output-file --param @globals' ;;
         'reports pdf') REPLY='-h --help -F --field -f --raw-field -O --output-file --param @globals' ;;
         'reports bookmark') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
+        'reports run') REPLY='-h --help --period --from --to --param @globals' ;;
         webhooks) REPLY='-h --help' ;;
         'webhooks list') REPLY='-h --help --type --limit --page-size --concurrency --param @globals' ;;
         'webhooks get') REPLY='-h --help --include-details --param @globals' ;;
@@ -300,6 +301,7 @@ _halo_flags() {
         'quotations lines') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         'quotations view') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         request) REPLY='-h --help --paginate --page-size --limit --concurrency -O --output-file -F --field -f --raw-field --param @globals' ;;
+        sql) REPLY='-h --help @globals' ;;
         configure) REPLY='-h --help --test @globals' ;;
         sandbox) REPLY='-h --help --port --records --seed --latency --fail-rate' ;;
         *) REPLY= ;;
@@ -319,7 +321,7 @@ _halo_positional() {
 _halo_value_kind() {
     case $1 in
         --output|-o) REPLY='choices ndjson json' ;;
-        --ca-bundle|--failed|--output-file|-O) REPLY=files ;;
+        --ca-bundle|--checkpoint|--failed|--output-file|-O) REPLY=files ;;
         --profile) REPLY=profiles ;;
         *) REPLY= ;;
     esac

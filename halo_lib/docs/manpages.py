@@ -207,15 +207,29 @@ class _Sample:
 
 
 def _list_examples(s, verb):
-    return [(f"Stream {s.name} into jq, stopping after 100 records:",
-             f"halo {s.name} list {s.narrow}--limit 100 | jq -c ."),
-            ("Print only their ids, one per line:",
-             f"halo {s.name} list {s.narrow}--query id --raw")]
+    examples = [(f"Stream {s.name} into jq, stopping after 100 records:",
+                 f"halo {s.name} list {s.narrow}--limit 100 | jq -c ."),
+                ("Print only their ids, one per line:",
+                 f"halo {s.name} list {s.narrow}--query id --raw")]
+    if verb.checkpoints:
+        examples += [("Those changed in the last 24 hours:",
+                      f"halo {s.name} list --updated-since 24h"),
+                     ("Those changed since the last successful run (for cron):",
+                      f"halo {s.name} list --checkpoint ~/.local/state/halo/{s.name}.since"
+                      f" >> {s.name}.ndjson")]
+    return examples
+
+
+def _report_examples(s, verb):
+    return [("Run a report for a period and keep its rows as NDJSON:",
+             f"halo {s.name} {verb.name} {s.one} --from 30d --to 2026-11-30 > rows.ndjson")]
 
 
 def _get_examples(s, verb):
     return [(f"Show one record of {s.name} as indented JSON:",
-             f"halo {s.name} get {s.one} | jq .")]
+             f"halo {s.name} get {s.one} | jq ."),
+            ("Show several, in the order given, the ids read from a file:",
+             f"halo {s.name} get - < ids.txt")]
 
 
 def _create_examples(s, verb):
@@ -240,7 +254,7 @@ def _delete_examples(s, verb):
     return [("Delete two records:", f"halo {s.name} delete {s.one} {s.two}"),
             ("See what deleting every record a list finds would send:",
              f"halo {s.name} list {s.narrow}--query id --raw"
-             f" | xargs halo --dry-run {s.name} delete")]
+             f" | halo --dry-run {s.name} delete -")]
 
 
 def _me_examples(s, verb):
@@ -261,7 +275,8 @@ def _download_examples(s, verb):
 _EXAMPLES = (("list", _list_examples), ("get", _get_examples),
              ("create", _create_examples), ("update", _update_examples),
              ("delete", _delete_examples), ("me", _me_examples),
-             ("upload", _upload_examples), ("download", _download_examples))
+             ("upload", _upload_examples), ("download", _download_examples),
+             ("report", _report_examples))
 
 
 def resource_examples(resource):
@@ -293,6 +308,13 @@ TOP_EXAMPLES = (
      "(cron's PATH is short, so halo is named by its full path):",
      "0 6 * * 1-5 /usr/local/bin/halo --profile work tickets list --open-only"
      " > /var/tmp/open-tickets.ndjson"),
+    ("A crontab line appending the tickets changed since the last successful run:",
+     "*/15 * * * * /usr/local/bin/halo tickets list"
+     " --checkpoint ~/.local/state/halo/tickets.since >> tickets.ndjson"),
+    ("Delete the tickets in status 9, the ids read from standard input:",
+     "halo tickets list --status-id 9 --query id -r | halo tickets delete -"),
+    ("Tickets counted per client with one SQL request:",
+     "halo sql 'SELECT areaint AS client, COUNT(*) AS n FROM faults GROUP BY areaint'"),
     ("Try a command without a Halo tenant, against the built-in sandbox:",
      "halo --sandbox tickets list --limit 3"),
 )
@@ -306,6 +328,15 @@ COMMAND_EXAMPLES = {
          "halo request POST /Tickets '[{\"summary\": \"example\", \"client_id\": 12}]'"),
         ("Show the request a DELETE would send, without sending it:",
          "halo --dry-run request DELETE /Tickets/123"),
+    ),
+    "sql": (
+        ("Tickets opened in the last week, one JSON line each:",
+         "halo sql \"SELECT faultid, symptom FROM faults"
+         " WHERE dateoccured > DATEADD(day, -7, GETDATE())\""),
+        ("A longer query from a file, or from standard input:",
+         "halo sql @open-by-agent.sql"),
+        ("Only one column, as plain text:",
+         "echo 'SELECT faultid FROM faults' | halo sql - --query faultid --raw"),
     ),
     "configure": (
         ("Write the default profile, prompting for what is missing:",
@@ -384,6 +415,7 @@ def top_page(top):
                    "resource unless the verb has a flag of the same name.")
     add_options(page, top, groups(top)[GLOBAL_GROUP])
     _top_input(page)
+    _top_dates(page)
     _top_configuration(page)
     _top_environment(page, top)
     _top_files(page)
@@ -449,6 +481,11 @@ def _top_input(page):
         f"{bold('true')}, {bold('false')} and {bold('null')} and reading {bold('@FILE')}; "
         f"{bold('-f')} {italic('KEY=VALUE')} sets a field to the string as given.",
         "Both may be repeated and override the body, as do the typed field flags of a verb.",
+        f"{bold('-F')} {italic('KEY:=JSON')} sets a field to a JSON value (an array, an "
+        "object, a number, true, false or null) and bad JSON is exit status 2 naming the "
+        f"field; a {italic('KEY')} with dots, {bold('-F a.b=1')}, sets a nested field.",
+        f"{bold('--cf')} {italic('NAME=VALUE')} sets a custom field in Halo's "
+        f"{bold('customfields')} array, replacing an entry of the same name in the body.",
         "Input that is not valid is refused before anything is sent, with the line and "
         "column in the message and exit status 2.")
     page.paragraph(
@@ -459,6 +496,36 @@ def _top_input(page):
         "to standard output as it comes back, and each refused one is reported on standard "
         f"error with the record itself, or written to the {bold('--failed')} file, to be fed "
         "back in.")
+
+
+def _top_dates(page):
+    page.section("DATES AND CHECKPOINTS")
+    page.paragraph(
+        f"A {italic('DATE')} flag takes an ISO 8601 date ({bold('2026-11-30')}, sent as "
+        f"given), an ISO 8601 date-time ({bold('2026-11-30T08:00+02:00')}; without a zone it "
+        "is UTC), or a time back from now: a number and " + bold("m") + ", " + bold("h")
+        + ", " + bold("d") + " or " + bold("w") + f" ({bold('90m')}, {bold('24h')}, "
+        f"{bold('7d')}, {bold('2w')}).",
+        f"Date-times and relative times are sent as ISO 8601 UTC date-times, "
+        f"{bold('2026-11-30T06:00:00Z')}; {bold('--dry-run')} shows the exact value.")
+    page.paragraph(
+        f"{bold('--updated-since')} and {bold('--updated-until')} (Halo's "
+        f"{bold('lastupdatefromdate')} and {bold('lastupdatetodate')}) keep the records "
+        "changed in that time, on the lists that have them.",
+        f"There {bold('--checkpoint')} {italic('FILE')} lists what changed since the last "
+        f"successful run: a missing {italic('FILE')} lists everything; after a run that ends "
+        f"with exit status 0, {italic('FILE')} is replaced atomically with the time that run "
+        "started less 5 minutes, an overlap for clocks that disagree and records saved "
+        "while the run paged.",
+        f"A run that fails or is interrupted leaves {italic('FILE')} as it was, so records "
+        "may repeat at the overlap but none is skipped.",
+        f"A {italic('FILE')} that does not hold one UTC date-time is exit status 2, naming it.")
+    page.paragraph(
+        f"{bold('get')} and {bold('delete')} take several ids, and {bold('-')} for ids read "
+        f"from standard input, one per line or NDJSON records with an {bold('id')}.",
+        "They go out one request each, in input order; each id that fails is one NDJSON "
+        f"line on standard error ({bold('id')}, {bold('outcome')}, {bold('error')}), and an "
+        "id that was only missing ends with exit status 4.")
 
 
 def _top_configuration(page):
