@@ -9,7 +9,10 @@ the words are ours. Kept free of heavy imports: `halo --help` loads it.
 
 # Value types a flag, a field or an id can have. The parser turns each into an argparse
 # type; the wire form is always the string Halo expects.
-INT, STR, BOOL, DATE, INTS, FLOAT, UUID = "int", "str", "bool", "date", "ints", "float", "uuid"
+# DATE passes a plain date through as given; TIME is an instant, always sent as an ISO 8601
+# UTC date-time (a plain date meaning its midnight, UTC).
+INT, STR, BOOL, DATE, TIME, INTS, FLOAT, UUID = (
+    "int", "str", "bool", "date", "time", "ints", "float", "uuid")
 
 
 class Opt:
@@ -125,9 +128,9 @@ INACTIVE = Opt("include-inactive", BOOL, "include inactive records", "includeina
 ORDER = (Opt("order", STR, "sort by this field"),
          Opt("desc", BOOL, "sort in descending order", "orderdesc"))
 DETAILS = Opt("include-details", BOOL, "include every field of the record", "includedetails")
-UPDATED = (Opt("updated-since", DATE, "only records changed at or after this time",
+UPDATED = (Opt("updated-since", TIME, "only records changed at or after this time",
                UPDATED_FROM),
-           Opt("updated-until", DATE, "only records changed up to this time", UPDATED_TO))
+           Opt("updated-until", TIME, "only records changed up to this time", UPDATED_TO))
 # The values of datesearch Halo documents: which date --start-date and --end-date apply to.
 DATE_SEARCH = Opt("date-search", STR,
                   "date the start and end dates apply to: dateoccured (opened, Halo's "

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import api_requests, one_error_line
 from fixedclock import NOW, clock_runner
-from halo_lib.resources import BY_NAME, DATE
+from halo_lib.resources import BY_NAME, DATE, TIME
 
 UPDATED_RESOURCES = ("tickets", "opportunities", "projects", "clients", "assets", "sites",
                      "users")
@@ -39,6 +39,12 @@ def test_updated_since_and_until_reach_the_wire_as_utc(crun, server, name):
     assert ("lastupdatetodate", "2026-11-30T08:30:00Z") in query
 
 
+def test_updated_since_a_plain_date_is_sent_as_its_midnight_utc(crun, server):
+    result = crun("--dry-run", "tickets", "list", "--updated-since", "2026-11-01")
+    assert result.code == 0, result
+    assert "lastupdatefromdate=2026-11-01T00%3A00%3A00Z" in result.records[0]["url"]
+
+
 @pytest.mark.parametrize("text, sent", [
     ("90m", "2026-11-30T10:30:00Z"), ("7d", "2026-11-23T12:00:00Z"),
     ("2w", "2026-11-16T12:00:00Z"), ("2026-11-01", "2026-11-01"),
@@ -55,7 +61,7 @@ def test_date_values_are_sent_as_documented(crun, server, text, sent):
 
 def test_relative_dates_work_on_every_date_flag(crun, server):
     flags = [(r, v, o) for r in BY_NAME.values() for v in r.verbs()
-             for o in v.filters if o.type == DATE]
+             for o in v.filters if o.type in (DATE, TIME)]
     assert len(flags) > 10
     for resource, verb, opt in flags:
         argv = ["--dry-run", resource.name, verb.name]

@@ -10,7 +10,7 @@ import re
 
 from halo_lib import __version__
 from halo_lib.errors import EXIT_STATUS, Exit, UsageError
-from halo_lib.resources import BOOL, DATE, FLOAT, INT, INTS, RESOURCES, STR, UUID
+from halo_lib.resources import BOOL, DATE, TIME, FLOAT, INT, INTS, RESOURCES, STR, UUID
 
 PROG = "halo"
 
@@ -32,6 +32,12 @@ def date(text):
     """ISO 8601 date or date-time, or a time back from now (90m, 24h, 7d, 2w)."""
     from halo_lib.cli.when import When
     return When(text)
+
+
+def instant(text):
+    """A date flag that names a moment: a plain date is sent as its midnight UTC."""
+    from halo_lib.cli.when import When
+    return When(text, instant=True)
 
 
 def number(text):
@@ -102,9 +108,9 @@ pair.__name__ = "key=value"
 positive.__name__ = "positive integer"
 seconds.__name__ = "number of seconds"
 count.__name__ = "non-negative integer"
-VALUE_TYPES = {INT: int_, STR: str, DATE: date, INTS: ints, FLOAT: number, UUID: uuid}
+VALUE_TYPES = {INT: int_, STR: str, DATE: date, TIME: instant, INTS: ints, FLOAT: number, UUID: uuid}
 ID_TYPES = {INT: id_, UUID: uuid, STR: name}
-METAVARS = {INT: "N", STR: "TEXT", DATE: "DATE", INTS: "N,N", FLOAT: "X", UUID: "UUID"}
+METAVARS = {INT: "N", STR: "TEXT", DATE: "DATE", TIME: "WHEN", INTS: "N,N", FLOAT: "X", UUID: "UUID"}
 
 
 class Formatter(argparse.RawDescriptionHelpFormatter):

@@ -3,7 +3,8 @@
 The parser checks the text and keeps a When; the run stage turns it into the text Halo is
 sent once it knows "now" from the injected clock, so a test can pin the exact value:
 
-    2026-11-30               sent as given (Halo reads a date as the start of that day)
+    2026-11-30               sent as given (Halo reads a date as the start of that day);
+                             for an instant (--updated-since): 2026-11-30T00:00:00Z
     2026-11-30T08:00:00+02:00, 2026-11-30 06:00 (no zone: UTC)
                              sent as an ISO 8601 UTC date-time, 2026-11-30T06:00:00Z
     7d                       now less 7 days, as an ISO 8601 UTC date-time
@@ -21,10 +22,11 @@ UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 class When:
     """A checked date flag value; `wire(now)` is what goes on the wire."""
 
-    __slots__ = ("text", "_fixed", "_back")
+    __slots__ = ("text", "_fixed", "_back", "instant")
 
-    def __init__(self, text):
+    def __init__(self, text, instant=False):
         self.text = text
+        self.instant = instant   # a plain date is sent as its midnight UTC
         self._fixed = None   # a UTC datetime, or the date text as given
         self._back = None    # a timedelta back from now
         relative = _RELATIVE.fullmatch(text)
@@ -45,7 +47,7 @@ class When:
         if self._back is not None:
             return utc_text((now - self._back).replace(microsecond=0))
         if isinstance(self._fixed, str):
-            return self._fixed
+            return self._fixed + "T00:00:00Z" if self.instant else self._fixed
         return utc_text(self._fixed)
 
     def __repr__(self):

@@ -13,7 +13,7 @@ from halo_lib.errors import EXIT_STATUS
 from halo_lib.docs.parsers import (GENERATED, GLOBAL_GROUP, global_flags, groups, help_text, options,
                       other_commands, positionals, resource_verbs, subcommands, takes_value,
                       value_name)
-from halo_lib.resources import BOOL, BY_NAME, DATE, FLOAT, INT, INTS, STR, UUID
+from halo_lib.resources import BOOL, BY_NAME, DATE, FLOAT, TIME, INT, INTS, STR, UUID
 
 # The date in each page's .TH line. A constant, so that regenerating never changes a page;
 # move it forward when a release changes the manual.
@@ -169,7 +169,7 @@ def add_exit_status(page):
 # Examples. Every halo command line in them is parsed by the real parser when the pages are
 # generated, so an example that names a flag the parser lacks stops the generator.
 
-_SAMPLE_VALUES = {INT: "12", STR: "example", DATE: "2026-01-31", INTS: "1,2", FLOAT: "1.5",
+_SAMPLE_VALUES = {INT: "12", STR: "example", DATE: "2026-01-31", TIME: "24h", INTS: "1,2", FLOAT: "1.5",
                   UUID: "0f8fad5b-d9cb-469f-a165-70867728950e"}
 _SAMPLE_IDS = {INT: ("123", "124"), STR: ("123", "124"),
                UUID: ("0f8fad5b-d9cb-469f-a165-70867728950e",
@@ -505,7 +505,8 @@ def _top_dates(page):
         f"given), an ISO 8601 date-time ({bold('2026-11-30T08:00+02:00')}; without a zone it "
         "is UTC), or a time back from now: a number and " + bold("m") + ", " + bold("h")
         + ", " + bold("d") + " or " + bold("w") + f" ({bold('90m')}, {bold('24h')}, "
-        f"{bold('7d')}, {bold('2w')}).",
+        f"{bold('7d')}, {bold('2w')}). A {italic('WHEN')} flag takes the same, but a plain "
+        f"date is sent as its midnight UTC ({bold('2026-11-30T00:00:00Z')}).",
         f"Date-times and relative times are sent as ISO 8601 UTC date-times, "
         f"{bold('2026-11-30T06:00:00Z')}; {bold('--dry-run')} shows the exact value.")
     page.paragraph(
