@@ -85,7 +85,8 @@ def _write_if_changed(path, text):
 def default_out():
     """The checkout holding this package; None when it is installed (no setup.cfg beside
     it), where writing man/ into site-packages would help no one."""
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # halo_lib/
+    root = os.path.dirname(package)
     return root if os.path.exists(os.path.join(root, "setup.cfg")) else None
 
 
