@@ -1,7 +1,7 @@
 """Settings: flags > environment > profile file > defaults.
 
 The profile file is INI: `[default]` and `[profile NAME]` sections with url, tenant,
-client_id, client_secret and scope.
+client_id, client_secret and scope, and output (the default format).
 """
 import os
 import stat
@@ -103,6 +103,32 @@ def resolve(args, env, warn):
     if settings.url:
         settings.url = normalise_url(settings.url)
     return settings
+
+
+FORMATS = ("ndjson", "json", "table", "csv", "tsv")
+
+
+def output_format(args, env):
+    """-o, else HALO_OUTPUT, else the profile's `output` key, else ndjson."""
+    value = getattr(args, "output", None)
+    if value:
+        return value
+    value, where = env.get("HALO_OUTPUT"), "HALO_OUTPUT"
+    if not value:
+        profile = getattr(args, "profile", None) or env.get("HALO_PROFILE") or "default"
+        path = config_path(env)
+        try:   # an unreadable file is reported when the settings are read
+            value = read_file(path, lambda line: None).get(section_name(profile), "output",
+                                                           fallback=None)
+        except ConfigError:
+            value = None
+        where = f"'output' in {path}"
+    if not value:
+        return "ndjson"
+    if value not in FORMATS:
+        raise ConfigError(f"invalid output format {value!r} ({where}): "
+                          f"use one of {', '.join(FORMATS)}")
+    return value
 
 
 def _flag(args, name, default):

@@ -60,11 +60,12 @@ class Verb:
 
 class Resource:
     __slots__ = ("name", "path", "key", "paged", "id_type", "summary", "filters",
-                 "get_filters", "fields", "deletable", "me", "extra", "custom_fields")
+                 "get_filters", "fields", "deletable", "me", "extra", "custom_fields",
+                 "columns")
 
     def __init__(self, name, path, key, summary, paged=True, id_type=INT, filters=(),
                  get_filters=(), fields=(), deletable=True, me=False, extra=(),
-                 custom_fields=False):
+                 custom_fields=False, columns=None):
         self.name = name            # CLI name
         self.path = path            # canonical API path, e.g. "/Tickets"
         self.key = key              # list key of a paginated answer (None: plain array)
@@ -78,6 +79,8 @@ class Resource:
         self.me = me
         self.extra = tuple(extra)
         self.custom_fields = custom_fields   # records carry Halo's `customfields` array
+        # Default columns of -o table/csv/tsv: Halo's field names (dots reach nested ones).
+        self.columns = tuple(columns or COLUMNS.get(name, ("id", "name")))
 
     def verbs(self):
         """Every verb of the resource, CRUD first, in help order."""
@@ -106,6 +109,36 @@ class Resource:
             if v.name == name:
                 return v
         return None
+
+
+# The default columns of each resource for -o table, csv and tsv (else id and name).
+TICKET_COLUMNS = ("id", "summary", "status_name", "client_name", "agent_name", "last_update")
+COLUMNS = {
+    "tickets": TICKET_COLUMNS, "opportunities": TICKET_COLUMNS, "projects": TICKET_COLUMNS,
+    "actions": ("id", "ticket_id", "datetime", "outcome", "note"),
+    "clients": ("id", "name", "toplevel_name", "inactive"),
+    "users": ("id", "name", "emailaddress", "client_name", "site_name"),
+    "agents": ("id", "name", "email", "team"),
+    "assets": ("id", "inventory_number", "key_field", "assettype_name", "client_name",
+               "site_name"),
+    "attachments": ("id", "filename", "ticket_id", "filesize", "datecreated"),
+    "sites": ("id", "name", "client_name"),
+    "invoices": ("id", "invoicenumber", "invoice_date", "client_name", "total"),
+    "contracts": ("id", "ref", "client_name", "start_date", "end_date"),
+    "appointments": ("id", "subject", "start_date", "end_date", "agent_name", "client_name"),
+    "items": ("id", "name", "baseprice"),
+    "kb-articles": ("id", "name", "type"),
+    "statuses": ("id", "name", "type"),
+    "teams": ("id", "name", "department_name"),
+    "categories": ("id", "value", "type_id"),
+    "expenses": ("id", "ticket_id", "amount", "note"),
+    "timesheets": ("id", "agent_name", "date"),
+    "releases": ("id", "name", "product_name"),
+    "webhooks": ("id", "name", "url", "active"),
+    "software-licences": ("id", "name", "client_name", "start_date", "end_date"),
+    "crm-notes": ("id", "datetime", "note"),
+    "quotations": ("id", "title", "client_name", "date", "total"),
+}
 
 
 def call(name, method, path, help, filters=(), fields=(), ids=None, body=None, binary=False):

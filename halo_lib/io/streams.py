@@ -12,7 +12,8 @@ import time
 
 class Streams:
     def __init__(self, stdin=None, stdout=None, stderr=None, env=None, clock=None,
-                 sleep=None, stdin_tty=None, stdout_tty=None, stderr_tty=None, now=None):
+                 sleep=None, stdin_tty=None, stdout_tty=None, stderr_tty=None, now=None,
+                 columns=None):
         self.stdin = stdin if stdin is not None else sys.stdin.buffer
         self.stdout = stdout if stdout is not None else sys.stdout.buffer
         self.stderr = stderr if stderr is not None else sys.stderr
@@ -23,6 +24,14 @@ class Streams:
         self.stdin_tty = _isatty(self.stdin) if stdin_tty is None else stdin_tty
         self.stdout_tty = _isatty(self.stdout) if stdout_tty is None else stdout_tty
         self.stderr_tty = _isatty(self.stderr) if stderr_tty is None else stderr_tty
+        self._columns = columns
+
+    @property
+    def columns(self):
+        """Width of the terminal stdout shows on (None on a pipe without COLUMNS)."""
+        if self._columns is None:
+            self._columns = _terminal_columns(self.stdout, self.stdout_tty, self.env)
+        return self._columns or None
 
     writing = False
     pending_signal = None
@@ -52,6 +61,19 @@ class Streams:
 def _utc_now():
     from datetime import datetime, timezone
     return datetime.now(timezone.utc)
+
+
+def _terminal_columns(stream, tty, env):
+    """The terminal's width; COLUMNS when it says otherwise or there is no terminal."""
+    text = env.get("COLUMNS", "")
+    if text.isdigit() and int(text) > 0:
+        return int(text)
+    if tty:
+        try:
+            return os.get_terminal_size(stream.fileno()).columns or 80
+        except (AttributeError, ValueError, OSError):
+            return 80
+    return 0
 
 
 def _isatty(stream):

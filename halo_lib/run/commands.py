@@ -31,8 +31,15 @@ class Context:
         self.resource = BY_NAME.get(getattr(args, "resource", None))
         self.verb = self.resource.verb(args.verb) if self.resource else None
         self._api = None
+        records_of_resource = self.verb and self.verb.kind in (
+            "list", "get", "me", "create", "update")
+        columns = self.resource.columns if records_of_resource else ()
         self.output = Output(streams, getattr(args, "query", None),
-                             bool(getattr(args, "raw", False)), getattr(args, "output", None))
+                             bool(getattr(args, "raw", False)),
+                             config.output_format(args, streams.env),
+                             fields=getattr(args, "fields", None), defaults=columns,
+                             no_color=bool(getattr(args, "no_color", False)),
+                             dry_run=self.dry_run)
 
     @property
     def settings(self):
@@ -159,6 +166,10 @@ def _body_records(ctx, required):
         records = bodies.parse_records(data, name)
     flags = ctx.field_flags()
     typed, raw = getattr(args, "typed_fields", []), getattr(args, "raw_fields", [])
+    # -o json prints the answer to one object as an object, to an array or NDJSON as an array.
+    if ctx.verb.kind in ("create", "update"):
+        ctx.output.single_object = records is None or (
+            len(records) == 1 and not data.lstrip().startswith(b"["))
     if records is None:
         if not (flags or typed or raw):
             if required:
