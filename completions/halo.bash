@@ -8,9 +8,9 @@
 
 _halo_commands='tickets actions clients users agents assets attachments sites invoices contracts opportunities projects appointments items kb-articles suppliers statuses teams categories priorities slas ticket-types top-levels expenses timesheets releases reports webhooks workdays software-licences crm-notes quotations request sql configure sandbox'
 _halo_resources='tickets actions clients users agents assets attachments sites invoices contracts opportunities projects appointments items kb-articles suppliers statuses teams categories priorities slas ticket-types top-levels expenses timesheets releases reports webhooks workdays software-licences crm-notes quotations'
-_halo_global_flags='-h --help --version --profile --url --tenant --client-id --scope --timeout --retries --ca-bundle --insecure-http --dry-run --sandbox -o --output --query -r --raw -v --verbose -q --quiet'
+_halo_global_flags='-h --help --version --profile --url --tenant --client-id --scope --timeout --retries --ca-bundle --insecure-http --dry-run --sandbox -o --output --fields --query --no-color -r --raw -v --verbose -q --quiet'
 # Flags followed by a value; the scan below skips the value with the flag.
-_halo_value_flags=' --action-id --action-number --agent-id --agents --amount --asset-id --asset-type-id --baseprice --batch-size --ca-bundle --category --cf --checkpoint --client-id --colour --concurrency --contract-id --date --date-search --department-id --description --details --email --email-address --emailaddress --end-date --fail-rate --failed --field --filename --from --group-id --inventory-number --invoice-date --invoice-id --latency --limit --name --new-status --nonce --note --order --org-id --outcome --outcome-id --output --output-file --page-size --param --parent-id --period --port --priority --priority-id --product-id --profile --query --raw-field --records --ref --report-group-id --resolution --retries --scope --search --seed --site-id --sla --sla-id --sql --start-date --status-id --subject --summary --supplier-id --team --team-id --tenant --ticket-id --ticket-type-id --time-taken --timeout --title --to --token --toplevel-id --type --type-id --updated-since --updated-until --url --user-id --value --who-agent-id -F -O -f -o '
+_halo_value_flags=' --action-id --action-number --agent-id --agents --amount --asset-id --asset-type-id --baseprice --batch-size --ca-bundle --category --cf --checkpoint --client-id --colour --concurrency --contract-id --date --date-search --department-id --description --details --email --email-address --emailaddress --end-date --fail-rate --failed --field --fields --filename --from --group-id --inventory-number --invoice-date --invoice-id --latency --limit --name --new-status --nonce --note --order --org-id --outcome --outcome-id --output --output-file --page-size --param --parent-id --period --port --priority --priority-id --product-id --profile --query --raw-field --records --ref --report-group-id --resolution --retries --scope --search --seed --site-id --sla --sla-id --sql --start-date --status-id --subject --summary --supplier-id --team --team-id --tenant --ticket-id --ticket-type-id --time-taken --timeout --title --to --token --toplevel-id --type --type-id --updated-since --updated-until --url --user-id --value --who-agent-id -F -O -f -o '
 
 # The verbs of a resource.
 _halo_verbs() {
@@ -320,9 +320,49 @@ _halo_positional() {
 # How the value of a flag completes.
 _halo_value_kind() {
     case $1 in
-        --output|-o) REPLY='choices ndjson json' ;;
+        --output|-o) REPLY='choices ndjson json table csv tsv' ;;
+        --fields) REPLY=fields ;;
         --ca-bundle|--checkpoint|--failed|--output-file|-O) REPLY=files ;;
         --profile) REPLY=profiles ;;
+        *) REPLY= ;;
+    esac
+}
+
+# The default field names of a resource (--fields).
+_halo_columns() {
+    case $1 in
+        tickets) REPLY='id summary status_name client_name agent_name last_update' ;;
+        actions) REPLY='id ticket_id datetime outcome note' ;;
+        clients) REPLY='id name toplevel_name inactive' ;;
+        users) REPLY='id name emailaddress client_name site_name' ;;
+        agents) REPLY='id name email team' ;;
+        assets) REPLY='id inventory_number key_field assettype_name client_name site_name' ;;
+        attachments) REPLY='id filename ticket_id filesize datecreated' ;;
+        sites) REPLY='id name client_name' ;;
+        invoices) REPLY='id invoicenumber invoice_date client_name total' ;;
+        contracts) REPLY='id ref client_name start_date end_date' ;;
+        opportunities) REPLY='id summary status_name client_name agent_name last_update' ;;
+        projects) REPLY='id summary status_name client_name agent_name last_update' ;;
+        appointments) REPLY='id subject start_date end_date agent_name client_name' ;;
+        items) REPLY='id name baseprice' ;;
+        kb-articles) REPLY='id name type' ;;
+        suppliers) REPLY='id name' ;;
+        statuses) REPLY='id name type' ;;
+        teams) REPLY='id name department_name' ;;
+        categories) REPLY='id value type_id' ;;
+        priorities) REPLY='id name' ;;
+        slas) REPLY='id name' ;;
+        ticket-types) REPLY='id name' ;;
+        top-levels) REPLY='id name' ;;
+        expenses) REPLY='id ticket_id amount note' ;;
+        timesheets) REPLY='id agent_name date' ;;
+        releases) REPLY='id name product_name' ;;
+        reports) REPLY='id name' ;;
+        webhooks) REPLY='id name url active' ;;
+        workdays) REPLY='id name' ;;
+        software-licences) REPLY='id name client_name start_date end_date' ;;
+        crm-notes) REPLY='id datetime note' ;;
+        quotations) REPLY='id title client_name date total' ;;
         *) REPLY= ;;
     esac
 }
@@ -363,7 +403,21 @@ _halo_value() {
         files) _halo_files "$cur" ;;
         profiles) _halo_profiles; COMPREPLY=($(compgen -W "$REPLY" -- "$cur")) ;;
         choices\ *) COMPREPLY=($(compgen -W "${REPLY#choices }" -- "$cur")) ;;
+        fields) _halo_fields "$cur" ;;
     esac
+}
+
+# --fields: the default field names of the resource on the line, after those typed
+# (id,sum<TAB> -> id,summary).
+_halo_fields() {
+    local cur=$1 word resource= head=
+    for word in "${COMP_WORDS[@]}"; do
+        [[ " $_halo_resources " == *" $word "* ]] && { resource=$word; break; }
+    done
+    _halo_columns "$resource"
+    [[ $cur == *,* ]] && head=${cur%,*},
+    COMPREPLY=($(compgen -W "$REPLY" -P "$head" -- "${cur##*,}"))
+    compopt -o nospace 2>/dev/null
 }
 
 # Words made only of word-break characters: bash splits "--profile=x" into "--profile",

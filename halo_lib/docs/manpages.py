@@ -296,6 +296,11 @@ TOP_EXAMPLES = (
      "halo tickets list --client-id 12 --open-only | jq -r '[.id, .summary] | @tsv'"),
     ("Every client as one JSON array in a file:",
      "halo -o json clients list > clients.json"),
+    ("The open tickets of agent 4 as a table sized to the terminal:",
+     "halo tickets list --agent-id 4 --open-only -o table"),
+    ("The tickets of one client as a CSV file for a spreadsheet:",
+     "halo tickets list --client-id 12 -o csv --fields id,summary,client_name,"
+     "last_update > acme.csv"),
     ("Reassign the open tickets of agent 4 to agent 7:",
      "halo tickets list --agent-id 4 --open-only | jq -c '{id, agent_id: 7}'"
      " | halo tickets update -"),
@@ -416,6 +421,7 @@ def top_page(top):
     add_options(page, top, groups(top)[GLOBAL_GROUP])
     _top_input(page)
     _top_dates(page)
+    _top_output(page)
     _top_configuration(page)
     _top_environment(page, top)
     _top_files(page)
@@ -529,6 +535,48 @@ def _top_dates(page):
         "id that was only missing ends with exit status 4.")
 
 
+def _top_output(page):
+    page.section("OUTPUT")
+    page.paragraph(
+        f"{bold('-o')} chooses the format; NDJSON is the default on a terminal as on a pipe.")
+    page.item(bold("ndjson"), "one compact JSON record per line.")
+    page.item(bold("json"), "one JSON document: the object for a single answer ("
+              f"{bold('get')}, {bold('me')}, a {bold('request')} of one document, a create or "
+              "update of one object), one array for a list, a bulk write or a delete; "
+              "indented and coloured on a terminal, compact and plain on a pipe.")
+    page.item(bold("table"), "aligned columns sized to the terminal (or "
+              f"{bold('COLUMNS')}), widths fixed from the first page so that a long list "
+              "streams; long cells are cut with an ellipsis and control characters escaped.")
+    page.item(bold("csv"), "RFC 4180 with a header row, UTF-8, CRLF line ends; nested values "
+              "as compact JSON, numbers and dates as Halo sent them.")
+    page.item(bold("tsv"), f"the same with tabs; tab, newline, carriage return and backslash "
+              f"in a value are written {bold(chr(92) + 't')}, {bold(chr(92) + 'n')}, "
+              f"{bold(chr(92) + 'r')} and {bold(chr(92) * 2)}.")
+    page.paragraph(
+        f"{bold('--fields')} {italic('A,B.C')} chooses the columns of table, csv and tsv, and "
+        "with ndjson and json keeps only those fields, in that order, under the names as "
+        "given.",
+        "A dot reaches into a nested object, a number picks an element of a list "
+        f"({bold('customfields.0.value')}), and a name on a list takes that field of every "
+        "element.",
+        "Without it, table, csv and tsv show the default columns of the resource, listed "
+        f"under FIELDS in its page (with {bold('--query')}: the keys of the first result).")
+    page.paragraph(
+        f"{bold('--query')} runs before the format: on each record of a list (a null result "
+        f"drops the record), or with {bold('-o json')} on the whole array, as in "
+        f"{bold('--query')} '{bold('length(@)')}'.",
+        "A query that gives null for every record of a non-empty list draws a warning on "
+        "standard error; the exit status stays 0.",
+        f"Colour is only used for {bold('-o json')} on a terminal, never on a pipe; "
+        f"{bold('NO_COLOR')}, {bold('TERM=dumb')} or {bold('--no-color')} turn it off.",
+        f"With {bold('--dry-run')} only the request lines are printed.")
+    page.paragraph(
+        f"The default format comes from {bold('HALO_OUTPUT')}, else the {bold('output')} key "
+        f"of the profile; {bold('-o')} overrides both.",
+        f"A script that parses the output says {bold('-o ndjson')}, so that a profile "
+        "setting another default does not break it.")
+
+
 def _top_configuration(page):
     page.section("CONFIGURATION")
     page.paragraph(
@@ -536,10 +584,11 @@ def _top_configuration(page):
         "profile file, the default.",
         f"The profile file is INI, with a {bold('[default]')} section and one "
         f"{bold('[profile NAME]')} section per other profile, each holding "
-        + ", ".join(bold(key) for key in config.KEYS) + ":")
+        + ", ".join(bold(key) for key in config.KEYS)
+        + f", and {bold('output')}, the default format (see OUTPUT):")
     page.literal("[default]", "url = https://acme.halopsa.com", "tenant = acme",
                  "client_id = 0c1d2e3f-example", "client_secret = example-secret",
-                 "", "[profile work]", "url = https://halo.example.com",
+                 "output = table", "", "[profile work]", "url = https://halo.example.com",
                  "client_id = 4a5b6c7d-example", "client_secret = example-secret")
     page.paragraph(
         f"{bold('halo configure')} writes a section with mode 0600; a file holding a client "
@@ -611,6 +660,12 @@ def resource_page(top, resource, verbs, parser):
     for verb, verb_parser in verbs:
         _verb_entry(page, top, resource, verb, verb_parser)
     _resource_options(page, verbs)
+    page.section("FIELDS")
+    page.paragraph(
+        f"The default columns of {bold('-o table')}, {bold('csv')} and {bold('tsv')}, "
+        "Halo's field names: " + ", ".join(bold(f) for f in resource.columns) + ".",
+        f"{bold('--fields')} chooses others; see OUTPUT in")
+    page.macro(".BR halo (1).")
     page.section("GLOBAL OPTIONS")
     page.paragraph("Every verb also accepts the global options of")
     page.macro(".BR halo (1),")

@@ -71,12 +71,15 @@ def value_name(action):
 
 def value_kind(action):
     """How a shell completes the value of action: files, profiles, choices, at-field
-    (KEY=VALUE where VALUE may be @FILE, as -F), at-body (a BODY that may be @FILE), none."""
+    (KEY=VALUE where VALUE may be @FILE, as -F), at-body (a BODY that may be @FILE), fields
+    (the default field names of the resource, comma-separated), none."""
     help = action.help or ""
     if action.choices:
         return "choices"
     if action.dest == "profile":
         return "profiles"
+    if action.dest == "fields":
+        return "fields"
     if action.metavar == "FILE":
         return "files"
     if "@FILE" in help:
