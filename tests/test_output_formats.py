@@ -170,6 +170,14 @@ def test_json_on_a_pipe_is_unchanged_compact_bytes(run, tickets):
     assert b"\033" not in ok(run("tickets", "list", "-o", "json", env={"TERM": "xterm"}))
 
 
+def test_json_of_a_paged_list_on_a_pipe_is_the_same_array_bytes(run, tickets):
+    whole = json.dumps(TICKETS, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+    assert ok(run("tickets", "list", "-o", "json", "--page-size", "1")) == whole
+    assert ok(run("tickets", "list", "-o", "json", "--page-size", "2", "--fields",
+                  "id,agent_name")) == \
+        b'[{"id":1,"agent_name":"Ann"},{"id":2,"agent_name":null},{"id":3,"agent_name":"Bo"}]\n'
+
+
 def test_json_on_a_terminal_is_indented_and_coloured(run, tickets):
     out = ok(run("tickets", "get", "1", "-o", "json", "--fields", "id,summary,client",
                  stdout_tty=True))

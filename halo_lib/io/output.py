@@ -5,8 +5,9 @@ a bulk write), document() for a single answer, close() at the end. The query com
 then the format: ndjson (the default), json (one document), table, csv or tsv.
 
 A list is written page by page, one write and flush per page, so the first line shows as
-soon as the first page arrives and memory holds one page at a time (json excepted: it is
-one document, written at the end).
+soon as the first page arrives and memory holds one page at a time. -o json is one
+document: streamed the same way on a pipe, collected when a query or a terminal needs the
+whole of it.
 """
 import os
 
@@ -38,6 +39,7 @@ class Output:
         self.documents = 0
         self.writer = None
         self.closed = False
+        self.array_open = False     # -o json streamed: "[" written, "]" still to come
 
     def page(self, records):
         """Write one page of records; a query that gives null drops the record."""
@@ -45,7 +47,10 @@ class Output:
             return
         self.seen += len(records)
         if self.as_array:
-            self.collected.extend(records)
+            if self._streams_array():
+                self._stream_array(records)
+            else:
+                self.collected.extend(records)
             return
         expression = self.expression
         if expression is not None:
@@ -74,6 +79,9 @@ class Output:
         if self.dry_run or self.closed:
             return
         self.closed = True
+        if self.array_open:
+            self.streams.write(b"]\n")
+            return
         if self.as_array:
             self._write_json()
             return
@@ -114,6 +122,22 @@ class Output:
             from halo_lib.io.formats import Delimited
             self.writer = Delimited(columns, tab=self.fmt == "tsv")
         return self.writer
+
+    def _streams_array(self):
+        """-o json of a list on a pipe without --query: written page by page, byte for byte
+        the array it would be as one piece, with memory flat in the length of the list."""
+        return (self.expression is None and not self.streams.stdout_tty
+                and not self.single_object and not self.documents and not self.collected)
+
+    def _stream_array(self, records):
+        if not records:
+            return
+        if self.fields:
+            records = [project(r, self.fields) if isinstance(r, dict) else r for r in records]
+        self.count += len(records)
+        head = b"," if self.array_open else b"["
+        self.array_open = True
+        self.streams.write(head + b",".join(map(orjson.dumps, records)))
 
     def _write_json(self):
         """-o json: the answer to one object as that object, anything else as one array;
