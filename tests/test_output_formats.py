@@ -4,6 +4,7 @@ single answer as that answer."""
 import csv
 import io
 import json
+import unicodedata
 
 import pytest
 
@@ -262,7 +263,7 @@ def test_query_null_for_every_record_warns_and_exits_0(run, tickets):
     assert len(result.err.splitlines()) == 1
     result = run("tickets", "list", "-o", "json", "--query", "nope")
     assert (result.code, result.out) == (0, b"")
-    assert "gave null for all 3" in result.err
+    assert "gave null for the array of 3 record(s)" in result.err
     assert run("tickets", "list", "--query", "agent_name").err == ""
 
 
@@ -289,3 +290,51 @@ def test_an_unknown_default_format_is_exit_3_with_nothing_sent(run, server):
     line = one_error_line(run("tickets", "list", env={"HALO_OUTPUT": "yaml"}), 3)
     assert "HALO_OUTPUT" in line and "'yaml'" in line
     assert api_requests(server) == []
+
+
+def test_table_with_more_columns_than_fit_cuts_each_line_at_the_terminal(run, tickets):
+    out = ok(run("tickets", "list", "-o", "table", columns=20)).decode()
+    assert out.splitlines() == ["ID  SUMMARY  STATUS…", "1   Printe…  New   …",
+                                '2   Says "…  Waitin…', "3   evil \\…  Closed…"]
+
+
+# ---------------------------------------------------------------- any text, read back
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from halo_lib.io.fields import parse_fields  # noqa: E402
+from halo_lib.io.formats import Delimited  # noqa: E402
+from halo_lib.io.table import Table, width  # noqa: E402
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(TEXT, TEXT), min_size=1, max_size=5))
+def test_any_text_reads_back_from_csv_and_tsv(rows):
+    records = [{"a": a, "b": b} for a, b in rows]
+    columns = parse_fields("a,b")
+    out = Delimited(columns).page(records).decode("utf-8")
+    assert list(csv.reader(io.StringIO(out, newline=""))) == [["a", "b"], *map(list, rows)]
+    lines = Delimited(columns, tab=True).page(records).decode("utf-8").split("\n")
+    assert lines[-1] == "" and len(lines) == len(rows) + 2
+    unescape = {"\\t": "\t", "\\n": "\n", "\\r": "\r", "\\\\": "\\"}
+    import re
+    back = [[re.sub(r"\\[tnr\\]", lambda m: unescape[m.group(0)], cell)
+             for cell in line.split("\t")] for line in lines[1:-1]]
+    assert back == [list(row) for row in rows]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(TEXT, TEXT), min_size=1, max_size=5), st.integers(8, 60))
+def test_any_text_gives_table_lines_within_the_terminal_without_control_characters(rows,
+                                                                                     cols):
+    records = [{"a": a, "b": b} for a, b in rows]
+    out = Table(parse_fields("a,b"), cols).page(records).decode("utf-8")
+    lines = out.split("\n")
+    assert lines[-1] == "" and len(lines) == len(rows) + 2
+    for line in lines[:-1]:
+        assert width(line) <= cols
+        assert not any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") or
+                       "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069"
+                       for ch in line), repr(line)

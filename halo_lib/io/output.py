@@ -150,7 +150,7 @@ class Output:
             value = self.expression.search(value)
             if value is None:
                 if not single and self.seen:
-                    self._warn_all_null(self.seen)
+                    self._warn_all_null(self.seen, "the array of")
                 return
         if self.fields:
             if isinstance(value, dict):
@@ -169,8 +169,8 @@ class Output:
         else:
             self.streams.write(orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n")
 
-    def _warn_all_null(self, seen):
-        self.streams.err(f"halo: warning: --query {self.query!r} gave null for all {seen} "
+    def _warn_all_null(self, seen, what="all"):
+        self.streams.err(f"halo: warning: --query {self.query!r} gave null for {what} {seen} "
                          "record(s), so nothing was written (names are case-sensitive: "
                          "see a whole record with --limit 1)")
 

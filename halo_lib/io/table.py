@@ -119,4 +119,7 @@ class Table:
         last = len(cells) - 1
         parts = [cut(cell, widths[i]) if i == last else pad(cut(cell, widths[i]), widths[i])
                  for i, cell in enumerate(cells)]
-        return GAP.join(parts).rstrip(" ") + "\n"
+        line = GAP.join(parts).rstrip(" ")
+        if self.terminal_width and width(line) > self.terminal_width:
+            line = cut(line, self.terminal_width)   # more columns than fit: never wrap
+        return line + "\n"
