@@ -239,6 +239,23 @@ def test_json_of_a_delete_is_an_array(run, server):
     assert ok(run("tickets", "delete", "4", "-o", "json")) == b'[{"id":4,"deleted":true}]\n'
 
 
+def test_json_of_get_with_many_ids_or_ids_on_stdin_is_an_array(run, tickets, server):
+    server.expect_request("/api/Tickets/2").respond_with_json(TICKETS[1])
+    out = ok(run("tickets", "get", "1", "2", "-o", "json", "--fields", "id"))
+    assert out == b'[{"id":1},{"id":2}]\n'
+    assert ok(run("tickets", "get", "-", "-o", "json", "--fields", "id", stdin=b"1\n")) == \
+        b'[{"id":1}]\n'
+    assert ok(run("tickets", "get", "1", "-o", "json", "--fields", "id")) == b'{"id":1}\n'
+
+
+def test_json_of_an_upload_is_the_attachment_record(run, server, tmp_path):
+    server.expect_request("/api/Attachment", method="POST").respond_with_json(
+        [{"id": 55, "filename": "a.txt"}])
+    (tmp_path / "a.txt").write_text("hello")
+    assert ok(run("attachments", "upload", str(tmp_path / "a.txt"), "--ticket-id", "1",
+                  "-o", "json")) == b'{"id":55,"filename":"a.txt"}\n'
+
+
 def test_dry_run_prints_only_the_request_lines(run, server):
     for fmt in ("json", "table", "csv", "tsv", "ndjson"):
         out = ok(run("--dry-run", "-o", fmt, "tickets", "delete", "1"))

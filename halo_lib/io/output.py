@@ -33,7 +33,9 @@ class Output:
         self.defaults = parse_fields(",".join(defaults)) if defaults else None
         self.no_color = no_color
         self.dry_run = dry_run      # --dry-run: the request lines are the whole output
-        self.single_object = False  # the pages hold the answer for one object given
+        # -o json: whether the answer is one object (printed as that object) or a list
+        # (an array); None lets the calls decide: one document() alone is one object.
+        self.single_object = None
         self.count = 0              # values written (after the query)
         self.seen = 0               # records given to page() (before the query)
         self.documents = 0
@@ -142,8 +144,10 @@ class Output:
     def _write_json(self):
         """-o json: the answer to one object as that object, anything else as one array;
         the query applies to the whole of it (`length(@)`, `sort_by(@, &id)`)."""
-        single = (self.documents == 1 and len(self.collected) == 1) or \
-            (self.single_object and len(self.collected) == 1)
+        if self.single_object is None:
+            single = self.documents == 1 and len(self.collected) == 1
+        else:
+            single = self.single_object and len(self.collected) == 1
         value = self.collected[0] if single else self.collected
         self.collected = None
         if self.expression is not None:

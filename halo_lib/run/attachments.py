@@ -29,6 +29,7 @@ def upload(ctx):
         record = _presigned(ctx, description, data)
         if record is not None:
             ctx.output.document(record)
+            ctx.output.close()
             return 0
     request = Request("POST", "/Attachment", ctx.query_params(),
                       [{**description, "data_base64": base64.b64encode(data).decode()}])
@@ -37,6 +38,7 @@ def upload(ctx):
         return 0
     doc = ctx.api.json(request, idempotent=False)
     ctx.output.document(doc[0] if isinstance(doc, list) and len(doc) == 1 else doc)
+    ctx.output.close()
     return 0
 
 

@@ -27,6 +27,7 @@ def by_ids(ctx):
             ctx.show(_request(ctx, record_id, deleting))
         return 0
     single = ctx.args.ids != ["-"] and len(ids) == 1
+    ctx.output.single_object = single and not deleting   # -o json: else one array
     codes = []
     for index, record_id in enumerate(ids):
         try:
