@@ -355,3 +355,9 @@ def test_any_text_gives_table_lines_within_the_terminal_without_control_characte
         assert not any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") or
                        "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069"
                        for ch in line), repr(line)
+
+
+def test_table_and_csv_of_an_empty_answer_to_request(run, server):
+    server.expect_request("/api/Status").respond_with_json([])
+    assert ok(run("request", "GET", "/Status", "-o", "table")) == b""
+    assert ok(run("request", "GET", "/Status", "-o", "csv")) == b""

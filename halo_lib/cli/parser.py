@@ -9,6 +9,7 @@ import os
 import re
 
 from halo_lib import __version__
+from halo_lib.config import FORMATS
 from halo_lib.errors import EXIT_STATUS, Exit, UsageError
 from halo_lib.resources import BOOL, DATE, TIME, FLOAT, INT, INTS, RESOURCES, STR, UUID
 
@@ -220,7 +221,7 @@ GLOBAL_OPTIONS = (
     (("--insecure-http",), dict(action="store_true", help="allow plain http:// to a non-loopback host")),
     (("--dry-run",), dict(action="store_true", help="print the request as JSON, send nothing")),
     (("--sandbox",), dict(action="store_true", help="run against a private in-process sandbox")),
-    (("-o", "--output"), dict(choices=("ndjson", "json", "table", "csv", "tsv"),
+    (("-o", "--output"), dict(choices=FORMATS,
                               help="output format (default ndjson) [HALO_OUTPUT]")),
     (("--fields",), dict(metavar="A,B.C", help="fields to show, in order; dots reach into nested fields")),
     (("--query",), dict(metavar="EXPR", help="JMESPath applied to each record (lists) or the answer; "

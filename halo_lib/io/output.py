@@ -16,9 +16,6 @@ import orjson
 from halo_lib.errors import UsageError
 from halo_lib.io.fields import columns_of, parse_fields, project
 
-FORMATS = ("ndjson", "json", "table", "csv", "tsv")
-
-
 class Output:
     def __init__(self, streams, query=None, raw=False, fmt=None, fields=None, defaults=(),
                  no_color=False, dry_run=False):
@@ -75,6 +72,8 @@ class Output:
                 return
         self.count += 1
         is_rows = self.fmt != "ndjson" and isinstance(doc, list)
+        if is_rows and not doc:
+            return
         self._emit(doc if is_rows else [doc])
 
     def close(self):
