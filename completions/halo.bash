@@ -6,11 +6,11 @@
 # it by itself when that share directory is ~/.local/share or on $XDG_DATA_DIRS
 # (/usr/local/share is, by default).
 
-_halo_commands='tickets actions clients users agents assets attachments sites invoices contracts opportunities projects appointments items kb-articles suppliers statuses teams categories priorities slas ticket-types top-levels expenses timesheets releases reports webhooks workdays software-licences crm-notes quotations request configure sandbox'
+_halo_commands='tickets actions clients users agents assets attachments sites invoices contracts opportunities projects appointments items kb-articles suppliers statuses teams categories priorities slas ticket-types top-levels expenses timesheets releases reports webhooks workdays software-licences crm-notes quotations request sql configure sandbox'
 _halo_resources='tickets actions clients users agents assets attachments sites invoices contracts opportunities projects appointments items kb-articles suppliers statuses teams categories priorities slas ticket-types top-levels expenses timesheets releases reports webhooks workdays software-licences crm-notes quotations'
-_halo_global_flags='-h --help --version --profile --url --tenant --client-id --scope --timeout --retries --ca-bundle --insecure-http --dry-run --sandbox -o --output --query -r --raw -v --verbose -q --quiet'
+_halo_global_flags='-h --help --version --profile --url --tenant --client-id --scope --timeout --retries --ca-bundle --insecure-http --dry-run --sandbox -o --output --fields --query --no-color -r --raw -v --verbose -q --quiet'
 # Flags followed by a value; the scan below skips the value with the flag.
-_halo_value_flags=' --action-id --action-number --agent-id --agents --amount --asset-id --asset-type-id --baseprice --batch-size --ca-bundle --category --client-id --colour --concurrency --contract-id --date --date-search --department-id --description --details --email --email-address --emailaddress --end-date --fail-rate --failed --field --filename --group-id --inventory-number --invoice-date --invoice-id --latency --limit --name --new-status --nonce --note --order --org-id --outcome --outcome-id --output --output-file --page-size --param --parent-id --port --priority --priority-id --product-id --profile --query --raw-field --records --ref --report-group-id --resolution --retries --scope --search --seed --site-id --sla --sla-id --sql --start-date --status-id --subject --summary --supplier-id --team --team-id --tenant --ticket-id --ticket-type-id --time-taken --timeout --title --token --toplevel-id --type --type-id --url --user-id --value --who-agent-id -F -O -f -o '
+_halo_value_flags=' --action-id --action-number --agent-id --agents --amount --asset-id --asset-type-id --baseprice --batch-size --ca-bundle --category --cf --checkpoint --client-id --colour --concurrency --contract-id --date --date-search --department-id --description --details --email --email-address --emailaddress --end-date --fail-rate --failed --field --fields --filename --from --group-id --inventory-number --invoice-date --invoice-id --latency --limit --name --new-status --nonce --note --order --org-id --outcome --outcome-id --output --output-file --page-size --param --parent-id --period --port --priority --priority-id --product-id --profile --query --raw-field --records --ref --report-group-id --resolution --retries --scope --search --seed --site-id --sla --sla-id --sql --start-date --status-id --subject --summary --supplier-id --team --team-id --tenant --ticket-id --ticket-type-id --time-taken --timeout --title --to --token --toplevel-id --type --type-id --updated-since --updated-until --url --user-id --value --who-agent-id -F -O -f -o '
 
 # The verbs of a resource.
 _halo_verbs() {
@@ -41,7 +41,7 @@ _halo_verbs() {
         expenses) REPLY='list get create update' ;;
         timesheets) REPLY='list get create update mine forecasting' ;;
         releases) REPLY='list get create update delete' ;;
-        reports) REPLY='list get create update delete print pdf bookmark' ;;
+        reports) REPLY='list get create update delete print pdf bookmark run' ;;
         webhooks) REPLY='list get create update delete' ;;
         workdays) REPLY='list get create update delete' ;;
         software-licences) REPLY='list get create update delete' ;;
@@ -56,10 +56,10 @@ _halo_verbs() {
 _halo_flags() {
     case $1 in
         tickets) REPLY='-h --help' ;;
-        'tickets list') REPLY='--client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments -h --help --limit --page-size --concurrency --param @globals' ;;
+        'tickets list') REPLY='--client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --updated-since --updated-until --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments -h --help --limit --page-size --concurrency --checkpoint --param @globals' ;;
         'tickets get') REPLY='--include-details --include-last-action --include-linked -h --help --param @globals' ;;
-        'tickets create') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
-        'tickets update') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
+        'tickets create') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
+        'tickets update') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'tickets delete') REPLY='-h --help --param @globals' ;;
         'tickets vote') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         'tickets view') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
@@ -77,19 +77,19 @@ _halo_flags() {
         'actions react') REPLY='--ticket-id --action-number --type -h --help -F --field -f --raw-field --param @globals' ;;
         'actions review') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         clients) REPLY='-h --help' ;;
-        'clients list') REPLY='--search --toplevel-id --include-inactive --order --desc --search-name-only --include-notes -h --help --limit --page-size --concurrency --param @globals' ;;
+        'clients list') REPLY='--search --toplevel-id --include-inactive --order --desc --updated-since --updated-until --search-name-only --include-notes -h --help --limit --page-size --concurrency --checkpoint --param @globals' ;;
         'clients get') REPLY='--include-details --include-activity -h --help --param @globals' ;;
-        'clients create') REPLY='--name --toplevel-id --inactive -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
-        'clients update') REPLY='--name --toplevel-id --inactive -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
+        'clients create') REPLY='--name --toplevel-id --inactive -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
+        'clients update') REPLY='--name --toplevel-id --inactive -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'clients delete') REPLY='-h --help --param @globals' ;;
         'clients me') REPLY='-h --help --param @globals' ;;
         'clients new-accounts-id') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         'clients payment-method-update') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         users) REPLY='-h --help' ;;
-        'users list') REPLY='--search --client-id --site-id --toplevel-id --include-inactive --order --desc --asset-id --exclude-agents -h --help --limit --page-size --concurrency --param @globals' ;;
+        'users list') REPLY='--search --client-id --site-id --toplevel-id --include-inactive --order --desc --updated-since --updated-until --asset-id --exclude-agents -h --help --limit --page-size --concurrency --checkpoint --param @globals' ;;
         'users get') REPLY='--include-details -h --help --param @globals' ;;
-        'users create') REPLY='--name --emailaddress --client-id --site-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
-        'users update') REPLY='--name --emailaddress --client-id --site-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
+        'users create') REPLY='--name --emailaddress --client-id --site-id -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
+        'users update') REPLY='--name --emailaddress --client-id --site-id -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'users delete') REPLY='-h --help --param @globals' ;;
         'users me') REPLY='-h --help --param @globals' ;;
         'users prefs') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
@@ -102,10 +102,10 @@ _halo_flags() {
         'agents me') REPLY='-h --help --param @globals' ;;
         'agents clear-cache') REPLY='-h --help --param @globals' ;;
         assets) REPLY='-h --help' ;;
-        'assets list') REPLY='--client-id --site-id --search --order --desc --include-inactive --user-id --ticket-id --asset-type-id --inventory-number -h --help --limit --page-size --concurrency --param @globals' ;;
+        'assets list') REPLY='--client-id --site-id --search --order --desc --include-inactive --user-id --ticket-id --updated-since --updated-until --asset-type-id --inventory-number -h --help --limit --page-size --concurrency --checkpoint --param @globals' ;;
         'assets get') REPLY='--include-details -h --help --param @globals' ;;
-        'assets create') REPLY='--inventory-number --client-id --site-id --asset-type-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
-        'assets update') REPLY='--inventory-number --client-id --site-id --asset-type-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
+        'assets create') REPLY='--inventory-number --client-id --site-id --asset-type-id -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
+        'assets update') REPLY='--inventory-number --client-id --site-id --asset-type-id -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'assets delete') REPLY='-h --help --param @globals' ;;
         'assets next-tag') REPLY='-h --help --param @globals' ;;
         'assets software-versions') REPLY='-h --help --param @globals' ;;
@@ -128,10 +128,10 @@ _halo_flags() {
         'attachments delete-image') REPLY='-h --help --param @globals' ;;
         'attachments nhserver') REPLY='--token -h --help -O --output-file --param @globals' ;;
         sites) REPLY='-h --help' ;;
-        'sites list') REPLY='--search --client-id --toplevel-id --include-inactive --order --desc -h --help --limit --page-size --concurrency --param @globals' ;;
+        'sites list') REPLY='--search --client-id --toplevel-id --include-inactive --order --desc --updated-since --updated-until -h --help --limit --page-size --concurrency --checkpoint --param @globals' ;;
         'sites get') REPLY='--include-details -h --help --param @globals' ;;
-        'sites create') REPLY='--name --client-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
-        'sites update') REPLY='--name --client-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
+        'sites create') REPLY='--name --client-id -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
+        'sites update') REPLY='--name --client-id -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'sites delete') REPLY='-h --help --param @globals' ;;
         'sites stock-bins') REPLY='-h --help --param @globals' ;;
         invoices) REPLY='-h --help' ;;
@@ -154,17 +154,17 @@ _halo_flags() {
         'contracts next-ref') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         'contracts approve') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         opportunities) REPLY='-h --help' ;;
-        'opportunities list') REPLY='--client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments -h --help --limit --page-size --concurrency --param @globals' ;;
+        'opportunities list') REPLY='--client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --updated-since --updated-until --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments -h --help --limit --page-size --concurrency --checkpoint --param @globals' ;;
         'opportunities get') REPLY='--include-details --include-last-action --include-linked -h --help --param @globals' ;;
-        'opportunities create') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
-        'opportunities update') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
+        'opportunities create') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
+        'opportunities update') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'opportunities delete') REPLY='-h --help --param @globals' ;;
         'opportunities view') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         projects) REPLY='-h --help' ;;
-        'projects list') REPLY='--client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments -h --help --limit --page-size --concurrency --param @globals' ;;
+        'projects list') REPLY='--client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --updated-since --updated-until --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments -h --help --limit --page-size --concurrency --checkpoint --param @globals' ;;
         'projects get') REPLY='--include-details --include-last-action --include-linked -h --help --param @globals' ;;
-        'projects create') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
-        'projects update') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
+        'projects create') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
+        'projects update') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'projects delete') REPLY='-h --help --param @globals' ;;
         'projects view') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         appointments) REPLY='-h --help' ;;
@@ -266,6 +266,7 @@ _halo_flags() {
         'reports print') REPLY='-h --help -F --field -f --raw-field -O --output-file --param @globals' ;;
         'reports pdf') REPLY='-h --help -F --field -f --raw-field -O --output-file --param @globals' ;;
         'reports bookmark') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
+        'reports run') REPLY='--period --from --to -h --help --param @globals' ;;
         webhooks) REPLY='-h --help' ;;
         'webhooks list') REPLY='--type -h --help --limit --page-size --concurrency --param @globals' ;;
         'webhooks get') REPLY='--include-details -h --help --param @globals' ;;
@@ -300,6 +301,7 @@ _halo_flags() {
         'quotations lines') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         'quotations view') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         request) REPLY='-h --help --paginate --page-size --limit --concurrency -O --output-file -F --field -f --raw-field --param @globals' ;;
+        sql) REPLY='-h --help @globals' ;;
         configure) REPLY='-h --help --test @globals' ;;
         sandbox) REPLY='-h --help --port --records --seed --latency --fail-rate' ;;
         *) REPLY= ;;
@@ -318,9 +320,49 @@ _halo_positional() {
 # How the value of a flag completes.
 _halo_value_kind() {
     case $1 in
-        --output|-o) REPLY='choices ndjson json' ;;
-        --ca-bundle|--failed|--output-file|-O) REPLY=files ;;
+        --output|-o) REPLY='choices ndjson json table csv tsv' ;;
+        --fields) REPLY=fields ;;
+        --ca-bundle|--checkpoint|--failed|--output-file|-O) REPLY=files ;;
         --profile) REPLY=profiles ;;
+        *) REPLY= ;;
+    esac
+}
+
+# The default field names of a resource (--fields).
+_halo_columns() {
+    case $1 in
+        tickets) REPLY='id summary status_name client_name agent_name last_update' ;;
+        actions) REPLY='id ticket_id datetime outcome note' ;;
+        clients) REPLY='id name toplevel_name inactive' ;;
+        users) REPLY='id name emailaddress client_name site_name' ;;
+        agents) REPLY='id name email team' ;;
+        assets) REPLY='id inventory_number key_field assettype_name client_name site_name' ;;
+        attachments) REPLY='id filename ticket_id filesize datecreated' ;;
+        sites) REPLY='id name client_name' ;;
+        invoices) REPLY='id invoicenumber invoice_date client_name total' ;;
+        contracts) REPLY='id ref client_name start_date end_date' ;;
+        opportunities) REPLY='id summary status_name client_name agent_name last_update' ;;
+        projects) REPLY='id summary status_name client_name agent_name last_update' ;;
+        appointments) REPLY='id subject start_date end_date agent_name client_name' ;;
+        items) REPLY='id name baseprice' ;;
+        kb-articles) REPLY='id name type' ;;
+        suppliers) REPLY='id name' ;;
+        statuses) REPLY='id name type' ;;
+        teams) REPLY='id name department_name' ;;
+        categories) REPLY='id value type_id' ;;
+        priorities) REPLY='id name' ;;
+        slas) REPLY='id name' ;;
+        ticket-types) REPLY='id name' ;;
+        top-levels) REPLY='id name' ;;
+        expenses) REPLY='id ticket_id amount note' ;;
+        timesheets) REPLY='id agent_name date' ;;
+        releases) REPLY='id name product_name' ;;
+        reports) REPLY='id name' ;;
+        webhooks) REPLY='id name url active' ;;
+        workdays) REPLY='id name' ;;
+        software-licences) REPLY='id name client_name start_date end_date' ;;
+        crm-notes) REPLY='id datetime note' ;;
+        quotations) REPLY='id title client_name date total' ;;
         *) REPLY= ;;
     esac
 }
@@ -363,7 +405,21 @@ _halo_value() {
         files) _halo_files "$cur" ;;
         profiles) _halo_profiles; mapfile -t COMPREPLY < <(compgen -W "$REPLY" -- "$cur") ;;
         choices\ *) mapfile -t COMPREPLY < <(compgen -W "${REPLY#choices }" -- "$cur") ;;
+        fields) _halo_fields "$cur" ;;
     esac
+}
+
+# --fields: the default field names of the resource on the line, after those typed
+# (id,sum<TAB> -> id,summary).
+_halo_fields() {
+    local cur=$1 word resource='' head=''
+    for word in "${COMP_WORDS[@]}"; do
+        [[ " $_halo_resources " == *" $word "* ]] && { resource=$word; break; }
+    done
+    _halo_columns "$resource"
+    [[ $cur == *,* ]] && head=${cur%,*},
+    mapfile -t COMPREPLY < <(compgen -W "$REPLY" -P "$head" -- "${cur##*,}")
+    compopt -o nospace 2>/dev/null
 }
 
 # Words made only of word-break characters: bash splits "--profile=x" into "--profile",

@@ -1,7 +1,7 @@
 """Settings: flags > environment > profile file > defaults.
 
 The profile file is INI: `[default]` and `[profile NAME]` sections with url, tenant,
-client_id, client_secret and scope.
+client_id, client_secret and scope, and output (the default format).
 """
 import os
 import stat
@@ -117,6 +117,31 @@ def resolve(connection, env, warn):
 
 def _or_default(value, name):
     return DEFAULTS[name] if value is None else value
+
+
+FORMATS = ("ndjson", "json", "table", "csv", "tsv")
+
+
+def output_format(flag, profile_flag, env):
+    """-o, else HALO_OUTPUT, else the profile's `output` key, else ndjson."""
+    if flag:
+        return flag
+    value, where = env.get("HALO_OUTPUT"), "HALO_OUTPUT"
+    if not value:
+        profile = profile_name(profile_flag, env)
+        path = config_path(env)
+        try:   # an unreadable file is reported when the settings are read
+            value = read_file(path, lambda line: None).get(section_name(profile), "output",
+                                                           fallback=None)
+        except ConfigError:
+            value = None
+        where = f"'output' in {path}"
+    if not value:
+        return "ndjson"
+    if value not in FORMATS:
+        raise ConfigError(f"invalid output format {value!r} ({where}): "
+                          f"use one of {', '.join(FORMATS)}")
+    return value
 
 
 def normalise_url(url):

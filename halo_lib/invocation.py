@@ -34,10 +34,13 @@ class Paging:
 
 @dataclass(frozen=True)
 class Presentation:
-    """How records are written: the format, the JMESPath query, raw strings, progress."""
-    format: str = "ndjson"
+    """How records are written: the format (None: HALO_OUTPUT, the profile, else ndjson),
+    the fields, the JMESPath query, raw strings, colour and progress."""
+    format: Optional[str] = None
+    fields: Optional[str] = None
     query: Optional[str] = None
     raw: bool = False
+    no_color: bool = False
     quiet: bool = False
 
 
@@ -47,12 +50,13 @@ class Writing:
     body: Optional[str] = None              # '-', '@FILE' or JSON text, as given
     typed_fields: Tuple[Tuple[str, str], ...] = ()
     raw_fields: Tuple[Tuple[str, str], ...] = ()
+    custom_fields: Tuple[Tuple[str, str], ...] = ()   # --cf NAME=VALUE
     batch_size: Optional[int] = None
     failed: Optional[str] = None
 
     @property
     def has_pairs(self):
-        return bool(self.typed_fields or self.raw_fields)
+        return bool(self.typed_fields or self.raw_fields or self.custom_fields)
 
 
 @dataclass(frozen=True)
@@ -65,12 +69,14 @@ class Invocation:
     kind: Any
     resource: Any = None                    # halo_lib.resources.Resource
     verb: Any = None                        # halo_lib.resources.Verb
-    ids: Tuple[Any, ...] = ()
+    ids: Tuple[Any, ...] = ()               # typed; '-' stands for ids read from stdin
     target: Optional[str] = None            # update's optional ID, as typed
     file: Optional[str] = None              # upload's FILE
     method: Optional[str] = None            # request's METHOD
     path: Optional[str] = None              # request's PATH
     paginate: bool = False
+    sql: Optional[str] = None               # sql's QUERY: the text, '-' or @FILE
+    checkpoint: Optional[str] = None        # list --checkpoint FILE
     filters: Tuple[Tuple[Any, Any], ...] = ()
     fields: Tuple[Tuple[Any, Any], ...] = ()
     params: Tuple[Tuple[str, str], ...] = ()

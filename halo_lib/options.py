@@ -8,23 +8,26 @@ completions (halo_lib.docs) all read these facts; none of them reads another's o
 Standard library only: `halo --help` imports it.
 """
 
-# How a value completes in a shell.
-FILES, PROFILES, CHOICES, AT_FIELD, AT_BODY, NOTHING = (
-    "files", "profiles", "choices", "at-field", "at-body", "none")
+from halo_lib.config import FORMATS
+
+# How a value completes in a shell; FIELDS: the default field names of the resource.
+FILES, PROFILES, CHOICES, AT_FIELD, AT_BODY, FIELDS, NOTHING = (
+    "files", "profiles", "choices", "at-field", "at-body", "fields", "none")
 
 
 class Option:
     """One flag (flags given) or positional argument (no flags).
 
-    value: the name of the value's kind (a key of halo_lib.cli.values.CONVERTERS), or
+    value: the name of the value's kind (a key of halo_lib.values.CONVERTERS), or
     None for a switch (a flag that takes no value).
     """
 
     __slots__ = ("flags", "dest", "value", "metavar", "help", "choices", "nargs", "repeat",
-                 "env", "halo", "complete", "default")
+                 "env", "halo", "complete", "default", "dash")
 
     def __init__(self, flags, dest, help, value="str", metavar=None, choices=None, nargs=None,
-                 repeat=False, env=None, halo=None, complete=NOTHING, default=None):
+                 repeat=False, env=None, halo=None, complete=NOTHING, default=None,
+                 dash=False):
         self.flags = tuple(flags)
         self.dest = dest
         self.help = help
@@ -37,6 +40,7 @@ class Option:
         self.halo = halo               # ("query" | "field", Halo's name) of a typed option
         self.complete = CHOICES if choices and complete == NOTHING else complete
         self.default = default
+        self.dash = dash               # '-' stands for values read from stdin
 
     @property
     def positional(self):
@@ -143,9 +147,13 @@ GLOBAL_OPTIONS = (
     switch(("--dry-run",), "dry_run", "print the requests as JSON, send nothing (a file to "
            "upload shows as its name, size and SHA-256)"),
     switch(("--sandbox",), "sandbox", "run against a private in-process sandbox"),
-    Option(("-o", "--output"), "output", "ndjson (default) or json", choices=("ndjson", "json")),
-    Option(("--query",), "query", "JMESPath applied to each record (lists) or the answer",
-           metavar="EXPR"),
+    Option(("-o", "--output"), "output", "output format (default ndjson)", choices=FORMATS,
+           env="HALO_OUTPUT"),
+    Option(("--fields",), "fields", "fields to show, in order; dots reach into nested fields",
+           metavar="A,B.C", complete=FIELDS),
+    Option(("--query",), "query", "JMESPath applied to each record (lists) or the answer; "
+           "with -o json, to the whole array", metavar="EXPR"),
+    switch(("--no-color",), "no_color", "no colour in -o json on a terminal", env="NO_COLOR"),
     switch(("-r", "--raw"), "raw", "print string results without quotes"),
     switch(("-v", "--verbose"), "verbose", "log requests on stderr (secrets redacted)"),
     switch(("-q", "--quiet"), "quiet", "no progress line on stderr"),
@@ -179,7 +187,8 @@ def paging_options(with_paginate=False):
 def field_setters():
     return [
         Option(("-F", "--field"), "typed_fields",
-               "set a field: numbers, true/false/null converted, @FILE read", value="pair",
+               "set a field: numbers, true/false/null converted, @FILE read; KEY:=JSON sets "
+               "a JSON value, a.b=1 a nested field", value="pair",
                metavar="KEY=VALUE", repeat=True, complete=AT_FIELD),
         Option(("-f", "--raw-field"), "raw_fields", "set a field to a string, as given",
                value="pair", metavar="KEY=VALUE", repeat=True)]
@@ -191,6 +200,18 @@ def batch_options():
                value="positive", metavar="N"),
         Option(("--failed",), "failed", "write refused records here, as NDJSON to feed back in",
                metavar="FILE", complete=FILES)]
+
+
+def checkpoint_option():
+    return Option(("--checkpoint",), "checkpoint",
+                  "list what changed since the last successful run, then save this run's "
+                  "start time (less 5 minutes) in FILE", metavar="FILE", complete=FILES)
+
+
+def custom_field_option():
+    return Option(("--cf",), "custom_fields",
+                  "set a custom field, sent in customfields (repeatable)", value="pair",
+                  metavar="NAME=VALUE", repeat=True)
 
 
 def output_file_option(help="write a file answer here (stdout only when not a terminal)"):
@@ -209,10 +230,10 @@ def body_positional(help=BODY_HELP):
 
 
 # The value kinds of the resource table (halo_lib.resources) as parser values and metavars.
-TABLE_VALUES = {"int": "int", "str": "str", "date": "date", "ints": "ints", "float": "number",
-                "uuid": "uuid"}
-TABLE_METAVARS = {"int": "N", "str": "TEXT", "date": "DATE", "ints": "N,N", "float": "X",
-                  "uuid": "UUID"}
+TABLE_VALUES = {"int": "int", "str": "str", "date": "date", "time": "instant", "ints": "ints",
+                "float": "number", "uuid": "uuid"}
+TABLE_METAVARS = {"int": "N", "str": "TEXT", "date": "DATE", "time": "WHEN", "ints": "N,N",
+                  "float": "X", "uuid": "UUID"}
 ID_VALUES = {"int": "id", "uuid": "uuid", "str": "name"}
 
 

@@ -9,7 +9,10 @@ the words are ours. Kept free of heavy imports: `halo --help` loads it.
 
 # Value types a flag, a field or an id can have. The parser turns each into an argparse
 # type; the wire form is always the string Halo expects.
-INT, STR, BOOL, DATE, INTS, FLOAT, UUID = "int", "str", "bool", "date", "ints", "float", "uuid"
+# DATE passes a plain date through as given; TIME is an instant, always sent as an ISO 8601
+# UTC date-time (a plain date meaning its midnight, UTC).
+INT, STR, BOOL, DATE, TIME, INTS, FLOAT, UUID = (
+    "int", "str", "bool", "date", "time", "ints", "float", "uuid")
 
 
 class Opt:
@@ -33,10 +36,10 @@ class Verb:
     """
 
     __slots__ = ("name", "kind", "method", "path", "help", "filters", "fields",
-                 "ids", "body", "binary")
+                 "ids", "body", "binary", "custom_fields")
 
     def __init__(self, name, kind, method, path, help, filters=(), fields=(),
-                 ids=None, body=None, binary=False):
+                 ids=None, body=None, binary=False, custom_fields=False):
         self.name = name
         self.kind = kind
         self.method = method
@@ -47,14 +50,17 @@ class Verb:
         self.ids = ids            # None, "one", "many" or "list" (ints sent as the body)
         self.body = body          # None, "array" (records), "object" or "optional"
         self.binary = binary      # answer may be a file rather than JSON
+        self.custom_fields = custom_fields   # --cf NAME=VALUE fills `customfields`
 
 
 class Resource:
     __slots__ = ("name", "path", "key", "paged", "id_type", "summary", "filters",
-                 "get_filters", "fields", "deletable", "me", "extra")
+                 "get_filters", "fields", "deletable", "me", "extra", "custom_fields",
+                 "columns")
 
     def __init__(self, name, path, key, summary, paged=True, id_type=INT, filters=(),
-                 get_filters=(), fields=(), deletable=True, me=False, extra=()):
+                 get_filters=(), fields=(), deletable=True, me=False, extra=(),
+                 custom_fields=False, columns=None):
         self.name = name            # CLI name
         self.path = path            # canonical API path, e.g. "/Tickets"
         self.key = key              # list key of a paginated answer (None: plain array)
@@ -67,23 +73,28 @@ class Resource:
         self.deletable = deletable
         self.me = me
         self.extra = tuple(extra)
+        self.custom_fields = custom_fields   # records carry Halo's `customfields` array
+        # Default columns of -o table/csv/tsv: Halo's field names (dots reach nested ones).
+        self.columns = tuple(columns or COLUMNS.get(name, ("id", "name")))
 
     def verbs(self):
         """Every verb of the resource, CRUD first, in help order."""
         p, what = self.path, self.name
         verbs = [
             Verb("list", "list", "GET", p, f"stream {what} as NDJSON", self.filters),
-            Verb("get", "get", "GET", p + "/{id}", f"show one of the {what} by id",
-                 self.get_filters, ids="one"),
+            Verb("get", "get", "GET", p + "/{id}", f"show {what} by id ('-': ids on stdin)",
+                 self.get_filters, ids="many"),
             Verb("create", "create", "POST", p, f"create {what} from BODY, fields and flags",
-                 fields=self.fields, body="array"),
+                 fields=self.fields, body="array", custom_fields=self.custom_fields),
             Verb("update", "update", "POST", p,
                  f"update {what}: ID with BODY, or records that carry their id",
-                 fields=self.fields, ids="optional", body="array"),
+                 fields=self.fields, ids="optional", body="array",
+                 custom_fields=self.custom_fields),
         ]
         if self.deletable:
             verbs.append(Verb("delete", "delete", "DELETE", p + "/{id}",
-                              f"delete {what} by id, reporting each", ids="many"))
+                              f"delete {what} by id ('-': ids on stdin), reporting each",
+                              ids="many"))
         if self.me:
             verbs.append(Verb("me", "me", "GET", p + "/me", "show the record of the caller"))
         return verbs + list(self.extra)
@@ -95,10 +106,43 @@ class Resource:
         return None
 
 
+# The default columns of each resource for -o table, csv and tsv (else id and name).
+TICKET_COLUMNS = ("id", "summary", "status_name", "client_name", "agent_name", "last_update")
+COLUMNS = {
+    "tickets": TICKET_COLUMNS, "opportunities": TICKET_COLUMNS, "projects": TICKET_COLUMNS,
+    "actions": ("id", "ticket_id", "datetime", "outcome", "note"),
+    "clients": ("id", "name", "toplevel_name", "inactive"),
+    "users": ("id", "name", "emailaddress", "client_name", "site_name"),
+    "agents": ("id", "name", "email", "team"),
+    "assets": ("id", "inventory_number", "key_field", "assettype_name", "client_name",
+               "site_name"),
+    "attachments": ("id", "filename", "ticket_id", "filesize", "datecreated"),
+    "sites": ("id", "name", "client_name"),
+    "invoices": ("id", "invoicenumber", "invoice_date", "client_name", "total"),
+    "contracts": ("id", "ref", "client_name", "start_date", "end_date"),
+    "appointments": ("id", "subject", "start_date", "end_date", "agent_name", "client_name"),
+    "items": ("id", "name", "baseprice"),
+    "kb-articles": ("id", "name", "type"),
+    "statuses": ("id", "name", "type"),
+    "teams": ("id", "name", "department_name"),
+    "categories": ("id", "value", "type_id"),
+    "expenses": ("id", "ticket_id", "amount", "note"),
+    "timesheets": ("id", "agent_name", "date"),
+    "releases": ("id", "name", "product_name"),
+    "webhooks": ("id", "name", "url", "active"),
+    "software-licences": ("id", "name", "client_name", "start_date", "end_date"),
+    "crm-notes": ("id", "datetime", "note"),
+    "quotations": ("id", "title", "client_name", "date", "total"),
+}
+
+
 def call(name, method, path, help, filters=(), fields=(), ids=None, body=None, binary=False):
     """An endpoint beyond CRUD: one request, its answer printed as it comes."""
     return Verb(name, "call", method, path, help, filters, fields, ids, body, binary)
 
+
+# Halo's names for the last-update filters; a list with them can use --checkpoint.
+UPDATED_FROM, UPDATED_TO = "lastupdatefromdate", "lastupdatetodate"
 
 # Options many resources share.
 SEARCH = Opt("search", STR, "only records matching this text")
@@ -112,6 +156,14 @@ INACTIVE = Opt("include-inactive", BOOL, "include inactive records", "includeina
 ORDER = (Opt("order", STR, "sort by this field"),
          Opt("desc", BOOL, "sort in descending order", "orderdesc"))
 DETAILS = Opt("include-details", BOOL, "include every field of the record", "includedetails")
+UPDATED = (Opt("updated-since", TIME, "only records changed at or after this time",
+               UPDATED_FROM),
+           Opt("updated-until", TIME, "only records changed up to this time", UPDATED_TO))
+# The values of datesearch Halo documents: which date --start-date and --end-date apply to.
+DATE_SEARCH = Opt("date-search", STR,
+                  "date the start and end dates apply to: dateoccured (opened, Halo's "
+                  "spelling), datecleared (closed) or lastactiondate (last action)",
+                  "datesearch")
 
 TICKET_FIELDS = (
     Opt("summary", STR, "one-line summary"),
@@ -140,7 +192,7 @@ TICKET_FILTERS = (
     Opt("closed-only", BOOL, "only closed tickets"),
     Opt("start-date", DATE, "only tickets from this date on", "startdate"),
     Opt("end-date", DATE, "only tickets up to this date", "enddate"),
-    Opt("date-search", STR, "date field the start and end dates apply to", "datesearch"),
+    DATE_SEARCH, *UPDATED,
     *ORDER,
     Opt("include-last-action", BOOL, "add the last action to each ticket", "includelastaction"),
     Opt("asset-id", INT, "only tickets linked to this asset"),
@@ -159,7 +211,7 @@ TICKET_GET = (DETAILS,
 def _ticket_like(name, path, what):
     """Tickets, opportunities and projects share one shape on the API."""
     return Resource(name, path, "tickets", f"{what}", filters=TICKET_FILTERS,
-                    get_filters=TICKET_GET, fields=TICKET_FIELDS,
+                    get_filters=TICKET_GET, fields=TICKET_FIELDS, custom_fields=True,
                     extra=[call("view", "POST", path + "/View",
                                 f"mark {name} as viewed by the caller", body="array")])
 
@@ -168,6 +220,7 @@ RESOURCES = [
     Resource(
         "tickets", "/Tickets", "tickets", "service desk tickets",
         filters=TICKET_FILTERS, get_filters=TICKET_GET, fields=TICKET_FIELDS,
+        custom_fields=True,
         extra=[
             call("vote", "POST", "/Tickets/vote", "vote on tickets (e.g. feature requests)",
                  body="array"),
@@ -221,8 +274,8 @@ RESOURCES = [
         ]),
     Resource(
         "clients", "/Client", "clients", "customers (Halo calls them clients or areas)",
-        me=True,
-        filters=(SEARCH, TOPLEVEL, INACTIVE, *ORDER,
+        me=True, custom_fields=True,
+        filters=(SEARCH, TOPLEVEL, INACTIVE, *ORDER, *UPDATED,
                  Opt("search-name-only", BOOL, "match the search against names only"),
                  Opt("include-notes", BOOL, "add notes", "includenotes")),
         get_filters=(DETAILS,
@@ -238,7 +291,8 @@ RESOURCES = [
         ]),
     Resource(
         "users", "/Users", "users", "end users (contacts) of clients", me=True,
-        filters=(SEARCH, CLIENT, SITE, TOPLEVEL, INACTIVE, *ORDER,
+        custom_fields=True,
+        filters=(SEARCH, CLIENT, SITE, TOPLEVEL, INACTIVE, *ORDER, *UPDATED,
                  Opt("asset-id", INT, "only users of this asset"),
                  Opt("exclude-agents", BOOL, "leave out users that are agents")),
         get_filters=(DETAILS,),
@@ -259,8 +313,8 @@ RESOURCES = [
         fields=(Opt("name", STR, "full name"), Opt("email", STR, "e-mail address")),
         extra=[call("clear-cache", "POST", "/Agent/ClearCache", "clear the agent cache")]),
     Resource(
-        "assets", "/Asset", "assets", "devices and configuration items",
-        filters=(CLIENT, SITE, SEARCH, *ORDER, INACTIVE, USER, TICKET,
+        "assets", "/Asset", "assets", "devices and configuration items", custom_fields=True,
+        filters=(CLIENT, SITE, SEARCH, *ORDER, INACTIVE, USER, TICKET, *UPDATED,
                  Opt("asset-type-id", INT, "only assets of this type", "assettype_id"),
                  Opt("inventory-number", STR, "only the asset with this tag")),
         get_filters=(DETAILS,),
@@ -314,8 +368,8 @@ RESOURCES = [
                  filters=(Opt("token", STR, "access token of the file"),), binary=True),
         ]),
     Resource(
-        "sites", "/Site", "sites", "sites (locations) of clients",
-        filters=(SEARCH, CLIENT, TOPLEVEL, INACTIVE, *ORDER),
+        "sites", "/Site", "sites", "sites (locations) of clients", custom_fields=True,
+        filters=(SEARCH, CLIENT, TOPLEVEL, INACTIVE, *ORDER, *UPDATED),
         get_filters=(DETAILS,),
         fields=(Opt("name", STR, "site name"), Opt("client-id", INT, "owning client")),
         extra=[call("stock-bins", "GET", "/Site/StockBins", "list stock bins")]),
@@ -493,6 +547,14 @@ RESOURCES = [
             call("pdf", "POST", "/Report/createpdf", "create a PDF of a report",
                  body="object", binary=True),
             call("bookmark", "POST", "/Report/Bookmark", "bookmark a report", body="object"),
+            Verb("run", "report", "GET", "/Report/{id}",
+                 "run a report and stream its rows as NDJSON", ids="one",
+                 filters=(Opt("period", INT, "reporting period (Halo's number for it)",
+                              "reportingperiod"),
+                          Opt("from", DATE, "start of the reporting period",
+                              "reportingperiodstartdate"),
+                          Opt("to", DATE, "end of the reporting period",
+                              "reportingperiodenddate"))),
         ]),
     Resource(
         "webhooks", "/Webhook", None, "outgoing webhooks", paged=False, id_type=UUID,

@@ -39,11 +39,12 @@ class Runner:
         self.sleeps = []
 
     def __call__(self, *argv, stdin=b"", stdout_tty=False, stderr_tty=False, stdin_tty=False,
-                 env=None):
+                 env=None, columns=None):
         out, err = io.BytesIO(), io.StringIO()
         streams = Streams(stdin=io.BytesIO(stdin), stdout=out, stderr=err,
                           env={**self.env, **(env or {})}, sleep=self.sleeps.append,
-                          stdin_tty=stdin_tty, stdout_tty=stdout_tty, stderr_tty=stderr_tty)
+                          stdin_tty=stdin_tty, stdout_tty=stdout_tty, stderr_tty=stderr_tty,
+                          columns=columns)
         code = halo.main(list(argv), streams)
         return Result(code, out.getvalue(), err.getvalue())
 

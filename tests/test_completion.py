@@ -79,9 +79,17 @@ def test_bash_skips_global_options_and_their_values(env):
 
 
 def test_bash_completes_option_values(env):
-    assert bash_complete(env, "halo", "-o", "") == ["ndjson", "json"]
+    assert bash_complete(env, "halo", "-o", "") == ["ndjson", "json", "table", "csv", "tsv"]
     assert bash_complete(env, "halo", "request", "P") == ["POST", "PUT", "PATCH"]
     assert bash_complete(env, "halo", "tickets", "list", "--client-id", "") == []
+
+
+def test_bash_completes_the_default_fields_of_the_resource(env):
+    assert bash_complete(env, "halo", "tickets", "list", "--fields", "s") == \
+        ["summary", "status_name"]
+    assert bash_complete(env, "halo", "-o", "csv", "clients", "list", "--fields", "id,") == \
+        ["id,id", "id,name", "id,toplevel_name", "id,inactive"]
+    assert bash_complete(env, "halo", "--fields", "") == []
 
 
 def test_bash_completes_files_after_at_and_for_file_arguments(env):
@@ -188,8 +196,14 @@ def test_zsh_completes_values_files_and_globals_after_the_verb(zsh_complete):
     found = zsh_complete("halo --url x -o ", "halo tickets create @n",
                          "halo tickets create -F note=@no", "halo attachments upload no",
                          "halo --dry-run tickets update 12 --cl")
-    assert found["halo --url x -o "] == ["ndjson", "json"]
+    assert found["halo --url x -o "] == ["ndjson", "json", "table", "csv", "tsv"]
     assert found["halo tickets create @n"] == ["new.ndjson", "notes.txt"]
     assert found["halo tickets create -F note=@no"] == ["notes.txt"]
     assert found["halo attachments upload no"] == ["notes.txt"]
     assert found["halo --dry-run tickets update 12 --cl"] == ["--client-id"]
+
+
+def test_zsh_completes_the_default_fields_of_the_resource(zsh_complete):
+    found = zsh_complete("halo tickets list --fields s", "halo sites get 3 --fields id,")
+    assert found["halo tickets list --fields s"] == ["summary", "status_name"]
+    assert found["halo sites get 3 --fields id,"] == ["id", "name", "client_name"]

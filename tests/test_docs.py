@@ -81,7 +81,8 @@ def test_every_command_has_a_page(generated):
                     reason="mandoc is not installed (CI installs it: apt-get install mandoc)")
 def test_mandoc_lint_reports_nothing():
     pages = sorted(str(p) for p in MAN.glob("*.1"))
-    assert len(pages) == len(RESOURCES) + 4
+    commands = model.subcommands(model.tree())
+    assert len(pages) == 1 + len(commands) >= len(RESOURCES) + 4
     result = subprocess.run(["mandoc", "-T", "lint", "-W", "warning", *pages],
                             capture_output=True, text=True, timeout=60)
     assert result.stdout + result.stderr == ""

@@ -13,13 +13,13 @@ def _file_facts(path):
     return {"file": str(path), "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
-def test_json_output_of_an_upload_to_the_sandbox_is_one_array(bare, tmp_path):
+def test_json_output_of_an_upload_to_the_sandbox_is_its_record(bare, tmp_path):
     source = tmp_path / "notes.txt"
     source.write_bytes(b"hello\n")
     result = bare("--sandbox", "-o", "json", "attachments", "upload", str(source),
                   "--ticket-id", "3")
     assert result.code == 0, result
-    (record,) = json.loads(result.out)
+    record = json.loads(result.out)
     assert record["filename"] == "notes.txt"
 
 

@@ -124,10 +124,16 @@ def test_an_empty_answer_to_get_is_not_found():
         execute(inv, {("GET", "/Tickets/3"): (200, {})})
 
 
-def test_json_output_of_one_document_is_one_array_closed_once():
+def test_json_output_of_one_document_is_that_document_written_once():
     inv = invocation("agents", "me", presentation=Presentation(format="json"))
     code, out, _, _ = execute(inv, {("GET", "/Agent/me"): (200, {"id": 1, "name": "A"})})
-    assert code == 0 and json.loads(out) == [{"id": 1, "name": "A"}]
+    assert code == 0 and out == b'{"id":1,"name":"A"}\n'
+
+
+def test_json_output_of_a_delete_is_one_array_even_of_one():
+    inv = invocation("tickets", "delete", ids=(4,), presentation=Presentation(format="json"))
+    code, out, _, _ = execute(inv, {("DELETE", "/Tickets/4"): (200, b"")})
+    assert code == 0 and json.loads(out) == [{"id": 4, "deleted": True}]
 
 
 def test_a_file_answer_goes_to_stdout_as_bytes():

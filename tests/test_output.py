@@ -160,12 +160,12 @@ def test_output_json_is_one_array(run, tickets):
     result = run("tickets", "list", "-o", "json")
     assert result.out.count(b"\n") == 1
     assert json.loads(result.out) == TICKETS
-    result = run("tickets", "list", "-o", "json", "--query", "id")
+    result = run("tickets", "list", "-o", "json", "--query", "[*].id")
     assert result.out == b"[1,2,3]\n"
 
 
 def test_output_json_is_pretty_on_a_terminal(run, tickets):
-    result = run("tickets", "list", "-o", "json", stdout_tty=True)
+    result = run("tickets", "list", "-o", "json", stdout_tty=True, env={"NO_COLOR": "1"})
     assert json.loads(result.out) == TICKETS
     assert result.out.count(b"\n") > 10
 

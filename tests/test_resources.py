@@ -5,11 +5,13 @@ from urllib.parse import parse_qsl
 import pytest
 
 from conftest import api_requests
-from halo_lib.resources import BOOL, DATE, FLOAT, INT, INTS, RESOURCES, STR, UUID
+from halo_lib.resources import BOOL, DATE, FLOAT, INT, INTS, RESOURCES, STR, TIME, UUID
 
 SAMPLE_ID = {INT: "5", UUID: "0b9a3c52-2f55-4b8e-9a1c-5b2d7f0e4a11", STR: "P1"}
-SAMPLE_VALUE = {INT: "7", STR: "some text", DATE: "2024-01-31", INTS: "1,2",
-                FLOAT: "1.5", UUID: "0b9a3c52-2f55-4b8e-9a1c-5b2d7f0e4a11"}
+SAMPLE_VALUE = {INT: "7", STR: "some text", DATE: "2024-01-31", TIME: "2024-01-31",
+                INTS: "1,2", FLOAT: "1.5", UUID: "0b9a3c52-2f55-4b8e-9a1c-5b2d7f0e4a11"}
+# What goes on the wire when it differs from the value given: an instant is a date-time.
+SENT_VALUE = {**SAMPLE_VALUE, TIME: "2024-01-31T00:00:00Z"}
 ids = [r.name for r in RESOURCES]
 
 
@@ -22,7 +24,7 @@ def filter_flags(verb):
             expected.append((opt.name, "true"))
         else:
             argv += ["--" + opt.flag, SAMPLE_VALUE[opt.type]]
-            expected.append((opt.name, SAMPLE_VALUE[opt.type]))
+            expected.append((opt.name, SENT_VALUE[opt.type]))
     return argv, expected
 
 

@@ -2,7 +2,7 @@
 
 The only place that reads the argparse namespace. Nothing after it sees argparse.
 """
-from halo_lib.cli.values import CONVERTERS
+from halo_lib.values import CONVERTERS
 from halo_lib.errors import UsageError
 from halo_lib.invocation import (ConfigureOptions, Connection, Invocation, Paging,
                                  Presentation, SandboxOptions, Writing)
@@ -22,18 +22,20 @@ def build(command, namespace):
     return Invocation(
         kind=command.kind, resource=resource, verb=verb, ids=ids,
         file=value("file"), method=value("method"), path=value("path"),
-        paginate=bool(value("paginate")),
+        paginate=bool(value("paginate")), sql=value("sql"), checkpoint=value("checkpoint"),
         filters=_typed(given, verb.filters, "query") if verb else (),
         fields=_typed(given, verb.fields, "field") if verb else (),
         params=tuple(value("param") or ()), output_file=value("output_file"),
         dry_run=bool(value("dry_run")),
         writing=Writing(body=body, typed_fields=tuple(value("typed_fields") or ()),
                         raw_fields=tuple(value("raw_fields") or ()),
+                        custom_fields=tuple(value("custom_fields") or ()),
                         batch_size=value("batch_size"), failed=value("failed")),
         paging=Paging(limit=value("limit"), page_size=value("page_size"),
                       concurrency=value("concurrency")),
-        presentation=Presentation(format=value("output") or "ndjson", query=value("query"),
-                                  raw=bool(value("raw")), quiet=bool(value("quiet"))),
+        presentation=Presentation(format=value("output"), fields=value("fields"),
+                                  query=value("query"), raw=bool(value("raw")),
+                                  no_color=bool(value("no_color")), quiet=bool(value("quiet"))),
         connection=Connection(
             profile=value("profile"), url=value("url"), tenant=value("tenant"),
             client_id=value("client_id"), scope=value("scope"), timeout=value("timeout"),

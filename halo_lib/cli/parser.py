@@ -8,7 +8,7 @@ import os
 import re
 
 from halo_lib.cli.spec import VERSION_TEXT, top
-from halo_lib.cli.values import CONVERTERS
+from halo_lib.values import CONVERTERS, or_stdin
 from halo_lib.errors import Exit, UsageError
 from halo_lib.options import GLOBAL_TITLE
 
@@ -135,6 +135,8 @@ def _add_option(section, option, after_command):
 
 def _value_facts(option):
     facts = {"type": CONVERTERS[option.value]} if option.value != "str" else {}
+    if option.dash:
+        facts["type"] = or_stdin(CONVERTERS[option.value])
     if option.choices:
         facts["choices"] = option.choices
     if option.metavar:

@@ -15,6 +15,7 @@ VERSION_TEXT = f"halo {__version__}"
 
 USAGE = ("halo [GLOBAL] RESOURCE VERB [ARGS] [OPTIONS]\n"
          "       halo [GLOBAL] request METHOD PATH [BODY] [OPTIONS]\n"
+         "       halo [GLOBAL] sql QUERY|-|@FILE [OPTIONS]\n"
          "       halo [GLOBAL] configure [--test]\n"
          "       halo sandbox [--port N] [--records N]")
 
@@ -22,6 +23,11 @@ USAGE = ("halo [GLOBAL] RESOURCE VERB [ARGS] [OPTIONS]\n"
 OTHER_COMMANDS = (
     ("request", "send any request to the API",
      "Send one request to any endpoint under /api and print the answer."),
+    ("sql", "run an SQL query as a report, rows as NDJSON",
+     "Run an ad-hoc SQL query through Halo's reporting (POST /Report with _loadreportonly; "
+     "nothing is saved) and write each row as one JSON line. One request instead of many "
+     "pages: the cheap way to read a lot under the rate limit. The API application needs "
+     "reporting permission in Halo."),
     ("configure", "write a profile to the config file",
      "Write the [default] or [profile NAME] section of the config file from the global flags "
      "and the environment, prompting on a terminal for what is missing."),

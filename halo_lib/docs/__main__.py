@@ -11,7 +11,9 @@ byte.
     model.py        the command tree as the generators read it
     roff.py         roff escaping and the man(7) page writer
     examples.py     the EXAMPLES sections (each verb kind gives its own), parsed to check
-    manpages.py     the man pages
+    entries.py      the option, argument and exit status entries of every page
+    toppage.py      halo(1)
+    manpages.py     the pages of the resources and the other commands
     completions.py  the bash and zsh scripts, around the shell code in templates/
     __main__.py     this entry point: writes the files that changed
 

@@ -103,6 +103,8 @@ def bash_script(top):
                         "command completes.", _bash_positionals(top))
     lines += _bash_case("_halo_value_kind", "How the value of a flag completes.",
                         _bash_kinds(kinds, top))
+    lines += _bash_case("_halo_columns", "The default field names of a resource (--fields).",
+                        [(r.name, " ".join(r.columns)) for r in BY_NAME.values()])
     lines.append(template("functions.bash"))
     return "\n".join(lines) + "\n"
 
@@ -144,7 +146,7 @@ def _bash_kinds(kinds, top):
     for flag, kind in kinds.items():
         if kind == "choices":
             kind = "choices " + " ".join(_choices_of(top, flag))
-        if kind in ("files", "profiles") or kind.startswith("choices "):
+        if kind in ("files", "profiles", "fields") or kind.startswith("choices "):
             by_kind.setdefault(kind, []).append(flag)
     return [(sorted(flags), kind) for kind, flags in sorted(by_kind.items())]
 
@@ -173,6 +175,7 @@ def zsh_script(top):
         "# directory to $fpath before compinit runs (see the README).",
         "",
         template("helpers.zsh"),
+        *_zsh_fields(),
         "_halo() {",
         "  local curcontext=$curcontext state state_descr line ret=1",
         "  local -A opt_args",
@@ -217,6 +220,18 @@ def zsh_script(top):
 
 
 
+def _zsh_fields():
+    """--fields: the default field names of the resource named in the context, after
+    those already typed and their commas."""
+    lines = ["# --fields: the default field names of the resource (from the context).",
+             "_halo_fields() {", "  local expl", "  local -a names", "  case $curcontext in"]
+    lines += [f"    (*:halo-{r.name}-*) names=({' '.join(r.columns)}) ;;"
+              for r in BY_NAME.values()]
+    lines += ["  esac", "  compset -P '*,'",
+              "  _wanted fields expl field compadd -q -S , -a names", "}", ""]
+    return lines
+
+
 def zsh_quote(text):
     return "'" + text.replace("'", "'\\''") + "'"
 
@@ -233,7 +248,8 @@ def zsh_value_action(action, has_body=False):
     # An optional ID before an optional BODY (update): what is typed may be the BODY.
     if kind == "at-body" or (has_body and not action.flags and action.nargs == "?"):
         return "_halo_body"
-    return {"files": "_files", "profiles": "_halo_profiles", "at-field": "_halo_field"} \
+    return {"files": "_files", "profiles": "_halo_profiles", "at-field": "_halo_field",
+            "fields": "_halo_fields"} \
         .get(kind, " ")
 
 

@@ -8,10 +8,11 @@ import shlex
 
 from halo_lib.cli import parse
 from halo_lib.docs.roff import roff
-from halo_lib.resources import BOOL, DATE, FLOAT, INT, INTS, STR, UUID
+from halo_lib.resources import BOOL, DATE, FLOAT, INT, INTS, STR, TIME, UUID
 from halo_lib.run.kinds import kind_named
 
-_SAMPLE_VALUES = {INT: "12", STR: "example", DATE: "2026-01-31", INTS: "1,2", FLOAT: "1.5",
+_SAMPLE_VALUES = {INT: "12", STR: "example", DATE: "2026-01-31", TIME: "24h", INTS: "1,2",
+                  FLOAT: "1.5",
                   UUID: "0f8fad5b-d9cb-469f-a165-70867728950e"}
 _SAMPLE_IDS = {INT: ("123", "124"), STR: ("123", "124"),
                UUID: ("0f8fad5b-d9cb-469f-a165-70867728950e",
@@ -71,6 +72,11 @@ TOP_EXAMPLES = (
      "halo tickets list --client-id 12 --open-only | jq -r '[.id, .summary] | @tsv'"),
     ("Every client as one JSON array in a file:",
      "halo -o json clients list > clients.json"),
+    ("The open tickets of agent 4 as a table sized to the terminal:",
+     "halo tickets list --agent-id 4 --open-only -o table"),
+    ("The tickets of one client as a CSV file for a spreadsheet:",
+     "halo tickets list --client-id 12 -o csv --fields id,summary,client_name,"
+     "last_update > acme.csv"),
     ("Reassign the open tickets of agent 4 to agent 7:",
      "halo tickets list --agent-id 4 --open-only | jq -c '{id, agent_id: 7}'"
      " | halo tickets update -"),
@@ -83,6 +89,13 @@ TOP_EXAMPLES = (
      "(cron's PATH is short, so halo is named by its full path):",
      "0 6 * * 1-5 /usr/local/bin/halo --profile work tickets list --open-only"
      " > /var/tmp/open-tickets.ndjson"),
+    ("A crontab line appending the tickets changed since the last successful run:",
+     "*/15 * * * * /usr/local/bin/halo tickets list"
+     " --checkpoint ~/.local/state/halo/tickets.since >> tickets.ndjson"),
+    ("Delete the tickets in status 9, the ids read from standard input:",
+     "halo tickets list --status-id 9 --query id -r | halo tickets delete -"),
+    ("Tickets counted per client with one SQL request:",
+     "halo sql 'SELECT areaint AS client, COUNT(*) AS n FROM faults GROUP BY areaint'"),
     ("Try a command without a Halo tenant, against the built-in sandbox:",
      "halo --sandbox tickets list --limit 3"),
 )
@@ -96,6 +109,15 @@ COMMAND_EXAMPLES = {
          "halo request POST /Tickets '[{\"summary\": \"example\", \"client_id\": 12}]'"),
         ("Show the request a DELETE would send, without sending it:",
          "halo --dry-run request DELETE /Tickets/123"),
+    ),
+    "sql": (
+        ("Tickets opened in the last week, one JSON line each:",
+         "halo sql \"SELECT faultid, symptom FROM faults"
+         " WHERE dateoccured > DATEADD(day, -7, GETDATE())\""),
+        ("A longer query from a file, or from standard input:",
+         "halo sql @open-by-agent.sql"),
+        ("Only one column, as plain text:",
+         "echo 'SELECT faultid FROM faults' | halo sql - --query faultid --raw"),
     ),
     "configure": (
         ("Write the default profile, prompting for what is missing:",

@@ -82,8 +82,18 @@ def _kind(value):
     return names.get(type(value), "a value")
 
 
-def typed_value(text, streams):
-    """-F conversion: true/false/null, integers and numbers, @FILE contents, else text."""
+def typed_value(text, streams, key=None):
+    """-F conversion: true/false/null, integers and numbers, @FILE contents, else text.
+
+    With a key ending in ':' (`-F tags:=[1,2]`, httpie's convention) the text is JSON and
+    any JSON value is taken as it is; bad JSON is a usage error naming the field.
+    """
+    if key is not None and key.endswith(":"):
+        try:
+            return orjson.loads(text.encode("utf-8", "surrogateescape"))
+        except orjson.JSONDecodeError as exc:
+            raise UsageError(f"invalid JSON for field {key[:-1]!r} (-F {key}=...): "
+                             f"{_what(exc)}") from None
     if text in ("true", "false"):
         return text == "true"
     if text == "null":
@@ -103,13 +113,56 @@ def typed_value(text, streams):
 
 
 def apply_fields(records, typed, raw, flags, streams):
-    """Each record with -F, -f and typed-flag fields set; they override the body."""
-    fields = dict(flags)
-    fields.update((key, typed_value(value, streams)) for key, value in typed)
-    fields.update(raw)
+    """Each record with typed-flag, -F and -f fields set; they override the body.
+
+    A key with dots sets a nested field (`-F a.b=1` -> {"a": {"b": 1}}), keeping the
+    other fields of an object the body already has there. `customfields` from --cf
+    replace the body's entries of the same name and keep the others.
+    """
+    fields = [((key,), value) for key, value in flags.items()]
+    for key, value in typed:
+        fields.append((_field_path(key.rstrip(":") if key.endswith(":") else key),
+                       typed_value(value, streams, key)))
+    fields += [(_field_path(key), value) for key, value in raw]
     if not fields:
         return records
-    return [{**record, **fields} for record in records]
+    return [_with_fields(record, fields) for record in records]
+
+
+def _field_path(key):
+    path = tuple(key.split("."))
+    if not all(path):
+        raise UsageError(f"invalid field name {key!r}: an empty part between dots")
+    return path
+
+
+def _with_fields(record, fields):
+    record = dict(record)
+    for path, value in fields:
+        if path == ("customfields",) and isinstance(value, list):
+            value = _merge_custom(record.get("customfields"), value)
+        _set(record, path, value)
+    return record
+
+
+def _set(record, path, value):
+    """Set record[a][b]... = value, copying each object on the way (records share none)."""
+    target = record
+    for part in path[:-1]:
+        inner = target.get(part)
+        inner = dict(inner) if isinstance(inner, dict) else {}
+        target[part] = inner
+        target = inner
+    target[path[-1]] = value
+
+
+def _merge_custom(existing, given):
+    """The body's customfields with --cf entries put over those of the same name."""
+    if not isinstance(existing, list):
+        return given
+    names = {entry["name"] for entry in given}
+    kept = [e for e in existing if not (isinstance(e, dict) and e.get("name") in names)]
+    return kept + given
 
 
 def batches(records, size):

@@ -21,8 +21,7 @@ def run(invocation, streams, settings=None, transport=None):
 
 
 def execute(invocation, env):
-    shown = invocation.presentation
-    output = Output(env.streams, shown.query, shown.raw, shown.format)
+    output = _output(invocation, env.streams)
     if invocation.paging.concurrency:
         env.pool_size = invocation.paging.concurrency + 2
     plan = invocation.kind.plan(invocation, env)
@@ -30,8 +29,19 @@ def execute(invocation, env):
         base = None if plan.local else env.settings.url
         env.streams.write(b"".join(orjson.dumps(line) + b"\n" for line in plan.describe(base)))
         return 0
-    if plan.records:
-        output.begin()
+    output.single_object = plan.single_object
     code = plan.run(env, output)
-    output.close()
+    if plan.records or output.opened:
+        output.close()
     return code
+
+
+def _output(invocation, streams):
+    """The output the invocation asks for; a bad --query or format is exit 2 or 3 before
+    anything is planned."""
+    from halo_lib.config import output_format
+    shown, kind = invocation.presentation, invocation.kind
+    columns = invocation.resource.columns if kind.resource_records else ()
+    return Output(streams, shown.query, shown.raw,
+                  output_format(shown.format, invocation.connection.profile, streams.env),
+                  fields=shown.fields, defaults=columns, no_color=shown.no_color)

@@ -19,6 +19,9 @@ class Plan:
     requests = ()
     records = True       # the answers are records: -o json makes one array of them
     local = False        # sends no request: --dry-run needs no URL
+    # -o json: True prints the answer to one object as that object, False always an
+    # array, None lets the output decide (one document alone is one object).
+    single_object = None
 
     def describe(self, base):
         """What --dry-run prints: one JSON-able value per planned request."""

@@ -36,7 +36,21 @@ _halo_value() {
         files) _halo_files "$cur" ;;
         profiles) _halo_profiles; mapfile -t COMPREPLY < <(compgen -W "$REPLY" -- "$cur") ;;
         choices\ *) mapfile -t COMPREPLY < <(compgen -W "${REPLY#choices }" -- "$cur") ;;
+        fields) _halo_fields "$cur" ;;
     esac
+}
+
+# --fields: the default field names of the resource on the line, after those typed
+# (id,sum<TAB> -> id,summary).
+_halo_fields() {
+    local cur=$1 word resource='' head=''
+    for word in "${COMP_WORDS[@]}"; do
+        [[ " $_halo_resources " == *" $word "* ]] && { resource=$word; break; }
+    done
+    _halo_columns "$resource"
+    [[ $cur == *,* ]] && head=${cur%,*},
+    mapfile -t COMPREPLY < <(compgen -W "$REPLY" -P "$head" -- "${cur##*,}")
+    compopt -o nospace 2>/dev/null
 }
 
 # Words made only of word-break characters: bash splits "--profile=x" into "--profile",

@@ -15,6 +15,7 @@ class Kind:
 
     name = None
     filter_title = "query"    # the help group of the verb's typed query flags
+    resource_records = False  # answers are the resource's records: its default columns
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -52,8 +53,9 @@ def id_positionals(resource, verb):
     id_value = ID_VALUES[resource.id_type] if resource else "id"
     return {
         "one": [Option((), "id", "id of the record", value=id_value, metavar="ID")],
-        "many": [Option((), "ids", "ids of the records", value=id_value, metavar="ID",
-                        nargs="+")],
+        "many": [Option((), "ids", "ids of the records; '-' reads ids from stdin, one a line "
+                                   "or NDJSON records with an id", value=id_value,
+                        metavar="ID", nargs="+", dash=True)],
         "list": [Option((), "ids", "ids sent as a JSON array", value="id", metavar="ID",
                         nargs="+")],
         "optional": [Option((), "target", "id of the record (omit when BODY records carry "
@@ -61,12 +63,22 @@ def id_positionals(resource, verb):
     }.get(verb.ids, [])
 
 
-def query_params(invocation):
-    """Typed filter flags (in the table's order), then the --param pairs."""
-    params = [(opt.name, "true" if value is True else value)
+def query_params(invocation, env):
+    """Typed filter flags (in the table's order), then the --param pairs. Dates go out as
+    Halo reads them, relative ones counted back from the injected clock's now."""
+    from halo_lib.when import wire_value
+    now = env.streams.now
+    params = [(opt.name, "true" if value is True else wire_value(value, now))
               for opt, value in invocation.filters if value not in (None, False)]
     return params + list(invocation.params)
 
 
-def field_values(invocation):
-    return {opt.name: value for opt, value in invocation.fields if value not in (None, False)}
+def field_values(invocation, now):
+    """Typed field flags as {Halo name: value}, and --cf pairs as Halo's customfields."""
+    from halo_lib.when import wire_value
+    fields = {opt.name: wire_value(value, now) for opt, value in invocation.fields
+              if value not in (None, False)}
+    if invocation.writing.custom_fields:
+        fields["customfields"] = [{"name": name, "value": value}
+                                  for name, value in invocation.writing.custom_fields]
+    return fields

@@ -34,7 +34,7 @@ class Call(Kind):
                 if verb.body == "object" and len(records) != 1:
                     raise UsageError(f"{verb.name} takes one object, BODY holds {len(records)}")
                 body = records[0] if verb.body == "object" else records
-        return Answer(Request(verb.method, path, query_params(inv), body),
+        return Answer(Request(verb.method, path, query_params(inv, env), body),
                       target=inv.output_file, file_expected=verb.binary)
 
     def example_key(self, verb):
@@ -76,3 +76,21 @@ class Request(Kind):
                 raise UsageError("--paginate goes with GET")
             return Stream(request, None, True, inv.paging, quiet=inv.presentation.quiet)
         return Answer(request, target=inv.output_file, stream_arrays=False)
+
+
+class Sql(Kind):
+    """sql QUERY: an ad-hoc query run as a report, its rows as records."""
+
+    name = "sql"
+
+    def positionals(self, resource, verb):
+        from halo_lib.options import Option
+        return [Option((), "sql", "the SQL text, '-' to read it from stdin, or @FILE",
+                       metavar="QUERY")]
+
+    def options(self, resource, verb):
+        return []
+
+    def plan(self, inv, env):
+        from halo_lib.run.reports import Rows, read_query, sql_request
+        return Rows(sql_request(read_query(inv.sql, env.streams)), "sql")

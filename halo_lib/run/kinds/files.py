@@ -19,13 +19,13 @@ class Upload(Kind):
         from halo_lib.io.bodies import apply_fields
         from halo_lib.run import attachments
         data = attachments.read_upload(inv.file)
-        fields = field_values(inv)
+        fields = field_values(inv, env.streams.now)
         if fields.get("ticket_id") is None:
             raise UsageError("upload needs --ticket-id")
         description = attachments.upload_description(inv.file, fields)
         description = apply_fields([description], inv.writing.typed_fields,
                                    inv.writing.raw_fields, {}, env.streams)[0]
-        return attachments.Upload(inv.file, data, description, query_params(inv))
+        return attachments.Upload(inv.file, data, description, query_params(inv, env))
 
     def examples(self, s, verb):
         flag = " " + s.flag_words(verb.fields[0]) if verb.fields else ""
@@ -43,7 +43,7 @@ class Download(Kind):
         from halo_lib.run.attachments import Download as Plan
         if not inv.output_file and env.streams.stdout_tty:
             raise UsageError("the attachment is a file: give -O FILE, or redirect stdout")
-        return Plan(inv.id, query_params(inv), inv.output_file)
+        return Plan(inv.id, query_params(inv, env), inv.output_file)
 
     def example_key(self, verb):
         return "download"

@@ -1,54 +1,123 @@
-"""Kinds that read: list (a stream of pages), get and me (one document)."""
-from halo_lib.options import param_option, paging_options
+"""Kinds that read: list (a stream of pages), get (records by id) and me (one document)."""
+from halo_lib.options import checkpoint_option, param_option, paging_options
+from halo_lib.resources import UPDATED_FROM
 from halo_lib.run.kinds.base import Kind, query_params
+
+
+def _checkpoints(verb):
+    """Whether a list can resume from a checkpoint: it filters by last update."""
+    return any(o.name == UPDATED_FROM for o in verb.filters)
 
 
 class List(Kind):
     name = "list"
     filter_title = "filters"
     example_rank = 0
+    resource_records = True
 
     def options(self, resource, verb):
-        return paging_options() + [param_option()]
+        found = paging_options()
+        if _checkpoints(verb):
+            found.append(checkpoint_option())
+        return found + [param_option()]
 
     def plan(self, inv, env):
         from halo_lib.http.api import Request
         from halo_lib.run.plans import Stream
-        request = Request("GET", inv.verb.path, query_params(inv))
-        return Stream(request, inv.resource.key, inv.resource.paged, inv.paging,
-                      quiet=inv.presentation.quiet)
+        params = query_params(inv, env)
+        checkpoint = None
+        if inv.checkpoint:
+            from halo_lib.run.checkpoint import Checkpoint, check_usable
+            check_usable(inv)
+            checkpoint = Checkpoint(inv.checkpoint, env.streams.now)
+            params += checkpoint.params()
+        stream = Stream(Request("GET", inv.verb.path, params), inv.resource.key,
+                        inv.resource.paged, inv.paging, quiet=inv.presentation.quiet)
+        if checkpoint is None:
+            return stream
+        from halo_lib.run.checkpoint import Checkpointed
+        return Checkpointed(checkpoint, stream)
 
     def examples(self, s, verb):
-        return [(f"Stream {s.name} into jq, stopping after 100 records:",
-                 f"halo {s.name} list {s.narrow}--limit 100 | jq -c ."),
-                ("Print only their ids, one per line:",
-                 f"halo {s.name} list {s.narrow}--query id --raw")]
+        examples = [(f"Stream {s.name} into jq, stopping after 100 records:",
+                     f"halo {s.name} list {s.narrow}--limit 100 | jq -c ."),
+                    ("Print only their ids, one per line:",
+                     f"halo {s.name} list {s.narrow}--query id --raw")]
+        if _checkpoints(verb):
+            examples += [("Those changed in the last 24 hours:",
+                          f"halo {s.name} list --updated-since 24h"),
+                         ("Those changed since the last successful run (for cron):",
+                          f"halo {s.name} list --checkpoint ~/.local/state/halo/{s.name}.since"
+                          f" >> {s.name}.ndjson")]
+        return examples
 
 
-class Get(Kind):
-    name = "get"
-    example_rank = 1
+class ById(Kind):
+    """get and delete: one request per id, '-' for ids on stdin (halo_lib.run.many)."""
+
+    deleting = False
 
     def plan(self, inv, env):
-        from halo_lib.http.api import Request, path_with_id
-        from halo_lib.run.plans import Document
-        request = Request("GET", path_with_id(inv.verb.path, inv.id), query_params(inv))
-        return Document(request, f"{inv.resource.name} {inv.id}")
+        from halo_lib.run.many import ByIds, collect_ids
+        from halo_lib.values import CONVERTERS
+        from halo_lib.options import ID_VALUES
+        convert = CONVERTERS[ID_VALUES[inv.resource.id_type]]
+        ids = collect_ids(list(inv.ids), convert, env.streams)
+        single = "-" not in inv.ids and len(ids) == 1
+        return ByIds(inv.resource, inv.verb.path, ids, query_params(inv, env), self.deleting,
+                     single)
+
+
+class Get(ById):
+    name = "get"
+    example_rank = 1
+    resource_records = True
 
     def examples(self, s, verb):
         return [(f"Show one record of {s.name} as indented JSON:",
-                 f"halo {s.name} get {s.one} | jq .")]
+                 f"halo {s.name} get {s.one} | jq ."),
+                ("Show several, in the order given, the ids read from a file:",
+                 f"halo {s.name} get - < ids.txt")]
+
+
+class Delete(ById):
+    name = "delete"
+    example_rank = 4
+    deleting = True
+
+    def examples(self, s, verb):
+        return [("Delete two records:", f"halo {s.name} delete {s.one} {s.two}"),
+                ("See what deleting every record a list finds would send:",
+                 f"halo {s.name} list {s.narrow}--query id --raw"
+                 f" | halo --dry-run {s.name} delete -")]
 
 
 class Me(Kind):
     name = "me"
     example_rank = 5
+    resource_records = True
 
     def plan(self, inv, env):
         from halo_lib.http.api import Request
         from halo_lib.run.plans import Document
-        return Document(Request("GET", inv.verb.path, query_params(inv)),
+        return Document(Request("GET", inv.verb.path, query_params(inv, env)),
                         f"{inv.resource.name} me")
 
     def examples(self, s, verb):
         return [("Show the record of the caller:", f"halo {s.name} me")]
+
+
+class Report(Kind):
+    """reports run ID: the report run, its rows as records."""
+
+    name = "report"
+    example_rank = 8
+
+    def plan(self, inv, env):
+        from halo_lib.run.reports import Rows, report_request
+        return Rows(report_request(inv.verb.path, inv.id, query_params(inv, env)),
+                    f"report {inv.id}")
+
+    def examples(self, s, verb):
+        return [("Run a report for a period and keep its rows as NDJSON:",
+                 f"halo {s.name} {verb.name} {s.one} --from 30d --to 2026-11-30 > rows.ndjson")]

@@ -1,31 +1,38 @@
-"""Kinds that write: create and update (records POSTed in batches), delete (one per id)."""
+"""Kinds that write: create and update (records POSTed in batches, each accounted for)."""
 from halo_lib.errors import UsageError
-from halo_lib.options import batch_options, body_positional, field_setters, param_option
+from halo_lib.options import (batch_options, body_positional, custom_field_option,
+                              field_setters, param_option)
 from halo_lib.run.kinds.base import Kind, id_positionals, query_params
-from halo_lib.run.records import input_records
+from halo_lib.run.records import read_records
 
 DEFAULT_BATCH = 50
 
 
 class _Write(Kind):
     creating = True
+    resource_records = True
 
     def positionals(self, resource, verb):
         return id_positionals(resource, verb) + [body_positional()]
 
     def options(self, resource, verb):
-        return field_setters() + batch_options() + [param_option()]
+        custom = [custom_field_option()] if verb.custom_fields else []
+        return field_setters() + custom + batch_options() + [param_option()]
 
     def plan(self, inv, env):
         from halo_lib.http.api import Request
         from halo_lib.io.bodies import batches
         from halo_lib.run.batches import Batches
-        records = self.checked(inv, input_records(inv, env.streams, required=True))
+        records, one = read_records(inv, env.streams, required=True)
+        records = self.checked(inv, records)
         size = inv.writing.batch_size or DEFAULT_BATCH
-        params = query_params(inv)
-        return Batches([Request("POST", inv.verb.path, params, batch)
+        params = query_params(inv, env)
+        plan = Batches([Request("POST", inv.verb.path, params, batch)
                         for batch in batches(records, size)],
                        creating=self.creating, failed_path=inv.writing.failed)
+        # -o json: the answer to one object is that object; to an array or NDJSON, an array.
+        plan.single_object = one
+        return plan
 
     def checked(self, inv, records):
         return records
@@ -75,21 +82,3 @@ class Update(_Write):
                 ("Update every record a list finds:",
                  f"halo {s.name} list {s.narrow}| jq -c '{{id, {s.field.name}: "
                  f"{s.json(s.field)}}}' | halo {s.name} update -")]
-
-
-class Delete(Kind):
-    name = "delete"
-    example_rank = 4
-
-    def plan(self, inv, env):
-        from halo_lib.http.api import Request, path_with_id
-        from halo_lib.run.batches import Deletions
-        params = query_params(inv)
-        return Deletions([Request("DELETE", path_with_id(inv.verb.path, record_id), params)
-                          for record_id in inv.ids], inv.ids)
-
-    def examples(self, s, verb):
-        return [("Delete two records:", f"halo {s.name} delete {s.one} {s.two}"),
-                ("See what deleting every record a list finds would send:",
-                 f"halo {s.name} list {s.narrow}--query id --raw"
-                 f" | xargs halo --dry-run {s.name} delete")]

@@ -1,4 +1,4 @@
-"""The value kinds of the command line: text in, a typed value out, ValueError if not.
+"""The value kinds of halo_lib.options: text in, a typed value out, ValueError if not.
 
 Each function's __name__ shows in argparse's messages ("invalid int value: 'x'").
 """
@@ -16,13 +16,16 @@ def ints(text):
     return ",".join(parts)
 
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?")
-
-
 def date(text):
-    if not _DATE.fullmatch(text):
-        raise ValueError(text)
-    return text
+    """ISO 8601 date or date-time, or a time back from now (90m, 24h, 7d, 2w)."""
+    from halo_lib.when import When
+    return When(text)
+
+
+def instant(text):
+    """A date flag that names a moment: a plain date is sent as its midnight UTC."""
+    from halo_lib.when import When
+    return When(text, instant=True)
 
 
 def number(text):
@@ -84,8 +87,17 @@ number.__name__ = "number"
 name.__name__ = "id"
 pair.__name__ = "key=value"
 
+def or_stdin(convert):
+    """A value, or '-' for values read from stdin."""
+    def check(text):
+        return text if text == "-" else convert(text)
+    check.__name__ = convert.__name__
+    return check
+
+
 # The value kinds of halo_lib.options, each with its converter.
-CONVERTERS = {"str": str, "int": int_, "ints": ints, "date": date, "number": number,
+CONVERTERS = {"str": str, "int": int_, "ints": ints, "date": date, "instant": instant,
+              "number": number,
               "uuid": uuid, "id": id_, "name": name, "positive": positive, "seconds": seconds,
               "count": count, "probability": probability, "pair": pair, "upper": str.upper}
 

@@ -1,0 +1,250 @@
+"""The top man page, halo(1): synopsis, global options, input, dates, output, settings,
+environment, files, examples and exit status."""
+from halo_lib import config
+from halo_lib.docs.entries import add_exit_status, add_options
+from halo_lib.docs.examples import TOP_EXAMPLES, add_examples
+from halo_lib.docs.model import GLOBAL_GROUP, groups, options, other_commands, subcommands
+from halo_lib.docs.roff import Page, bold, italic, roff
+from halo_lib.resources import BY_NAME
+
+
+def top_page(top):
+    page = Page("halo", "a shell-native client for the HaloPSA REST API")
+    page.section("SYNOPSIS")
+    page.lines.append(".nf")
+    for line in top.usage.splitlines():
+        page.text(_usage_line(line.strip()))
+    page.lines.append(".fi")
+    _top_description(page, top)
+    _top_commands(page, top)
+    page.section("OPTIONS")
+    add_options(page, top, options(top, exclude_globals=True))
+    page.section("GLOBAL OPTIONS")
+    page.paragraph("These options are accepted before the command, and after the verb of a "
+                   "resource unless the verb has a flag of the same name.")
+    add_options(page, top, groups(top)[GLOBAL_GROUP])
+    _top_input(page)
+    _top_dates(page)
+    _top_output(page)
+    _top_configuration(page)
+    _top_environment(page, top)
+    _top_files(page)
+    add_exit_status(page)
+    page.paragraph("A closed standard output (as in " + bold("halo tickets list | head -1") +
+                   ") ends the command quietly, and no further pages are fetched.")
+    add_examples(page, TOP_EXAMPLES)
+    page.section("SEE ALSO")
+    refs = [("halo-" + r.name, 1) for r in BY_NAME.values()]
+    refs += [("halo-" + n, 1) for n, _, _ in other_commands(top)]
+    page.see_also(*refs, ("jq", 1), ("xargs", 1), ("crontab", 5))
+    return page.render()
+
+
+def _usage_line(line):
+    """`halo [GLOBAL] request METHOD PATH [BODY] [OPTIONS]`: literal words bold, the
+    upper-case placeholders italic."""
+    words = []
+    for word in line.split():
+        inner = word.strip("[]")
+        mark = italic(inner) if inner.isupper() else bold(inner)
+        words.append(word.replace(inner, "\0").replace("\0", mark, 1))
+    return " ".join(words)
+
+
+def _top_description(page, top):
+    page.section("DESCRIPTION")
+    page.paragraph(
+        f"{bold('halo')} reads and writes the records of a HaloPSA tenant through its REST "
+        "API.",
+        "Records are written to standard output as NDJSON: one compact JSON object per line, "
+        "in the order the server sent them, so the output feeds")
+    page.macro(".BR jq (1),", ".BR xargs (1),")
+    page.text(
+        "a file or another halo.",
+        "A list streams: the first records appear as soon as the first page arrives, and "
+        "memory stays flat however many follow.",
+        "Diagnostics go to standard error, never to standard output.")
+    page.paragraph(
+        f"The {italic('RESOURCE')} names one of the {len(BY_NAME)} parts of the Halo API "
+        f"below, and the {italic('VERB')} what to do with it: {bold('list')}, "
+        f"{bold('get')}, {bold('create')}, {bold('update')}, {bold('delete')}, and named "
+        "verbs for the other endpoints of the resource.",
+        f"Each resource has its own page, {bold('halo-RESOURCE')}(1), listing every verb "
+        "with the endpoint it calls and every flag with the Halo query parameter or body "
+        "field it sets.",
+        f"{bold('halo request')} reaches any other endpoint.")
+
+
+def _top_commands(page, top):
+    page.section("COMMANDS")
+    for name, help, _ in subcommands(top):
+        page.item(bold(name), f"{roff(help)}; see {bold('halo-' + name)}(1).")
+
+
+def _top_input(page):
+    page.section("INPUT")
+    page.paragraph(
+        f"The {italic('BODY')} of {bold('create')}, {bold('update')} and the verbs that send "
+        f"records is {bold('-')} for standard input, {bold('@FILE')} for a file, or JSON text: "
+        "one object, an array of objects, or NDJSON (one object per line).",
+        f"{bold('-F')} {italic('KEY=VALUE')} sets a field, converting numbers, "
+        f"{bold('true')}, {bold('false')} and {bold('null')} and reading {bold('@FILE')}; "
+        f"{bold('-f')} {italic('KEY=VALUE')} sets a field to the string as given.",
+        "Both may be repeated and override the body, as do the typed field flags of a verb.",
+        f"{bold('-F')} {italic('KEY:=JSON')} sets a field to a JSON value (an array, an "
+        "object, a number, true, false or null) and bad JSON is exit status 2 naming the "
+        f"field; a {italic('KEY')} with dots, {bold('-F a.b=1')}, sets a nested field.",
+        f"{bold('--cf')} {italic('NAME=VALUE')} sets a custom field in Halo's "
+        f"{bold('customfields')} array, replacing an entry of the same name in the body.",
+        "Input that is not valid is refused before anything is sent, with the line and "
+        "column in the message and exit status 2.")
+    page.paragraph(
+        f"{bold('update')} {italic('ID')} {italic('BODY')} sets the id of the record from "
+        f"{italic('ID')}; {bold('update -')} takes records that each carry their "
+        f"{bold('id')}.",
+        f"Records are sent in batches ({bold('--batch-size')}); each saved record is written "
+        "to standard output as it comes back, and each refused one is reported on standard "
+        f"error with the record itself, or written to the {bold('--failed')} file, to be fed "
+        "back in.")
+
+
+def _top_dates(page):
+    page.section("DATES AND CHECKPOINTS")
+    page.paragraph(
+        f"A {italic('DATE')} flag takes an ISO 8601 date ({bold('2026-11-30')}, sent as "
+        f"given), an ISO 8601 date-time ({bold('2026-11-30T08:00+02:00')}; without a zone it "
+        "is UTC), or a time back from now: a number and " + bold("m") + ", " + bold("h")
+        + ", " + bold("d") + " or " + bold("w") + f" ({bold('90m')}, {bold('24h')}, "
+        f"{bold('7d')}, {bold('2w')}). A {italic('WHEN')} flag takes the same, but a plain "
+        f"date is sent as its midnight UTC ({bold('2026-11-30T00:00:00Z')}).",
+        f"Date-times and relative times are sent as ISO 8601 UTC date-times, "
+        f"{bold('2026-11-30T06:00:00Z')}; {bold('--dry-run')} shows the exact value.")
+    page.paragraph(
+        f"{bold('--updated-since')} and {bold('--updated-until')} (Halo's "
+        f"{bold('lastupdatefromdate')} and {bold('lastupdatetodate')}) keep the records "
+        "changed in that time, on the lists that have them.",
+        f"There {bold('--checkpoint')} {italic('FILE')} lists what changed since the last "
+        f"successful run: a missing {italic('FILE')} lists everything; after a run that ends "
+        f"with exit status 0, {italic('FILE')} is replaced atomically with the time that run "
+        "started less 5 minutes, an overlap for clocks that disagree and records saved "
+        "while the run paged.",
+        f"A run that fails or is interrupted leaves {italic('FILE')} as it was, so records "
+        "may repeat at the overlap but none is skipped.",
+        f"A {italic('FILE')} that does not hold one UTC date-time is exit status 2, naming it.")
+    page.paragraph(
+        f"{bold('get')} and {bold('delete')} take several ids, and {bold('-')} for ids read "
+        f"from standard input, one per line or NDJSON records with an {bold('id')}.",
+        "They go out one request each, in input order; each id that fails is one NDJSON "
+        f"line on standard error ({bold('id')}, {bold('outcome')}, {bold('error')}), and an "
+        "id that was only missing ends with exit status 4.")
+
+
+def _top_output(page):
+    page.section("OUTPUT")
+    page.paragraph(
+        f"{bold('-o')} chooses the format; NDJSON is the default on a terminal as on a pipe.")
+    page.item(bold("ndjson"), "one compact JSON record per line.")
+    page.item(bold("json"), "one JSON document: the object for a single answer ("
+              f"{bold('get')}, {bold('me')}, a {bold('request')} of one document, a create or "
+              "update of one object), one array for a list, a bulk write or a delete; "
+              "indented and coloured on a terminal, compact and plain on a pipe.")
+    page.item(bold("table"), "aligned columns sized to the terminal (or "
+              f"{bold('COLUMNS')}), widths fixed from the first page so that a long list "
+              "streams; long cells are cut with an ellipsis and control characters escaped.")
+    page.item(bold("csv"), "RFC 4180 with a header row, UTF-8, CRLF line ends; nested values "
+              "as compact JSON, numbers and dates as Halo sent them.")
+    page.item(bold("tsv"), f"the same with tabs; tab, newline, carriage return and backslash "
+              f"in a value are written {bold(chr(92) + 't')}, {bold(chr(92) + 'n')}, "
+              f"{bold(chr(92) + 'r')} and {bold(chr(92) * 2)}.")
+    page.paragraph(
+        f"{bold('--fields')} {italic('A,B.C')} chooses the columns of table, csv and tsv, and "
+        "with ndjson and json keeps only those fields, in that order, under the names as "
+        "given.",
+        "A dot reaches into a nested object, a number picks an element of a list "
+        f"({bold('customfields.0.value')}), and a name on a list takes that field of every "
+        "element.",
+        "Without it, table, csv and tsv show the default columns of the resource, listed "
+        f"under FIELDS in its page (with {bold('--query')}: the keys of the first result).")
+    page.paragraph(
+        f"{bold('--query')} runs before the format: on each record of a list (a null result "
+        f"drops the record), or with {bold('-o json')} on the whole array, as in "
+        f"{bold('--query')} '{bold('length(@)')}'.",
+        "A query that gives null for every record of a non-empty list draws a warning on "
+        "standard error; the exit status stays 0.",
+        f"Colour is only used for {bold('-o json')} on a terminal, never on a pipe; "
+        f"{bold('NO_COLOR')}, {bold('TERM=dumb')} or {bold('--no-color')} turn it off.",
+        f"With {bold('--dry-run')} only the request lines are printed.")
+    page.paragraph(
+        f"The default format comes from {bold('HALO_OUTPUT')}, else the {bold('output')} key "
+        f"of the profile; {bold('-o')} overrides both.",
+        f"A script that parses the output says {bold('-o ndjson')}, so that a profile "
+        "setting another default does not break it.")
+
+
+def _top_configuration(page):
+    page.section("CONFIGURATION")
+    page.paragraph(
+        "Each setting is taken from the first of: a global flag, the environment, the "
+        "profile file, the default.",
+        f"The profile file is INI, with a {bold('[default]')} section and one "
+        f"{bold('[profile NAME]')} section per other profile, each holding "
+        + ", ".join(bold(key) for key in config.KEYS)
+        + f", and {bold('output')}, the default format (see OUTPUT):")
+    page.literal("[default]", "url = https://acme.halopsa.com", "tenant = acme",
+                 "client_id = 0c1d2e3f-example", "client_secret = example-secret",
+                 "output = table", "", "[profile work]", "url = https://halo.example.com",
+                 "client_id = 4a5b6c7d-example", "client_secret = example-secret")
+    page.paragraph(
+        f"{bold('halo configure')} writes a section with mode 0600; a file holding a client "
+        "secret that others can read draws a warning.",
+        f"The client secret has no flag, so that it never shows in {bold('ps')}(1): it comes "
+        f"from {bold(config.ENV['client_secret'])} or the profile file.",
+        f"Plain {bold('http://')} is refused for any host but the loopback address unless "
+        f"{bold('--insecure-http')} is given.")
+
+
+def _environment(top):
+    """[(variable, meaning)]: the settings, the variables named in the global flags' help,
+    then the locations."""
+    flags = {}
+    for action in groups(top).get(GLOBAL_GROUP, []):
+        if action.env:
+            flags[action.env] = action
+    found = []
+    for key in config.KEYS:
+        name = config.ENV[key]
+        action = flags.pop(name, None)
+        found.append((name, _flag_meaning(action) if action else
+                            f"the {key.replace('_', ' ')} setting (no flag)"))
+    for name, action in flags.items():
+        found.append((name, _flag_meaning(action)))
+    found += [
+        ("HALO_PROFILE", f"the profile to use, as {bold('--profile')}"),
+        ("HALO_CONFIG", "the path of the profile file"),
+        ("XDG_CONFIG_HOME", "where the profile file is looked for when HALO_CONFIG is unset "
+                            "(default ~/.config)"),
+        ("XDG_CACHE_HOME", "where access tokens are cached (default ~/.cache)"),
+    ]
+    return found
+
+
+def _flag_meaning(action):
+    """`base URL of the Halo tenant, as --url`, from the flag's help."""
+    help = action.help
+    return f"{roff(help)}, as {bold(action.flags[-1])}"
+
+
+def _top_environment(page, top):
+    page.section("ENVIRONMENT")
+    for name, meaning in _environment(top):
+        page.item(bold(name), meaning.replace("~", "\\(ti") + ".")
+
+
+def _top_files(page):
+    page.section("FILES")
+    page.item(italic("$HALO_CONFIG") + ", " + italic("$XDG_CONFIG_HOME/halo/config") + ", "
+              + italic("~/.config/halo/config"),
+              "the profile file, the first of these that is set.")
+    page.item(italic("$XDG_CACHE_HOME/halo/") + ", " + italic("~/.cache/halo/"),
+              "cached access tokens (mode 0600, directory 0700), keyed by URL, client id and "
+              "scope, reused until shortly before they expire.")

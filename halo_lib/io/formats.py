@@ -1,0 +1,40 @@
+"""-o csv and -o tsv: one header row, then one row per record, page by page.
+
+CSV is RFC 4180 (comma, CRLF line ends, fields with a comma, quote or line break quoted,
+quotes doubled), UTF-8. TSV has no quoting: a tab, newline, carriage return or backslash
+in a value is written as \\t, \\n, \\r or \\\\. Nested values are compact JSON; numbers and
+dates are written as Halo sent them.
+"""
+import csv
+import io
+
+from halo_lib.io.fields import pick, text_of
+
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+class Delimited:
+    def __init__(self, columns, tab=False):
+        self.columns = columns
+        self.tab = tab
+        self.started = False
+
+    def header(self):
+        """The header row, once (also for an empty list, so a spreadsheet gets its columns)."""
+        if self.started:
+            return b""
+        self.started = True
+        return self._rows([[name for name, _ in self.columns]])
+
+    def page(self, records):
+        head = self.header()
+        return head + self._rows([text_of(pick(r, path)) for _, path in self.columns]
+                                 for r in records)
+
+    def _rows(self, rows):
+        if self.tab:
+            return "".join("\t".join(cell.translate(_TSV_ESCAPES) for cell in row) + "\n"
+                           for row in rows).encode("utf-8", "surrogatepass")
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+        return buffer.getvalue().encode("utf-8", "surrogatepass")

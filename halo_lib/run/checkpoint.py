@@ -1,0 +1,92 @@
+"""--checkpoint FILE: a list that resumes where the last successful run started.
+
+FILE holds one ISO 8601 UTC date-time. A run sends it as Halo's `lastupdatefromdate`
+(no FILE yet: no filter, everything is listed). When the run ends with exit 0, FILE is
+replaced, atomically, with the time the run started less OVERLAP; a run that fails or is
+interrupted leaves FILE as it was, so its records are listed again next time.
+
+OVERLAP covers a clock on this machine that runs ahead of Halo's and a record saved with
+a last-update time a little before it became visible to a list. Records changed in that
+window are listed by two runs; none is skipped.
+"""
+import os
+from datetime import timedelta
+
+from halo_lib.when import parse_utc, utc_text
+from halo_lib.errors import HaloError, UsageError
+from halo_lib.resources import UPDATED_FROM
+from halo_lib.run.plans import Plan
+
+OVERLAP = timedelta(minutes=5)
+
+
+class Checkpoint:
+    def __init__(self, path, now):
+        self.path = os.path.expanduser(path)
+        self.started = now()
+        self.since = self._read()
+
+    def _read(self):
+        """The saved time as text, None when FILE does not exist yet."""
+        try:
+            with open(self.path, "rb") as handle:
+                data = handle.read(200)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise UsageError(f"cannot read checkpoint {self.path}: "
+                             f"{exc.strerror or exc}") from None
+        try:
+            return utc_text(parse_utc(data.decode("ascii").strip()))
+        except (UnicodeDecodeError, ValueError):
+            raise UsageError(f"corrupt checkpoint {self.path}: expected one ISO 8601 UTC "
+                             "date-time; delete it to list everything again") from None
+
+    def params(self):
+        """The query pair the saved time adds (none on the first run)."""
+        return [(UPDATED_FROM, self.since)] if self.since else []
+
+    def check_writable(self):
+        """Make FILE's directory now, so a run that cannot save fails before it sends."""
+        directory = os.path.dirname(self.path) or "."
+        try:
+            os.makedirs(directory, mode=0o700, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"cannot create the directory of checkpoint {self.path}: "
+                             f"{exc.strerror or exc}") from None
+        if not os.access(directory, os.W_OK):
+            raise UsageError(f"cannot write checkpoint {self.path}: its directory is not "
+                             "writable")
+
+    def save(self):
+        from halo_lib.io.files import write_atomically
+        stamp = utc_text((self.started - OVERLAP).replace(microsecond=0))
+        try:
+            write_atomically(self.path, (stamp + "\n").encode(), mode=0o644)
+        except OSError as exc:
+            raise HaloError(f"cannot save checkpoint {self.path}: {exc.strerror or exc} "
+                            "(the next run lists these records again)") from None
+
+
+class Checkpointed(Plan):
+    """A list under --checkpoint: the stream with the saved time as its start; FILE is
+    saved again only when the list ends with exit 0."""
+
+    def __init__(self, checkpoint, stream):
+        self.checkpoint, self.stream = checkpoint, stream
+        self.requests = stream.requests
+
+    def run(self, env, output):
+        self.checkpoint.check_writable()
+        code = self.stream.run(env, output)
+        if code == 0:
+            self.checkpoint.save()
+        return code
+
+
+def check_usable(invocation):
+    """--checkpoint sets the start of the list itself and must see every record."""
+    if invocation.paging.limit:
+        raise UsageError("--checkpoint with --limit would skip records: leave out --limit")
+    if any(opt.name == UPDATED_FROM for opt, _ in invocation.filters):
+        raise UsageError("--checkpoint sets the start itself: leave out --updated-since")

@@ -1,0 +1,108 @@
+"""`get` and `delete` over several ids: from the command line, or `-` for ids on stdin.
+
+    halo tickets list --status-id 9 --query id -r | halo tickets delete -
+
+The ids are read and checked when the plan is made (a bad one is exit 2, nothing sent),
+then sent one request each, in input order. Each record found (get) or deleted (delete)
+goes to the output in that order; each failure is one NDJSON line on stderr: {"id",
+"outcome", "error"}. The exit status is the worst failure's: credentials (3), temporary
+(5), refused (1), and 4 when ids were only missing. One id on the command line fails as
+any single request does: one `halo: ...` line on stderr.
+"""
+import orjson
+
+from halo_lib.errors import ApiError, NotFound, TemporaryError, UsageError
+from halo_lib.http.api import Request, path_with_id
+from halo_lib.run.plans import Plan
+
+# Worse first: the exit status a mix of failures ends with.
+SEVERITY = (3, 5, 1, 4)
+
+
+class ByIds(Plan):
+    def __init__(self, resource, path, ids, params, deleting, single):
+        self.what = resource.name
+        self.ids = ids
+        self.deleting = deleting
+        self.single = single
+        method = "DELETE" if deleting else "GET"
+        self.requests = [Request(method, path_with_id(path, record_id), params)
+                         for record_id in ids]
+        # -o json: the record of one id on the command line is that object, else an array.
+        self.single_object = single and not deleting
+
+    def run(self, env, output):
+        codes = []
+        for index, (record_id, request) in enumerate(zip(self.ids, self.requests)):
+            try:
+                if self.deleting:
+                    env.api.send(request)
+                    output.document({"id": record_id, "deleted": True})
+                else:
+                    doc = env.api.json(request)
+                    if doc is None or doc == {} or doc == []:
+                        raise NotFound(f"{self.what} {record_id}: not found (empty answer)")
+                    output.document(doc)
+            except (ApiError, TemporaryError) as exc:
+                if self.single:
+                    raise
+                codes.append(exc.exit_code)
+                _failure(env.streams, record_id, _outcome(exc), exc)
+                if exc.exit_code == 3:   # credentials: every later id would fail alike
+                    for later in self.ids[index + 1:]:
+                        _failure(env.streams, later, "not sent", "not sent: an earlier "
+                                 "request was refused for its credentials")
+                    break
+        return next((c for c in SEVERITY if c in codes), 0)
+
+
+def _outcome(exc):
+    if isinstance(exc, NotFound):
+        return "not found"
+    if isinstance(exc, TemporaryError):
+        return "failed (temporary)"
+    return "failed"
+
+
+def _failure(streams, record_id, outcome, error):
+    line = {"id": record_id, "outcome": outcome, "error": " ".join(str(error).split())}
+    streams.err(orjson.dumps(line).decode())
+
+
+def collect_ids(given, convert, streams):
+    """The ids in order: each argument, with '-' replaced by the ids on stdin."""
+    if given.count("-") > 1:
+        raise UsageError("'-' (ids on stdin) can be given once")
+    ids = []
+    for arg in given:
+        if arg == "-":
+            ids.extend(stdin_ids(streams.stdin.read(), convert))
+        else:
+            ids.append(arg)
+    return ids
+
+
+def stdin_ids(data, convert):
+    """Ids from text: one a line (plain, or a JSON string or number), or NDJSON records
+    with an `id`. Blank lines are skipped; anything else is a usage error naming its line."""
+    ids = []
+    for number, raw in enumerate(data.split(b"\n"), 1):
+        line = raw.strip()
+        if not line:
+            continue
+        value = line.decode("utf-8", "replace")
+        if line[:1] in (b"{", b'"'):
+            try:
+                doc = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                raise UsageError(f"invalid JSON on stdin at line {number}") from None
+            if isinstance(doc, dict):
+                if doc.get("id") in (None, ""):
+                    raise UsageError(f"no id in the record on stdin at line {number}")
+                doc = doc["id"]
+            value = str(doc)
+        try:
+            ids.append(convert(value))
+        except ValueError:
+            raise UsageError(f"invalid id {value!r} on stdin at line {number}") from None
+    return ids

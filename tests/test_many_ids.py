@@ -1,0 +1,94 @@
+"""get ID..., get - and delete -: ids in order, missing ones as NDJSON failure lines."""
+import json
+
+import pytest
+
+from conftest import api_requests, one_error_line
+
+
+def failures(result):
+    return [json.loads(line) for line in result.err.splitlines() if line.startswith("{")]
+
+
+def test_get_several_ids_in_input_order_with_a_missing_one(run, server):
+    for rid in (3, 1):
+        server.expect_request(f"/api/Tickets/{rid}").respond_with_json({"id": rid})
+    server.expect_request("/api/Tickets/2").respond_with_data("gone", status=404)
+    result = run("tickets", "get", "3", "2", "1", "--include-details")
+    assert result.code == 4, result
+    assert result.records == [{"id": 3}, {"id": 1}]
+    (failure,) = failures(result)
+    assert failure["id"] == 2 and failure["outcome"] == "not found"
+    assert "/api/Tickets/2" in failure["error"]
+    sent = api_requests(server)
+    assert [r.path for r in sent] == ["/api/Tickets/3", "/api/Tickets/2", "/api/Tickets/1"]
+    assert all(r.query_string == b"includedetails=true" for r in sent)
+
+
+def test_get_dash_reads_plain_ids_quoted_ids_and_records(run, server):
+    for rid in (5, 6, 7, 8):
+        server.expect_request(f"/api/Tickets/{rid}").respond_with_json({"id": rid})
+    stdin = b'5\n\n"6"\n{"id": 7, "summary": "x"}\r\n  8  \n'
+    result = run("tickets", "get", "-", stdin=stdin)
+    assert result.code == 0, result
+    assert [r["id"] for r in result.records] == [5, 6, 7, 8]
+
+
+def test_list_query_id_raw_piped_into_delete_dash(run, server):
+    """halo tickets list --status-id 9 --query id -r | halo tickets delete -"""
+    server.expect_request("/api/Tickets", method="GET").respond_with_json(
+        {"page_no": 1, "page_size": 100, "record_count": 3,
+         "tickets": [{"id": 11}, {"id": 12}, {"id": 13}]})
+    listed = run("tickets", "list", "--status-id", "9", "--query", "id", "-r")
+    assert listed.out == b"11\n12\n13\n"
+    for rid in (11, 13):
+        server.expect_request(f"/api/Tickets/{rid}", method="DELETE").respond_with_data("")
+    server.expect_request("/api/Tickets/12", method="DELETE").respond_with_data("", status=404)
+    result = run("tickets", "delete", "-", stdin=listed.out)
+    assert result.code == 4, result
+    assert result.records == [{"id": 11, "deleted": True}, {"id": 13, "deleted": True}]
+    assert [f["id"] for f in failures(result)] == [12]
+    deletes = [r.path for r in api_requests(server) if r.method == "DELETE"]
+    assert deletes == ["/api/Tickets/11", "/api/Tickets/12", "/api/Tickets/13"]
+
+
+def test_a_worse_failure_wins_over_missing(run, server):
+    server.expect_request("/api/Tickets/1", method="DELETE").respond_with_data("", status=404)
+    server.expect_request("/api/Tickets/2", method="DELETE").respond_with_data("no", status=400)
+    server.expect_request("/api/Tickets/3", method="DELETE").respond_with_data("")
+    result = run("--retries", "0", "tickets", "delete", "-", stdin=b"1\n2\n3\n")
+    assert result.code == 1, result
+    assert [(f["id"], f["outcome"]) for f in failures(result)] == [(1, "not found"),
+                                                                   (2, "failed")]
+    assert result.records == [{"id": 3, "deleted": True}]
+
+
+def test_refused_credentials_stop_and_report_the_rest_unsent(run, server):
+    server.expect_request("/api/Tickets/1").respond_with_data("no", status=403)
+    result = run("tickets", "get", "1", "2")
+    assert result.code == 3, result
+    assert [(f["id"], f["outcome"]) for f in failures(result)] == [(1, "failed"),
+                                                                   (2, "not sent")]
+    assert [r.path for r in api_requests(server)] == ["/api/Tickets/1"]
+
+
+@pytest.mark.parametrize("stdin, named", [
+    (b"1\nabc\n", "line 2"), (b'{"summary": "no id"}\n', "line 1"), (b"{bad\n", "line 1"),
+])
+def test_a_bad_id_on_stdin_is_exit_2_and_nothing_is_sent(run, server, stdin, named):
+    line = one_error_line(run("tickets", "delete", "-", stdin=stdin), 2)
+    assert named in line
+    assert api_requests(server) == []
+
+
+def test_empty_stdin_deletes_nothing(run, server):
+    result = run("tickets", "delete", "-", stdin=b"\n")
+    assert (result.code, result.out, result.err) == (0, b"", "")
+    assert api_requests(server) == []
+
+
+def test_dry_run_shows_each_request_in_order(run, server):
+    result = run("--dry-run", "tickets", "delete", "4", "-", stdin=b"5\n6\n")
+    assert [r["url"].rsplit("/", 1)[1] for r in result.records] == ["4", "5", "6"]
+    assert all(r["method"] == "DELETE" for r in result.records)
+    assert api_requests(server) == []
