@@ -37,8 +37,15 @@ class Kind:
         """Verbs sharing a key share examples (those of the first such verb); None: none."""
         return self.name
 
+    # (what it does, command line) templates; {name}, {one}, {two}, {narrow} and {verb}
+    # come from the sample (halo_lib.docs.examples.Sample) and the verb.
+    example_lines = ()
+
     def examples(self, sample, verb):
-        return []
+        facts = {"name": sample.name, "one": sample.one, "two": sample.two,
+                 "narrow": sample.narrow, "verb": verb.name}
+        return [(what.format(**facts), line.format(**facts))
+                for what, line in self.example_lines]
 
     def __repr__(self):
         return f"<kind {self.name}>"

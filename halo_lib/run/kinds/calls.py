@@ -43,8 +43,7 @@ class Call(Kind):
 
     example_rank = 7
 
-    def examples(self, s, verb):
-        return [("Save a file answer:", f"halo {s.name} {verb.name} {s.one} -O out.bin")]
+    example_lines = (("Save a file answer:", "halo {name} {verb} {one} -O out.bin"),)
 
 
 class Request(Kind):

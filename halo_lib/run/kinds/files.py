@@ -48,5 +48,4 @@ class Download(Kind):
     def example_key(self, verb):
         return "download"
 
-    def examples(self, s, verb):
-        return [("Save a file answer:", f"halo {s.name} {verb.name} {s.one} -O out.bin")]
+    example_lines = (("Save a file answer:", "halo {name} {verb} {one} -O out.bin"),)

@@ -73,11 +73,10 @@ class Get(ById):
     example_rank = 1
     resource_records = True
 
-    def examples(self, s, verb):
-        return [(f"Show one record of {s.name} as indented JSON:",
-                 f"halo {s.name} get {s.one} | jq ."),
-                ("Show several, in the order given, the ids read from a file:",
-                 f"halo {s.name} get - < ids.txt")]
+    example_lines = (
+        ("Show one record of {name} as indented JSON:", "halo {name} get {one} | jq ."),
+        ("Show several, in the order given, the ids read from a file:",
+         "halo {name} get - < ids.txt"))
 
 
 class Delete(ById):
@@ -85,11 +84,10 @@ class Delete(ById):
     example_rank = 4
     deleting = True
 
-    def examples(self, s, verb):
-        return [("Delete two records:", f"halo {s.name} delete {s.one} {s.two}"),
-                ("See what deleting every record a list finds would send:",
-                 f"halo {s.name} list {s.narrow}--query id --raw"
-                 f" | halo --dry-run {s.name} delete -")]
+    example_lines = (
+        ("Delete two records:", "halo {name} delete {one} {two}"),
+        ("See what deleting every record a list finds would send:",
+         "halo {name} list {narrow}--query id --raw | halo --dry-run {name} delete -"))
 
 
 class Me(Kind):
@@ -103,8 +101,7 @@ class Me(Kind):
         return Document(Request("GET", inv.verb.path, query_params(inv, env)),
                         f"{inv.resource.name} me")
 
-    def examples(self, s, verb):
-        return [("Show the record of the caller:", f"halo {s.name} me")]
+    example_lines = (("Show the record of the caller:", "halo {name} me"),)
 
 
 class Report(Kind):
@@ -118,6 +115,5 @@ class Report(Kind):
         return Rows(report_request(inv.verb.path, inv.id, query_params(inv, env)),
                     f"report {inv.id}")
 
-    def examples(self, s, verb):
-        return [("Run a report for a period and keep its rows as NDJSON:",
-                 f"halo {s.name} {verb.name} {s.one} --from 30d --to 2026-11-30 > rows.ndjson")]
+    example_lines = (("Run a report for a period and keep its rows as NDJSON:",
+                      "halo {name} {verb} {one} --from 30d --to 2026-11-30 > rows.ndjson"),)
