@@ -2,8 +2,10 @@
 
 Halo pages with pageinate=true&page_size=S&page_no=N (from 1) and tells record_count on
 every page, so after page 1 the last page is known and the next pages can be fetched
-while earlier ones are written. Pages are handed out strictly in order. Without a
-record_count, pages are fetched one at a time until a short or empty one.
+while earlier ones are written. Pages are handed out strictly in order. Halo may serve
+fewer records a page than asked (its cap) without saying so, so record_count, not a
+short page, ends the list. Without a record_count, pages are fetched one at a time until
+a short or empty one.
 """
 import threading
 
@@ -84,48 +86,118 @@ def page_request(request, size, number):
 
 
 def pages(api, request, key, paged, page_size=None, limit=None, concurrency=None,
-          progress=None):
-    """Yield lists of records, in order, stopping at limit."""
+          progress=None, notice=None):
+    """Yield lists of records, in order, each id once, stopping at limit.
+
+    With a record_count the list ends once that many records are written (or at limit),
+    or at the first empty page; a short page in the middle is not the end. Without one,
+    the first short or empty page ends it. A page identical to the one before means the
+    server ignores page_no: an ApiError. notice(line) is told of records skipped as
+    duplicates and of a server that announced more than it served.
+    """
     size = page_size_for(page_size, limit)
     window = concurrency or DEFAULT_CONCURRENCY
     fetch = _fetcher(api, request, key, size if paged else None)
     doc, records = fetch(1)
-    remaining = limit
-    records, remaining = _cut(records, remaining)
     total = doc.get("record_count") if isinstance(doc, dict) else None
     total = total if isinstance(total, int) and not isinstance(total, bool) else None
-    seen = len(records)
-    if progress:
-        progress(seen, total)
-    yield records
-    if not paged or isinstance(doc, list) or remaining == 0:
+    tally = _Tally(limit, total, progress)
+    kept = tally.keep(records)
+    if kept:
+        yield kept
+    if not paged or isinstance(doc, list) or not records or tally.done(len(records), size):
+        tally.finish(notice, ended_empty=not records)
         return
-    # A server that caps page_size says so in the answer; its pages are that long.
+    # A server that caps page_size may say so in the answer, or only serve fewer records:
+    # its pages are that long, which tells how many pages record_count needs.
     served = doc.get("page_size")
     if isinstance(served, int) and not isinstance(served, bool) and 0 < served < size:
         size = served
-    if len(records) < size:
-        return
-    last = -(-total // size) if total is not None else None
+    step = min(size, len(records)) if total is not None else size
+    last = -(-total // step) if total is not None else None
     if limit is not None:
-        wanted = -(-limit // size)
+        wanted = -(-limit // step)
         last = wanted if last is None else min(last, wanted)
-    for _, records in _in_order(fetch, 2, last, window, api.transport):
-        records, remaining = _cut(records, remaining)
-        seen += len(records)
-        if progress:
-            progress(seen, total)
-        if records:
-            yield records
-        if len(records) < size or remaining == 0:
+    previous, number = records, 1
+    # Fetched ahead up to the last page the counts foresee, then one at a time for as long
+    # as the list is not done (short pages in the middle, duplicates).
+    for first, stop in ((2, last), (None, None)):
+        first = number + 1 if first is None else first
+        if stop is not None and first > stop:
+            continue
+        for _, records in _in_order(fetch, first, stop, window, api.transport):
+            number += 1
+            if not records:
+                tally.finish(notice, ended_empty=True)
+                return
+            if records == previous:
+                raise ApiError(f"{request.method} /api{request.path} page {number}: same as "
+                               f"page {number - 1}; the server ignores page_no, so the list "
+                               f"was cut after {tally.written} records")
+            previous = records
+            kept = tally.keep(records)
+            if not kept:
+                raise ApiError(f"{request.method} /api{request.path} page {number}: only "
+                               "records already written; the server ignores page_no, so the "
+                               f"list was cut after {tally.written} records")
+            yield kept
+            if tally.done(len(records), size):
+                tally.finish(notice)
+                return
+        if stop is None:
+            break
+    tally.finish(notice)
+
+
+class _Tally:
+    """What a list has written so far: ids (to skip repeats), count, the limit left."""
+
+    def __init__(self, limit, total, progress):
+        self.remaining = limit
+        self.total = total
+        self.progress = progress
+        self.written = 0
+        self.skipped = 0
+        self.ids = set()
+
+    def keep(self, records):
+        """The records not written before, cut at the limit."""
+        kept = []
+        for record in records:
+            if self.remaining is not None and len(kept) >= self.remaining:
+                break
+            record_id = record.get("id") if isinstance(record, dict) else None
+            if isinstance(record_id, (int, str)) and not isinstance(record_id, bool):
+                if record_id in self.ids:
+                    self.skipped += 1
+                    continue
+                self.ids.add(record_id)
+            kept.append(record)
+        self.written += len(kept)
+        if self.remaining is not None:
+            self.remaining -= len(kept)
+        if self.progress:
+            self.progress(self.written, self.total)
+        return kept
+
+    def done(self, served, size):
+        """Whether the list has ended after a page of `served` records."""
+        if self.remaining == 0:
+            return True
+        if self.total is not None:
+            return self.written >= self.total
+        return served < size
+
+    def finish(self, notice, ended_empty=False):
+        if notice is None:
             return
-
-
-def _cut(records, remaining):
-    if remaining is None:
-        return records, None
-    records = records[:remaining]
-    return records, remaining - len(records)
+        if self.skipped:
+            notice(f"halo: skipped {self.skipped} record(s) whose id was already written "
+                   "in this list")
+        if ended_empty and self.total is not None and self.written < self.total \
+                and self.remaining != 0:
+            notice(f"halo: warning: the server announced {self.total} records and served "
+                   f"{self.written}")
 
 
 def _fetcher(api, request, key, size):

@@ -104,17 +104,29 @@ def _stream(ctx, request, key, paged):
     args = ctx.args
     if ctx.dry_run:
         if paged:
-            request = page_request(request, page_size_for(args.page_size, args.limit), 1)
+            request = page_request(request, page_size_for(_page_size(ctx), args.limit), 1)
         ctx.show(request)
         return 0
     progress = _progress(ctx)
-    for records in pages(ctx.api, request, key, paged, args.page_size, args.limit,
-                         args.concurrency, progress):
+    for records in pages(ctx.api, request, key, paged, _page_size(ctx), args.limit,
+                         args.concurrency, progress, notice=ctx.streams.err):
         ctx.output.page(records)
     if progress:
         progress(None, None)
     ctx.output.close()
     return 0
+
+
+def _page_size(ctx):
+    """--page-size, lowered to the resource's page cap (which -v tells)."""
+    size = ctx.args.page_size
+    cap = ctx.resource.page_cap if ctx.resource else None
+    if size and cap and size > cap:
+        if ctx.settings.verbose:
+            ctx.streams.err(f"* --page-size {size} lowered to {cap}: Halo serves at most "
+                            f"{cap} {ctx.resource.name} a page")
+        return cap
+    return size
 
 
 def _progress(ctx):
