@@ -92,10 +92,10 @@ def test_refused_records_are_reported_and_can_be_fed_back(halo, faulty, tmp_path
                   stdin=ndjson(records))
     assert result.code == 1
     saved = [r["n"] for r in result.records]
-    assert saved == [1, 2, 3, 7, 8, 9, 10]
+    assert saved == [1, 2, 3, 4, 6, 7, 8, 9, 10]     # the batch was split around record 5
     refused = [json.loads(line) for line in failed.read_text().splitlines()]
-    assert [r["n"] for r in refused] == [4, 5, 6]
-    assert "record 5" in result.err
+    assert [r["n"] for r in refused] == [5]
+    assert "halo: record 5 failed" in result.err
     # Fix the record and feed the file back: exactly the missing ones are created.
     fixed = [{k: v for k, v in r.items() if k != "bad"} for r in refused]
     again = halo("tickets", "create", "-", stdin=ndjson(fixed))
@@ -107,8 +107,9 @@ def test_refused_records_go_to_stderr_as_ndjson_without_failed_file(halo, faulty
     records = [{"n": 1}, {"n": 2, "bad": True}]
     result = halo("tickets", "create", "-", stdin=ndjson(records))
     assert result.code == 1
+    assert [r["n"] for r in result.records] == [1]
     reports = [json.loads(line) for line in result.err.splitlines() if line.startswith("{")]
-    assert [r["record"]["n"] for r in reports] == [1, 2]
+    assert [(r["number"], r["record"]["n"]) for r in reports] == [(2, 2)]
     assert all("400" in r["error"] for r in reports)
 
 

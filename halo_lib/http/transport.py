@@ -90,7 +90,8 @@ class Transport:
                             raise ApiError(f"{what}: {failure}") from None
                 elif status == 429 or (status == 503 and response.headers.get("Retry-After")):
                     self.throttled = self.throttled or status == 429
-                    failure = f"HTTP {status} {describe(response)}".rstrip()
+                    # Throttled: the server did not act on it, so a POST is not sent.
+                    failure, sent = f"HTTP {status} {describe(response)}".rstrip(), False
                     wait = retry_after(response.headers.get("Retry-After"))
                 elif status >= 500 and idempotent:
                     failure = f"HTTP {status} {describe(response)}".rstrip()

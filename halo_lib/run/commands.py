@@ -192,13 +192,29 @@ def _body_records(ctx, required):
     return bodies.apply_fields(records, typed, raw, flags, ctx.streams)
 
 
+def _record_source(ctx, check):
+    """The records to create or update, checked whole before any is sent (streamed)."""
+    args = ctx.args
+    body = getattr(args, "body", None)
+    typed, raw = getattr(args, "typed_fields", []), getattr(args, "raw_fields", [])
+    flags = ctx.field_flags()
+
+    def fields(records):
+        return bodies.apply_fields(records, typed, raw, flags, ctx.streams)
+    if body is None:
+        if not (flags or typed or raw):
+            raise UsageError(f"nothing to send: give BODY ('-', @FILE or JSON) or "
+                             f"fields (see 'halo {ctx.resource.name} {ctx.verb.name} --help')")
+        body = "{}"
+    return bodies.RecordSource(body, ctx.streams, fields, check)
+
+
 def do_create(ctx):
-    records = _body_records(ctx, required=True)
-    with_id = [i for i, r in enumerate(records, 1) if r.get("id") not in (None, 0, "")]
-    if with_id:
-        raise UsageError(f"record {with_id[0]} has an id: create makes new records; "
-                         f"use 'halo {ctx.resource.name} update' to change existing ones")
-    return _write(ctx, records, creating=True)
+    def check(record, number):
+        if record.get("id") not in (None, 0, ""):
+            raise UsageError(f"record {number} has an id: create makes new records; "
+                             f"use 'halo {ctx.resource.name} update' to change existing ones")
+    return _write(ctx, _record_source(ctx, check), creating=True)
 
 
 def do_update(ctx):
@@ -207,96 +223,41 @@ def do_update(ctx):
     if target is not None and body is None and _looks_like_body(target):
         target, body = None, target   # `update -`, `update @file`, `update '{...}'`
     args.body = body
-    records = _body_records(ctx, required=True)
+    record_id = None
     if target is not None:
         from halo_lib.cli.parser import ID_TYPES
         try:
             record_id = ID_TYPES[ctx.resource.id_type](target)
         except ValueError:
             raise UsageError(f"invalid id {target!r} for {ctx.resource.name}") from None
-        if len(records) != 1:
-            raise UsageError(f"update ID takes one record, BODY holds {len(records)}; "
+
+    def check(record, number):
+        if record_id is None and record.get("id") in (None, "", 0):
+            raise UsageError(f"record {number} has no id: give ID, or an id in every record "
+                             "(nothing was sent)")
+    source = _record_source(ctx, check)
+    if record_id is not None:
+        if source.count != 1:
+            source.close()
+            raise UsageError(f"update ID takes one record, BODY holds {source.count}; "
                              "leave out ID and give each record its id")
-        records = [{**records[0], "id": record_id}]
-    missing = [i for i, r in enumerate(records, 1) if r.get("id") in (None, "", 0)]
-    if missing:
-        raise UsageError(f"record {missing[0]} has no id: give ID, or an id in every record "
-                         "(nothing was sent)")
-    return _write(ctx, records, creating=False)
+        base = source.fields
+        source.fields = lambda records: [{**r, "id": record_id} for r in base(records)]
+    return _write(ctx, source, creating=False)
 
 
 def _looks_like_body(text):
     return text == "-" or text.startswith(("@", "{", "[")) or "\n" in text
 
 
-def _write(ctx, records, creating):
+def _write(ctx, source, creating):
     """POST records in batches; every record ends on stdout (saved) or in the report."""
+    from halo_lib.run import bulk
     size = getattr(ctx.args, "batch_size", None) or DEFAULT_BATCH
-    path = ctx.verb.path
-    batches = list(bodies.batches(records, size))
-    if ctx.dry_run:
-        for batch in batches:
-            ctx.show(Request("POST", path, ctx.query_params(), batch))
-        return 0
-    report = FailureReport(ctx)
-    for index, batch in enumerate(batches):
-        request = Request("POST", path, ctx.query_params(), batch)
-        try:
-            # A create is repeated only when the server cannot have acted on it.
-            doc = ctx.api.json(request, idempotent=not creating)
-        except TemporaryError as exc:
-            unsent = [r for b in batches[index + 1:] for r in b]
-            outcome = "unknown" if (exc.sent and creating) else "failed"
-            report.add(batch, str(exc), outcome, exc.exit_code)
-            report.add(unsent, "not sent: an earlier batch failed", "not sent", exc.exit_code)
-            break
-        except HaloError as exc:
-            report.add(batch, str(exc), "failed", exc.exit_code)
-            if exc.exit_code == 3:   # credentials: every later batch would fail alike
-                unsent = [r for b in batches[index + 1:] for r in b]
-                report.add(unsent, "not sent: an earlier batch failed", "not sent", 3)
-                break
-            continue
-        saved = doc if isinstance(doc, list) else [doc] if doc is not None else []
-        ctx.output.page(saved)
-    ctx.output.close()
-    return report.finish()
-
-
-class FailureReport:
-    """Refused records: NDJSON on stderr (reason + record), or the records to --failed."""
-
-    def __init__(self, ctx):
-        self.ctx = ctx
-        self.path = getattr(ctx.args, "failed", None)
-        self.handle = None
-        self.count = 0
-        self.code = 0
-
-    def add(self, records, reason, outcome, code):
-        if not records:
-            return
-        self.count += len(records)
-        self.code = self.code or (code if code in (3, 5) else 1)
-        streams = self.ctx.streams
-        if self.path and outcome != "unknown":
-            if self.handle is None:
-                self.handle = open(self.path, "wb")
-            self.handle.write(b"".join(orjson.dumps(r) + b"\n" for r in records))
-            self.handle.flush()
-            streams.err(f"halo: {len(records)} record(s) {outcome}: {reason}")
-            return
-        for record in records:
-            streams.err(orjson.dumps({"outcome": outcome, "error": reason,
-                                      "record": record}).decode())
-
-    def finish(self):
-        if self.handle:
-            self.handle.close()
-        if self.count:
-            where = f" (written to {self.path})" if self.path else ""
-            self.ctx.streams.err(f"halo: {self.count} record(s) not saved{where}")
-        return self.code
+    try:
+        return bulk.write(ctx, source, creating, size)
+    finally:
+        source.close()
 
 
 # ---------------------------------------------------------------- other endpoints

@@ -1,0 +1,255 @@
+"""Bulk writes (create, update): batches POSTed in order, every input record accounted for.
+
+Each record, numbered from 1 over the whole input, ends exactly once as one of:
+    saved     the server answered with it: written to stdout (or, when stdout no longer
+              works, reported on stderr with the saved record);
+    failed    the server refused it, with the server's reason;
+    unknown   it was sent and no answer was seen (check before sending it again);
+    not sent  the run ended before it went out.
+That holds whatever ends the run: the end of the input, a fatal API error, a closed or
+failing stdout, SIGINT or SIGTERM. The report is made with signals held back.
+
+A batch refused as a whole with 400, 409 or 422 is split in halves and sent again until
+each refused record stands alone, so one bad record does not sink its neighbours.
+"""
+from halo_lib.errors import (API, AuthError, ApiError, HaloError, OUTPUT, OutputError,
+                             TemporaryError, UsageError)
+from halo_lib.http.api import Request
+from halo_lib.io.streams import Interrupted
+
+SPLIT_STATUSES = (400, 409, 422)
+
+
+class _Stop(Exception):
+    """Ends the run early: the reason given to every record not yet sent, and the status."""
+
+    def __init__(self, reason, code):
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code
+
+
+def write(ctx, source, creating, size):
+    """POST the source's records in batches of `size`; returns the exit status."""
+    path, params = ctx.verb.path, ctx.query_params()
+    if ctx.dry_run:
+        for batch in source.batches(size):
+            ctx.show(Request("POST", path, params, [record for _, record in batch]))
+        return 0
+    report = FailureReport(ctx, source.count)   # --failed is emptied before any request
+    run = _Run(ctx, report, path, params, creating)
+    batches = source.batches(size)
+    streams = ctx.streams
+    try:
+        while True:
+            with streams.deferred():   # a batch is read and queued whole, or not at all
+                batch = next(batches, None)
+                if batch is None:
+                    break
+                run.waiting = [batch]
+            run.send()
+    except (_Stop, Interrupted, KeyboardInterrupt) as stop:
+        with streams.deferred():
+            reason, code = _why(stop)
+            run.abandon(reason)
+            for batch in batches:
+                report.add("not sent", batch, reason)
+            run.close_output()
+            status = report.finish(code)
+        if isinstance(stop, _Stop) and not streams.pending_signal:
+            return status
+        if isinstance(stop, _Stop):
+            raise Interrupted(streams.pending_signal) from None
+        raise
+    with streams.deferred():
+        run.close_output()
+        return report.finish(0)
+
+
+def _why(stop):
+    if isinstance(stop, _Stop):
+        return stop.reason, stop.code
+    signum = getattr(stop, "signum", 2)
+    name = {2: "SIGINT", 15: "SIGTERM"}.get(signum, f"signal {signum}")
+    return f"not sent: interrupted by {name}", None
+
+
+class _Run:
+    """The batches of one bulk write, the part in flight, and the parts still to send."""
+
+    def __init__(self, ctx, report, path, params, creating):
+        self.ctx = ctx
+        self.report = report
+        self.path = path
+        self.params = params
+        self.creating = creating
+        self.current = None        # [part, whether it may have gone out]
+        self.waiting = []          # parts of the current batch still to send (a stack)
+        self.stdout_ok = True
+
+    def send(self):
+        """The waiting batch; a refused part is split until each refused record stands
+        alone. Every change of a record's state is made with signals held back."""
+        deferred = self.ctx.streams.deferred
+        while True:
+            with deferred():
+                if not self.waiting:
+                    return
+                part = self.waiting.pop()
+                self.current = [part, False]
+            request = Request("POST", self.path, self.params, [r for _, r in part])
+            self.current[1] = True
+            try:
+                # A create is repeated only when the server cannot have acted on it.
+                doc = self.ctx.api.json(request, idempotent=not self.creating)
+            except HaloError as exc:
+                with deferred():
+                    self.current = None
+                    self._refused(part, exc)
+                continue
+            with deferred():
+                self.current = None
+                self._saved(part, doc)
+
+    def _refused(self, part, exc):
+        if isinstance(exc, TemporaryError):
+            self.report.add("unknown" if exc.sent else "not sent", part, str(exc),
+                            exc.exit_code)
+            raise _Stop("not sent: an earlier batch failed", exc.exit_code)
+        if isinstance(exc, AuthError):   # credentials: every later batch would fail alike
+            self.report.add("failed", part, str(exc), exc.exit_code)
+            raise _Stop("not sent: an earlier batch failed", exc.exit_code)
+        if isinstance(exc, ApiError) and exc.status in SPLIT_STATUSES and len(part) > 1:
+            half = len(part) // 2
+            self.waiting += [part[half:], part[:half]]
+            return
+        self.report.add("failed", part, str(exc), exc.exit_code)
+
+    def _saved(self, part, doc):
+        saved = doc if isinstance(doc, list) else [doc] if doc is not None else []
+        if len(saved) != len(part):   # an answer that does not match the batch one to one
+            saved = [record for _, record in part] if not saved else saved
+        numbered = list(zip([n for n, _ in part], saved))
+        self.report.saved += len(part)
+        if self.stdout_ok:
+            try:
+                self.ctx.output.page(saved)
+                return
+            except (BrokenPipeError, OutputError) as exc:
+                self.stdout_ok = False
+                self.report.unshown(numbered, _stdout_reason(exc))
+                raise _Stop(f"not sent: {_stdout_reason(exc)}", OUTPUT) from None
+        self.report.unshown(numbered, "stdout no longer works")
+
+    def abandon(self, reason):
+        """The run ends: the part in flight is unknown, the rest of its batch not sent."""
+        if self.current:
+            part, sent = self.current
+            self.current = None
+            if sent:
+                self.report.add("unknown", part, "sent; the run ended before the answer "
+                                "came (" + reason.replace("not sent: ", "") + ")")
+            else:
+                self.report.add("not sent", part, reason)
+        while self.waiting:
+            self.report.add("not sent", self.waiting.pop(), reason)
+
+    def close_output(self):
+        if not self.stdout_ok:
+            return
+        try:
+            self.ctx.output.close()
+        except (BrokenPipeError, OutputError) as exc:
+            self.stdout_ok = False
+            self.report.note(f"halo: {_stdout_reason(exc)}", OUTPUT)
+
+
+def _stdout_reason(exc):
+    if isinstance(exc, BrokenPipeError):
+        return "stdout was closed by its reader"
+    return str(exc)
+
+
+class FailureReport:
+    """Where each record that was not shown as saved goes.
+
+    On stderr: one NDJSON line per record, {"outcome", "number", "error", "record"}; with
+    --failed FILE, the failed and not-sent records (never the unknown ones, which may have
+    been saved) go to FILE as plain NDJSON to feed back in, and stderr gets one line per
+    refusal or range. FILE is emptied before the first request.
+    """
+
+    def __init__(self, ctx, total):
+        self.ctx = ctx
+        self.total = total
+        self.path = getattr(ctx.args, "failed", None)
+        self.handle = None
+        self.counts = {"failed": 0, "unknown": 0, "not sent": 0}
+        self.saved = 0
+        self.code = 0
+        if self.path:
+            try:
+                self.handle = open(self.path, "wb")
+            except OSError as exc:
+                raise UsageError(f"cannot write --failed {self.path}: "
+                                 f"{exc.strerror or exc} (nothing was sent)") from None
+
+    def add(self, outcome, numbered, reason, code=API):
+        if not numbered:
+            return
+        import orjson
+        self.counts[outcome] += len(numbered)
+        self.code = self.code or (code if code in (3, 5) else API)
+        if self.handle is not None and outcome != "unknown":
+            try:
+                self.handle.write(b"".join(orjson.dumps(r) + b"\n" for _, r in numbered))
+                self.handle.flush()
+                self._say(f"halo: {_span(numbered)} {outcome}: {reason}")
+                return
+            except OSError as exc:
+                self._say(f"halo: cannot write --failed {self.path}: {exc.strerror or exc}")
+                self.handle = None
+                self.code = OUTPUT
+        for number, record in numbered:
+            self._say(orjson.dumps({"outcome": outcome, "number": number, "error": reason,
+                                    "record": record}).decode())
+
+    def unshown(self, numbered, reason):
+        """Saved records stdout could not take: on stderr, so their ids are not lost."""
+        import orjson
+        for number, record in numbered:
+            self._say(orjson.dumps({"outcome": "saved", "number": number,
+                                    "error": f"not on stdout: {reason}",
+                                    "record": record}).decode())
+
+    def note(self, line, code):
+        self._say(line)
+        self.code = self.code or code
+
+    def finish(self, code):
+        """Close FILE, print the tally when anything was not saved; the exit status."""
+        if self.handle:
+            self.handle.close()
+        lost = sum(self.counts.values())
+        if lost:
+            parts = [f"{self.saved} saved"] + [f"{n} {what}" for what, n in self.counts.items()
+                                                if n]
+            where = f" (failed and not sent written to {self.path})" if self.path else ""
+            self._say(f"halo: {self.total} record(s): " + ", ".join(parts) + where)
+        return code or self.code
+
+    def _say(self, line):
+        try:
+            self.ctx.streams.err(line)
+        except (OSError, ValueError):
+            pass   # stderr is gone too: the exit status and --failed FILE remain
+
+
+def _span(numbered):
+    numbers = [n for n, _ in numbered]
+    if len(numbers) == 1:
+        return f"record {numbers[0]}"
+    if numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"records {numbers[0]}-{numbers[-1]}"
+    return f"{len(numbers)} records ({', '.join(map(str, numbers[:10]))}" + \
+        (", ...)" if len(numbers) > 10 else ")")
