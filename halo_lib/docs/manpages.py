@@ -427,7 +427,18 @@ def top_page(top):
     _top_files(page)
     add_exit_status(page)
     page.paragraph("A closed standard output (as in " + bold("halo tickets list | head -1") +
-                   ") ends the command quietly, and no further pages are fetched.")
+                   ") ends a list quietly, and no further pages are fetched.",
+                   "A standard output that cannot be written (a full disk, an I/O error, "
+                   "closed with " + bold(">&-") + ") is one line naming the reason and exit "
+                   "status 6; so is a bulk write whose reader went away, after its report.")
+    page.paragraph("A list ends when it has written the " + bold("record_count") + " the "
+                   "server announced (or " + bold("--limit") + "), or at the first empty "
+                   "page; a short page in the middle is not the end.",
+                   "A server that announces more than it serves gets a warning and exit "
+                   "status 0; a page identical to the one before is an error (1); a record "
+                   "whose id was already written is skipped, and the count of them said.",
+                   "On the big lists Halo serves at most 100 records a page, so a larger " +
+                   bold("--page-size") + " is sent as 100 (" + bold("-v") + " says so).")
     add_examples(page, top, TOP_EXAMPLES)
     page.section("SEE ALSO")
     refs = [("halo-" + r.name, 1) for r in BY_NAME.values()]
@@ -502,6 +513,29 @@ def _top_input(page):
         "to standard output as it comes back, and each refused one is reported on standard "
         f"error with the record itself, or written to the {bold('--failed')} file, to be fed "
         "back in.")
+    page.paragraph(
+        "Bulk input is copied to a temporary file while every record is checked, and only "
+        "then sent batch by batch, so memory stays flat however long the input is and "
+        "invalid input still sends nothing.",
+        "NDJSON streams; one JSON object or array is read whole.")
+    page.paragraph(
+        "Every input record, numbered from 1 over the whole input, ends exactly once as "
+        f"{bold('saved')} (on standard output), {bold('failed')} (with the server's reason), "
+        f"{bold('unknown')} (sent, no answer seen) or {bold('not sent')}, whatever ends the "
+        "run: the end of the input, a fatal error, a closed or failing standard output, "
+        "SIGINT or SIGTERM.",
+        f"Without {bold('--failed')} each is one NDJSON line on standard error: "
+        + code('{"outcome": ..., "number": N, "error": ..., "record": {...}}') + "; saved "
+        "records that standard output could not take are reported there too, with their id.",
+        f"{bold('--failed')} {italic('FILE')} is emptied before the first request (a path "
+        "that cannot be written is exit status 2, nothing sent) and receives the failed and "
+        "not sent records; unknown ones stay on standard error.")
+    page.paragraph(
+        "A batch refused as a whole with 400, 409 or 422 is split in halves and sent again "
+        "until each refused record stands alone, so every good record is saved; 401, 403 "
+        "and 429 are not split.",
+        "A POST answered 429 is retried, honouring Retry-After; when the retries run out "
+        f"its records are {bold('not sent')}.")
 
 
 def _top_dates(page):
@@ -684,6 +718,9 @@ def _resource_description(page, resource, verbs):
     if resource.paged and resource.key:
         shape = (f"A list is fetched page by page, the records taken from the "
                  f"{bold(resource.key)} key of each page.")
+        if resource.page_cap:
+            shape += (f" Halo serves at most {resource.page_cap} records a page here, so a "
+                      f"larger {bold('--page-size')} is sent as {resource.page_cap}.")
     elif resource.key:
         shape = f"A list comes in one answer, the records under its {bold(resource.key)} key."
     else:
