@@ -158,7 +158,7 @@ class _Tally:
         self.progress = progress
         self.written = 0
         self.skipped = 0
-        self.ids = set()
+        self.ids = _Ids()
 
     def keep(self, records):
         """The records not written before, cut at the limit."""
@@ -168,10 +168,9 @@ class _Tally:
                 break
             record_id = record.get("id") if isinstance(record, dict) else None
             if isinstance(record_id, (int, str)) and not isinstance(record_id, bool):
-                if record_id in self.ids:
+                if not self.ids.add(record_id):
                     self.skipped += 1
                     continue
-                self.ids.add(record_id)
             kept.append(record)
         self.written += len(kept)
         if self.remaining is not None:
@@ -198,6 +197,32 @@ class _Tally:
                 and self.remaining != 0:
             notice(f"halo: warning: the server announced {self.total} records and served "
                    f"{self.written}")
+
+
+class _Ids:
+    """The ids written so far: a bit per id for Halo's numeric ids (memory stays near flat
+    in the length of the list), a set for the others."""
+
+    BITMAP_LIMIT = 1 << 27          # ids above this (16 MiB of bits) go to the set
+
+    def __init__(self):
+        self.bits = bytearray()
+        self.others = set()
+
+    def add(self, value):
+        """Record value; False when it was there already."""
+        if isinstance(value, int) and 0 <= value < self.BITMAP_LIMIT:
+            byte, bit = value >> 3, 1 << (value & 7)
+            if byte >= len(self.bits):
+                self.bits.extend(bytes(max(byte + 1 - len(self.bits), len(self.bits))))
+            if self.bits[byte] & bit:
+                return False
+            self.bits[byte] |= bit
+            return True
+        if value in self.others:
+            return False
+        self.others.add(value)
+        return True
 
 
 def _fetcher(api, request, key, size):
