@@ -14,8 +14,9 @@ COMPLETION = Path(__file__).resolve().parent.parent / "completions" / "halo.bash
 pytestmark = pytest.mark.skipif(not shutil.which("bash"), reason="needs bash")
 
 
-def typed_then_tab(cwd, line):
-    """What the terminal shows after typing `line` and one TAB."""
+def typed_then_tab(cwd, line, expected):
+    """What the terminal shows after typing `line` and one TAB (read until it shows
+    `expected`, a bell, or two seconds pass)."""
     pid, fd = pty.fork()
     if pid == 0:   # the child: a plain interactive bash, nothing but halo.bash sourced
         os.chdir(cwd)
@@ -39,14 +40,21 @@ def typed_then_tab(cwd, line):
         os.write(fd, f"source '{COMPLETION}'; echo loaded\n".encode())
         read(b"loaded\r\n$ ")
         os.write(fd, line.encode() + b"\t")
-        shown = read(b"\x07", 1.5)
+        shown, end = b"", time.monotonic() + 2.0
+        while time.monotonic() < end and b"\x07" not in shown \
+                and not _edited(shown).startswith(expected):
+            shown += read(b"\x07", 0.1)
         os.write(fd, b"\x15exit\n")
         read(b"never", 1.0)
     finally:
         os.close(fd)
         os.waitpid(pid, 0)
-    # The echo of the typed line, then readline's edits: backspaces over the word it
-    # replaces and the completion.
+    return _edited(shown)
+
+
+def _edited(shown):
+    """The echo of the typed line, then readline's edits: backspaces over the word it
+    replaces and the completion."""
     text = ""
     for char in shown.decode("utf-8", "replace"):
         text = text[:-1] if char == "\b" else text + char
@@ -61,4 +69,4 @@ def typed_then_tab(cwd, line):
 def test_at_file_completes_and_keeps_the_at_in_plain_bash(tmp_path, line, expected):
     (tmp_path / "FILE.json").write_text("{}\n")
     (tmp_path / "sub").mkdir()
-    assert typed_then_tab(tmp_path, line) == expected
+    assert typed_then_tab(tmp_path, line, expected) == expected
