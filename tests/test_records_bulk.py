@@ -264,3 +264,18 @@ def test_record_numbers_count_over_the_whole_input(halo, bulk):
     assert result.code == 1
     (report,) = reports(result.err)
     assert report["number"] == 151 and report["record"]["n"] == 151
+
+
+def test_a_closed_stdout_reports_the_saved_ids_on_stderr_and_exits_6(bulk, tmp_path):
+    source = tmp_path / "in.ndjson"
+    source.write_bytes(ndjson(range(1, 121)))
+    halo_py = " ".join(f"'{part}'" for part in HALO)
+    done = subprocess.run(["bash", "-c", f"{halo_py} tickets create @'{source}' >&-"],
+                          env=env_for(bulk, tmp_path), stderr=subprocess.PIPE, timeout=30)
+    err = done.stderr.decode()
+    assert done.returncode == 6, err
+    found = accounted([], err, None)
+    assert found["saved"] == list(range(1, 51))
+    assert found["not sent"] == list(range(51, 121))
+    assert "cannot write to stdout: stdout is closed" in err
+    assert bulk.saved_numbers() == list(range(1, 51))

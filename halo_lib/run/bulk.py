@@ -71,7 +71,7 @@ def _why(stop):
         return stop.reason, stop.code
     signum = getattr(stop, "signum", 2)
     name = {2: "SIGINT", 15: "SIGTERM"}.get(signum, f"signal {signum}")
-    return f"not sent: interrupted by {name}", None
+    return f"interrupted by {name}", None
 
 
 class _Run:
@@ -115,10 +115,10 @@ class _Run:
         if isinstance(exc, TemporaryError):
             self.report.add("unknown" if exc.sent else "not sent", part, str(exc),
                             exc.exit_code)
-            raise _Stop("not sent: an earlier batch failed", exc.exit_code)
+            raise _Stop("an earlier batch failed", exc.exit_code)
         if isinstance(exc, AuthError):   # credentials: every later batch would fail alike
             self.report.add("failed", part, str(exc), exc.exit_code)
-            raise _Stop("not sent: an earlier batch failed", exc.exit_code)
+            raise _Stop("an earlier batch failed", exc.exit_code)
         if isinstance(exc, ApiError) and exc.status in SPLIT_STATUSES and len(part) > 1:
             half = len(part) // 2
             self.waiting += [part[half:], part[:half]]
@@ -138,7 +138,7 @@ class _Run:
             except (BrokenPipeError, OutputError) as exc:
                 self.stdout_ok = False
                 self.report.unshown(numbered, _stdout_reason(exc))
-                raise _Stop(f"not sent: {_stdout_reason(exc)}", OUTPUT) from None
+                raise _Stop(_stdout_reason(exc), OUTPUT) from None
         self.report.unshown(numbered, "stdout no longer works")
 
     def abandon(self, reason):
@@ -148,7 +148,7 @@ class _Run:
             self.current = None
             if sent:
                 self.report.add("unknown", part, "sent; the run ended before the answer "
-                                "came (" + reason.replace("not sent: ", "") + ")")
+                                "came (" + reason + ")")
             else:
                 self.report.add("not sent", part, reason)
         while self.waiting:
@@ -187,6 +187,7 @@ class FailureReport:
         self.counts = {"failed": 0, "unknown": 0, "not sent": 0}
         self.saved = 0
         self.code = 0
+        self.held = None   # (outcome, reason, first, last): a run of records not yet told
         if self.path:
             try:
                 self.handle = open(self.path, "wb")
@@ -204,7 +205,7 @@ class FailureReport:
             try:
                 self.handle.write(b"".join(orjson.dumps(r) + b"\n" for _, r in numbered))
                 self.handle.flush()
-                self._say(f"halo: {_span(numbered)} {outcome}: {reason}")
+                self._tell(outcome, reason, [n for n, _ in numbered])
                 return
             except OSError as exc:
                 self._say(f"halo: cannot write --failed {self.path}: {exc.strerror or exc}")
@@ -213,6 +214,25 @@ class FailureReport:
         for number, record in numbered:
             self._say(orjson.dumps({"outcome": outcome, "number": number, "error": reason,
                                     "record": record}).decode())
+
+    def _tell(self, outcome, reason, numbers):
+        """One stderr line per refusal, or per run of records that share their fate."""
+        held = self.held
+        if held and held[:2] == (outcome, reason) and held[3] + 1 == numbers[0] \
+                and numbers == list(range(numbers[0], numbers[-1] + 1)):
+            self.held = (outcome, reason, held[2], numbers[-1])
+            return
+        self._flush()
+        if numbers == list(range(numbers[0], numbers[-1] + 1)):
+            self.held = (outcome, reason, numbers[0], numbers[-1])
+        else:
+            self._say(f"halo: {_span(numbers)} {outcome}: {reason}", held=True)
+
+    def _flush(self):
+        if self.held:
+            outcome, reason, first, last = self.held
+            self.held = None
+            self._say(f"halo: {_span(list(range(first, last + 1)))} {outcome}: {reason}")
 
     def unshown(self, numbered, reason):
         """Saved records stdout could not take: on stderr, so their ids are not lost."""
@@ -228,6 +248,7 @@ class FailureReport:
 
     def finish(self, code):
         """Close FILE, print the tally when anything was not saved; the exit status."""
+        self._flush()
         if self.handle:
             self.handle.close()
         lost = sum(self.counts.values())
@@ -238,15 +259,16 @@ class FailureReport:
             self._say(f"halo: {self.total} record(s): " + ", ".join(parts) + where)
         return code or self.code
 
-    def _say(self, line):
+    def _say(self, line, held=False):
+        if not held:
+            self._flush()
         try:
             self.ctx.streams.err(line)
         except (OSError, ValueError):
             pass   # stderr is gone too: the exit status and --failed FILE remain
 
 
-def _span(numbered):
-    numbers = [n for n, _ in numbered]
+def _span(numbers):
     if len(numbers) == 1:
         return f"record {numbers[0]}"
     if numbers == list(range(numbers[0], numbers[-1] + 1)):
