@@ -188,12 +188,14 @@ class RecordSource:
     def __init__(self, body, streams, fields=None, check=None):
         self.fields = fields or (lambda records: records)
         self.count = 0
+        self.array = False        # whether the input was one JSON array
         self._records = None      # a whole document, held in memory
         self._spool = None        # NDJSON, read again line by line
         if body.startswith("@") or body == "-":
             self._read_spooled(body, streams, check)
         else:
             data = body.encode("utf-8", "surrogateescape")
+            self.array = data.lstrip().startswith(b"[")
             self._whole(parse_records(data, "BODY"), check)
 
     def _whole(self, records, check):
@@ -219,6 +221,7 @@ class RecordSource:
             spool.close()
             raise
         spool.close()
+        self.array = data.lstrip().startswith(b"[")
         self._whole(parse_records(data, name), check)
 
     def _check_lines(self, spool, name, check):

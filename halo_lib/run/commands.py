@@ -178,10 +178,6 @@ def _body_records(ctx, required):
         records = bodies.parse_records(data, name)
     flags = ctx.field_flags()
     typed, raw = getattr(args, "typed_fields", []), getattr(args, "raw_fields", [])
-    # -o json prints the answer to one object as an object, to an array or NDJSON as an array.
-    if ctx.verb.kind in ("create", "update"):
-        ctx.output.single_object = records is None or (
-            len(records) == 1 and not data.lstrip().startswith(b"["))
     if records is None:
         if not (flags or typed or raw):
             if required:
@@ -206,7 +202,10 @@ def _record_source(ctx, check):
             raise UsageError(f"nothing to send: give BODY ('-', @FILE or JSON) or "
                              f"fields (see 'halo {ctx.resource.name} {ctx.verb.name} --help')")
         body = "{}"
-    return bodies.RecordSource(body, ctx.streams, fields, check)
+    source = bodies.RecordSource(body, ctx.streams, fields, check)
+    # -o json prints the answer to one object as an object, to an array or NDJSON as an array.
+    ctx.output.single_object = source.count == 1 and not source.array
+    return source
 
 
 def do_create(ctx):
