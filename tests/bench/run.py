@@ -92,7 +92,7 @@ class Server:
             HALO + ["sandbox", "--records", str(records), "--latency", str(latency)],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         self.env = dict(os.environ)
-        for _ in range(4):
+        for _ in range(5):
             line = self.process.stdout.readline()
             found = re.match(r"export (\w+)=(\S+)", line.strip())
             if found:
@@ -108,7 +108,7 @@ def token_for(server, cache):
     env = {**server.env, "XDG_CACHE_HOME": cache}
     subprocess.run(HALO + ["tickets", "get", "1"], env=env, check=True,
                    stdout=subprocess.DEVNULL)
-    (entry,) = list(Path(cache, "halo").iterdir())
+    (entry,) = list(Path(cache, "halo").glob("token-*"))
     return json.loads(entry.read_text())["access_token"], env
 
 
