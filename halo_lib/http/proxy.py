@@ -153,6 +153,7 @@ class Pools:
         self.pool_kw = pool_kw
         self.direct = urllib3.PoolManager(**pool_kw)
         self.proxied = {}
+        self.refused = {}     # proxy URL -> the ConfigError of its refusal
 
     def for_url(self, url):
         proxy = self.chooser.for_url(url)
@@ -163,7 +164,10 @@ class Pools:
         return self.proxied[proxy], proxy
 
     def request(self, method, url, **kw):
-        return self.for_url(url)[0].request(method, url, **kw)
+        pool, proxy = self.for_url(url)
+        if proxy in self.refused:   # it said no once: no use asking again
+            raise self.refused[proxy]
+        return pool.request(method, url, **kw)
 
     def proxy_for(self, url):
         return self.chooser.for_url(url)
@@ -189,7 +193,7 @@ def pools(settings, pool_size):
                  cert_reqs="CERT_REQUIRED", ca_certs=settings.ca_bundle or None)
 
 
-def refusal(exc, proxy, what, status=None):
+def refusal(exc, proxy, status=None):
     """The HaloError for a refusal by the proxy (a tunnel answered 403 or 407, or 407 to a
     forwarded request): exit 3, naming the proxy without credentials. None otherwise: an
     unreachable proxy is a network failure to retry."""
@@ -203,8 +207,8 @@ def refusal(exc, proxy, what, status=None):
         if not found:
             return None
         status, reason = int(found.group(1)), " ".join(found.group(2).split())
-    if status not in (403, 407):
+    if status not in (401, 403, 407):    # tinyproxy answers a wrong password with 401
         return None
-    hint = "; check the proxy's user name and password" if status == 407 else ""
-    return ConfigError(f"{what}: the proxy {shown(proxy)} refused: HTTP {status} "
+    hint = "; check the proxy's user name and password" if status != 403 else ""
+    return ConfigError(f"the proxy {shown(proxy)} refused: HTTP {status} "
                        f"{reason}".rstrip() + hint)

@@ -61,7 +61,7 @@ class Transport:
             try:
                 response = self._follow(method, url, headers, body)
             except ux.ProxyError as exc:
-                _proxy_refusal(exc, self.pool.proxy_for(url), what)
+                _proxy_refusal(exc, self.pool, url)
                 failure, sent = f"cannot connect to the proxy: {_reason(exc)}", False
             except (ux.NewConnectionError, ux.ConnectTimeoutError, ux.NameResolutionError) as exc:
                 failure, sent = f"cannot connect: {_reason(exc)}", False
@@ -98,7 +98,7 @@ class Transport:
                     if wait is None and status == 429 and self.budget:
                         wait = self.budget.wait_after_429(url)   # until the window frees
                 elif status == 407:
-                    _proxy_refusal(None, self.pool.proxy_for(url), what, response)
+                    _proxy_refusal(None, self.pool, url, response)
                     raise error_for(response, what)
                 elif status >= 500 and idempotent:
                     failure = f"HTTP {status} {describe(response)}".rstrip()
@@ -143,11 +143,13 @@ class Transport:
             self.streams.err(line)
 
 
-def _proxy_refusal(exc, proxy_url, what, response=None):
+def _proxy_refusal(exc, pools, url, response=None):
     """A proxy that refuses (403/407): exit 3 naming it without its credentials."""
     from halo_lib.http import proxy
-    refused = proxy.refusal(exc, proxy_url, what, response and response.status)
+    proxy_url = pools.proxy_for(url)
+    refused = proxy.refusal(exc, proxy_url, response and response.status)
     if refused:
+        pools.refused[proxy_url] = refused
         raise refused from None
 
 
