@@ -17,6 +17,7 @@ import time
 
 DEFAULT_RATE = "300/5m"
 UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0}
+SLACK, SLACK_SECONDS = 0.02, 0.1   # see Budget.span
 SHOW_WAITS_FROM = 1.0    # on a terminal without -v, shorter waits pass silently
 
 
@@ -51,6 +52,9 @@ class Budget:
     def __init__(self, rate, origin, key, directory=None, sleep=time.sleep, say=None,
                  clock=time.time):
         self.limit, self.period = rate
+        # A request counts from when we send it, the server's window from when it arrives:
+        # a little slack keeps the two from disagreeing at the edge of the window.
+        self.span = self.period * (1 + SLACK) + SLACK_SECONDS
         self.origin = origin.rstrip("/").lower()
         self.path = None
         if directory:
@@ -76,12 +80,12 @@ class Budget:
             with self.lock:
                 now = self.now()
                 with _State(self.path, self.memory) as state:
-                    window = state.window(now, self.period)
+                    window = state.window(now, self.span)
                     if len(window) < self.limit:
                         state.save(window + [now])
                         return
-                    wait = window[len(window) - self.limit] + self.period - now
-            self._wait(max(wait, 0.001), now)
+                    wait = window[len(window) - self.limit] + self.span - now
+            self._wait(max(wait, 0.0) + 0.002, now)
 
     def wait_after_429(self, url):
         """Seconds to wait after a 429 without Retry-After: until the oldest request of the
@@ -91,10 +95,10 @@ class Budget:
         with self.lock:
             now = self.now()
             with _State(self.path, self.memory) as state:
-                window = state.window(now, self.period)
+                window = state.window(now, self.span)
         if not window:
             return None
-        return max(window[0] + self.period - now, 0.5)
+        return max(window[0] + self.span - now, 0.5)
 
     def _wait(self, seconds, now):
         if self.say:
@@ -131,7 +135,7 @@ class _State:
 
     def window(self, now, period):
         times = self.memory if self.fd is None else self._read()
-        return sorted(t for t in times if now - period < t <= now + 1.0)
+        return sorted(t for t in times if now - period + 0.001 < t <= now + 1.0)
 
     def _read(self):
         try:
