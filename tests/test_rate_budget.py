@@ -59,13 +59,14 @@ def test_beyond_the_budget_a_request_waits_for_the_window(halo_run):
     assert result.err == ""
 
 
-def test_the_wait_is_shown_on_a_terminal_and_in_verbose_never_on_stdout(halo_run):
+def test_the_wait_is_shown_on_a_terminal_and_in_verbose_never_on_stdout(halo_run, tmp_path):
     shown = halo_run("--rate", "5/1m", "tickets", "list", "--limit", "60", "--page-size", "10",
                      stderr_tty=True)
     assert shown.code == 0
     assert re.search(r"^halo: rate limit 5/1m reached; waiting \d+\.\d s$", shown.err, re.M)
     assert all(line.startswith(b"{") for line in shown.out.splitlines())
-    verbose = halo_run("-v", "--rate", "2/1m", "tickets", "get", "1")
+    verbose = halo_run("-v", "--rate", "2/1m", "tickets", "get", "1",
+                       env={"XDG_CACHE_HOME": str(tmp_path / "other")})   # 3 requests
     assert "rate limit 2/1m reached" in verbose.err
 
 
