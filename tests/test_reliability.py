@@ -77,7 +77,7 @@ def test_a_bare_429_waits_until_the_budget_window_frees(halo, faulty):
     assert result.code == 0, result
     assert ids_of(result) == list(range(1, 5001))
     # Not a fixed backoff: the wait ends when the first request of the window leaves it.
-    assert len(halo.sleeps) >= 1 and 38.0 <= halo.sleeps[0] <= 40.0, halo.sleeps
+    assert len(halo.sleeps) >= 1 and 38.0 <= halo.sleeps[0] <= 41.0, halo.sleeps
 
 
 def test_concurrency_drops_to_one_after_a_429(halo, faulty):
