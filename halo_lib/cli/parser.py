@@ -225,7 +225,7 @@ GLOBAL_OPTIONS = (
     (("--timeout",), dict(metavar="SECONDS", type=seconds, help="connect and read timeout (default 30)")),
     (("--retries",), dict(metavar="N", type=count, help="retries of a failed request (default 5)")),
     (("--ca-bundle",), dict(metavar="FILE", help="CA certificates to verify TLS with [HALO_CA_BUNDLE]")),
-    (("--proxy",), dict(metavar="URL", help="HTTP proxy for every request [HTTPS_PROXY, HTTP_PROXY, NO_PROXY]")),
+    (("--proxy",), dict(metavar="URL", help="HTTP proxy for every request (default: from HTTPS_PROXY, HTTP_PROXY, NO_PROXY)")),
     (("--rate",), dict(metavar="N/PERIOD", type=rate, help="request budget per tenant, e.g. 500/3m, or off (default 300/5m) [HALO_RATE]")),
     (("--insecure-http",), dict(action="store_true", help="allow plain http:// to a non-loopback host")),
     (("--dry-run",), dict(action="store_true", help="print the request as JSON, send nothing")),
