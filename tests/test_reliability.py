@@ -64,11 +64,20 @@ def test_retries_run_out_with_a_clear_message(halo, faulty, retries):
     assert ids_of(result) == list(range(1, 601))
 
 
-def test_backoff_is_capped(halo, faulty):
+def test_backoff_is_capped_without_a_rate_budget(halo, faulty):
     faulty.faults[2] = ["429-bare"] * 30
-    result = halo("--retries", "12", "tickets", "list", "--page-size", "100")
+    result = halo("--rate", "off", "--retries", "12", "tickets", "list", "--page-size", "100")
     assert result.code == 5
     assert halo.sleeps and max(halo.sleeps) <= 20.0
+
+
+def test_a_bare_429_waits_until_the_budget_window_frees(halo, faulty):
+    faulty.faults[2] = ["429-bare"]
+    result = halo("--rate", "50/40s", "tickets", "list", "--page-size", "100")
+    assert result.code == 0, result
+    assert ids_of(result) == list(range(1, 5001))
+    # Not a fixed backoff: the wait ends when the first request of the window leaves it.
+    assert len(halo.sleeps) >= 1 and 38.0 <= halo.sleeps[0] <= 41.0, halo.sleeps
 
 
 def test_concurrency_drops_to_one_after_a_429(halo, faulty):

@@ -94,6 +94,12 @@ def probability(text):
     return value
 
 
+def rate(text):
+    from halo_lib.http.ratebudget import parse_rate
+    parse_rate(text)   # a ValueError: argparse's one-line usage error
+    return text.strip()
+
+
 def pair(text):
     key, sep, value = text.partition("=")
     if not sep or not key:
@@ -106,6 +112,7 @@ int_.__name__ = "int"
 number.__name__ = "number"
 name.__name__ = "id"
 pair.__name__ = "key=value"
+rate.__name__ = "rate (N/PERIOD or off)"
 positive.__name__ = "positive integer"
 seconds.__name__ = "number of seconds"
 count.__name__ = "non-negative integer"
@@ -218,9 +225,12 @@ GLOBAL_OPTIONS = (
     (("--timeout",), dict(metavar="SECONDS", type=seconds, help="connect and read timeout (default 30)")),
     (("--retries",), dict(metavar="N", type=count, help="retries of a failed request (default 5)")),
     (("--ca-bundle",), dict(metavar="FILE", help="CA certificates to verify TLS with [HALO_CA_BUNDLE]")),
+    (("--proxy",), dict(metavar="URL", help="HTTP proxy for every request (default: from HTTPS_PROXY, HTTP_PROXY, NO_PROXY)")),
+    (("--rate",), dict(metavar="N/PERIOD", type=rate, help="request budget per tenant, e.g. 500/3m, or off (default 300/5m) [HALO_RATE]")),
     (("--insecure-http",), dict(action="store_true", help="allow plain http:// to a non-loopback host")),
     (("--dry-run",), dict(action="store_true", help="print the request as JSON, send nothing")),
     (("--sandbox",), dict(action="store_true", help="run against a private in-process sandbox")),
+    (("--rate-limit",), dict(metavar="N/PERIOD", type=rate, help="with --sandbox: answer 429 beyond N requests per PERIOD")),
     (("-o", "--output"), dict(choices=FORMATS,
                               help="output format (default ndjson) [HALO_OUTPUT]")),
     (("--fields",), dict(metavar="A,B.C", help="fields to show, in order; dots reach into nested fields")),
@@ -467,6 +477,8 @@ def _build_sandbox(parser):
                         help="delay every API answer by MS milliseconds")
     parser.add_argument("--fail-rate", type=probability, default=0.0, metavar="P",
                         help="answer a fraction P of API requests with 429 or 503")
+    parser.add_argument("--rate-limit", type=rate, metavar="N/PERIOD", default=argparse.SUPPRESS,
+                        help="answer 429 beyond N requests in any rolling PERIOD, e.g. 30/3s")
 
 
 def _or_stdin(id_type):

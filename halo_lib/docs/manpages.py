@@ -423,6 +423,8 @@ def top_page(top):
     _top_dates(page)
     _top_output(page)
     _top_configuration(page)
+    _top_proxies(page)
+    _top_rate_limit(page)
     _top_environment(page, top)
     _top_files(page)
     add_exit_status(page)
@@ -633,6 +635,61 @@ def _top_configuration(page):
         f"{bold('--insecure-http')} is given.")
 
 
+def _top_proxies(page):
+    page.section("PROXIES")
+    page.paragraph(
+        "halo finds its proxy as curl does.",
+        f"{bold('--proxy')} {italic('URL')} applies to every request; without it, https URLs "
+        f"take {bold('HTTPS_PROXY')} (or {bold('https_proxy')}), plain http ones "
+        f"{bold('HTTP_PROXY')} (or {bold('http_proxy')}), either falls back to "
+        f"{bold('ALL_PROXY')}, and without those the profile's {bold('proxy')} key applies.",
+        f"{bold('NO_PROXY')} (or {bold('no_proxy')}) lists hosts reached directly, separated "
+        "by commas: a host name, a domain suffix with or without a leading dot (which also "
+        "matches the domain itself), an IP address or network, any of them with "
+        f"{italic(':PORT')}, or {bold('*')} for every host.",
+        "A loopback host (localhost, 127.0.0.0/8, ::1) is reached directly unless the proxy "
+        f"is named with {bold('--proxy')}.")
+    page.paragraph(
+        "Every request goes the same way: the token request and uploads to presigned URLs "
+        "too.",
+        "https goes through a CONNECT tunnel, and the Halo host's certificate is still "
+        f"verified end to end ({bold('--ca-bundle')}).",
+        f"Credentials in the proxy URL ({bold('http://user:pass@proxy:3128')}) are sent to "
+        f"the proxy and never printed, in {bold('-v')}, {bold('--dry-run')} or errors.",
+        "A proxy that refuses the tunnel or the credentials (403, 407) ends the command with "
+        "exit status 3, naming the proxy without its credentials.")
+
+
+def _top_rate_limit(page):
+    page.section("RATE LIMIT")
+    page.paragraph(
+        "Hosted Halo answers 429 beyond a few hundred requests in any rolling window.",
+        "halo keeps a budget of requests per tenant (URL and client id): 300 in any rolling "
+        f"5 minutes unless {bold('--rate')} {italic('N/PERIOD')}, {bold('HALO_RATE')} or the "
+        f"profile's {bold('rate')} key says otherwise, e.g. {bold('500/3m')} or "
+        f"{bold('30/3s')} (units s, m, h); {bold('off')} turns it off, for a self-hosted "
+        "Halo without a limit.")
+    page.paragraph(
+        "The budget is shared by every halo process of the user through a small state file "
+        "(mode 0600) locked for each request, so cron jobs started together share it.",
+        "A run within the budget never waits. A request beyond it waits until the oldest "
+        "request of the window leaves it; the wait is shown on standard error when that is "
+        f"a terminal, and in {bold('-v')}; never on standard output.",
+        "A 429 without Retry-After waits the same way, until the window frees.",
+        "A missing or unreadable state file is rebuilt, never an error.")
+    page.paragraph(
+        "A list chooses how many pages to fetch ahead from what it observes: one at a time "
+        "while writing a page takes about as long as fetching one (a fast or local server), "
+        "up to 8 when the round trip is the longer and fetching ahead really proves faster, "
+        f"never more than a tenth of the budget, and one at a time after a 429. "
+        f"{bold('--concurrency')} {italic('N')} fixes the number.")
+    page.paragraph(
+        f"{bold('halo sandbox --rate-limit')} {italic('N/PERIOD')} (and "
+        f"{bold('halo --sandbox --rate-limit')} {italic('N/PERIOD')}) plays a rate-limited "
+        "tenant: beyond N requests in any rolling PERIOD it answers 429 without "
+        "Retry-After, as Halo does, so a script can be rehearsed against it.")
+
+
 def _environment(top):
     """[(variable, meaning)]: the settings, the variables named in the global flags' help,
     then the locations."""
@@ -654,7 +711,12 @@ def _environment(top):
         ("HALO_CONFIG", "the path of the profile file"),
         ("XDG_CONFIG_HOME", "where the profile file is looked for when HALO_CONFIG is unset "
                             "(default ~/.config)"),
-        ("XDG_CACHE_HOME", "where access tokens are cached (default ~/.cache)"),
+        ("HTTPS_PROXY, https_proxy", "the proxy for https URLs; see PROXIES"),
+        ("HTTP_PROXY, http_proxy", "the proxy for plain http URLs"),
+        ("ALL_PROXY, all_proxy", "the proxy when the two above are unset"),
+        ("NO_PROXY, no_proxy", "hosts reached without a proxy"),
+        ("XDG_CACHE_HOME", "where access tokens and the rate budget's state are kept "
+                           "(default ~/.cache)"),
     ]
     return found
 
@@ -678,7 +740,8 @@ def _top_files(page):
               "the profile file, the first of these that is set.")
     page.item(italic("$XDG_CACHE_HOME/halo/") + ", " + italic("~/.cache/halo/"),
               "cached access tokens (mode 0600, directory 0700), keyed by URL, client id and "
-              "scope, reused until shortly before they expire.")
+              "scope, reused until shortly before they expire; and " + bold("rate-*") +
+              ", the rate budget's state (mode 0600), one per tenant URL and client id.")
 
 
 def resource_page(top, resource, verbs, parser):

@@ -8,11 +8,12 @@ short page, ends the list. Without a record_count, pages are fetched one at a ti
 a short or empty one.
 """
 import threading
+import time
 
 from halo_lib.errors import ApiError
 
 DEFAULT_PAGE_SIZE = 100
-DEFAULT_CONCURRENCY = 4
+DEFAULT_CONCURRENCY = 8   # the most pages fetched ahead when halo chooses (see Pace)
 
 
 def records_of(doc, key):
@@ -35,14 +36,18 @@ def records_of(doc, key):
     raise ApiError("the answer holds no list of records: " + type(doc).__name__)
 
 
-def _in_order(fetch, first, last, window, transport):
-    """Yield fetch(n) for n = first, first+1, ... in order, up to `window` requests in flight.
+def _in_order(fetch, first, last, window, throttled=lambda: False):
+    """Yield fetch(n) for n = first, first+1, ... in order.
 
-    A slot is refilled as soon as any request finishes, not only the oldest, and at most
-    4 x window finished pages wait to be written, so memory stays bounded. Requests run on
-    daemon threads, never joined: a closed pipe ends the process at once. With the last
-    page unknown (last is None), or once the transport has seen a 429, one at a time.
+    window: how many requests to keep in flight, an int or a callable asked before each
+    page (see Pace). At 1 the pages are fetched in the caller's thread, one after the
+    other, with no thread at all. Above 1 a slot is refilled as soon as any request
+    finishes, not only the oldest, and at most 4 x window finished pages wait to be
+    written, so memory stays bounded. Requests run on daemon threads, never joined: a
+    closed pipe ends the process at once. With the last page unknown (last is None), or
+    once throttled() is true (the server answered 429), one at a time.
     """
+    want = window if callable(window) else (lambda: window)
     changed = threading.Condition()
     finished = {}                    # page number -> (ok, result or exception)
     state = {"in_flight": 0, "next": first}
@@ -57,22 +62,85 @@ def _in_order(fetch, first, last, window, transport):
             state["in_flight"] -= 1
             changed.notify()
 
+    def ahead():
+        return 1 if last is None or throttled() else max(1, want())
+
     wanted = first
     while last is None or wanted <= last:
         with changed:
-            while wanted not in finished:
-                ahead = 1 if last is None or transport.throttled else window
-                while (state["in_flight"] < ahead and state["next"] - wanted < 4 * ahead
+            inline = state["next"] == wanted and ahead() == 1
+            while not inline and wanted not in finished:
+                limit = ahead()
+                while (state["in_flight"] < limit and state["next"] - wanted < 4 * limit
                        and (last is None or state["next"] <= last)):
                     state["in_flight"] += 1
                     threading.Thread(target=run, args=(state["next"],), daemon=True).start()
                     state["next"] += 1
-                changed.wait()
-            ok, result = finished.pop(wanted)
-        if not ok:
+                if wanted not in finished:
+                    changed.wait()
+            if not inline:
+                ok, result = finished.pop(wanted)
+        if inline:
+            state["next"] = wanted + 1
+            result = fetch(wanted)      # an error here is raised as it is
+        elif not ok:
             raise result
         yield result
         wanted += 1
+
+
+class Pace:
+    """How many pages to fetch ahead, from what the list observes.
+
+    Fetching ahead pays when a page's round trip is long against the time to write a page
+    (a remote tenant), and costs CPU when it is not (a fast local server, two cores). So:
+    the first PROBE pages go one at a time, timing the round trip and the writing. When
+    the round trip is not clearly the longer, it stays one at a time. Otherwise it tries
+    the window the two times call for (at most `cap`) for 2 x PROBE pages, and keeps it
+    only when the pages really came faster than one at a time.
+    """
+    PROBE = 3
+
+    def __init__(self, cap, clock=time.perf_counter):
+        self.cap, self.clock = max(1, cap), clock
+        self.fetch = self.handle = None      # moving averages, seconds per page
+        self.choice = 1
+        self.phase = "probe"
+        self.marks = []                      # (pages written, time) at phase starts
+
+    def fetched(self, seconds):
+        self.fetch = seconds if self.fetch is None else 0.8 * self.fetch + 0.2 * seconds
+
+    def handled(self, seconds):
+        self.handle = seconds if self.handle is None else 0.8 * self.handle + 0.2 * seconds
+
+    def written(self, count):
+        """Called after each page is written; count: pages written so far."""
+        now = self.clock()
+        if not self.marks:
+            self.marks.append((count, now))
+            return
+        since, started = self.marks[-1]
+        done = count - since
+        if self.phase == "probe" and done >= self.PROBE:
+            self.serial = (now - started) / done
+            wanted = self._wanted()
+            if wanted > 1:
+                self.phase, self.choice = "trial", wanted
+                self.marks.append((count, now))
+            else:
+                self.phase = "settled"
+        elif self.phase == "trial" and done >= 2 * self.PROBE:
+            faster = (now - started) / done < 0.8 * self.serial
+            self.phase, self.choice = "settled", (self.choice if faster else 1)
+
+    def _wanted(self):
+        if self.fetch is None or self.handle is None or self.fetch < 1.5 * self.handle:
+            return 1
+        return min(self.cap, 1 + int(self.fetch / max(self.handle, 1e-4)))
+
+    def window(self):
+        return self.choice
 
 
 def page_size_for(page_size, limit):
@@ -96,8 +164,8 @@ def pages(api, request, key, paged, page_size=None, limit=None, concurrency=None
     duplicates and of a server that announced more than it served.
     """
     size = page_size_for(page_size, limit)
-    window = concurrency or DEFAULT_CONCURRENCY
-    fetch = _fetcher(api, request, key, size if paged else None)
+    pace = None if concurrency else Pace(_cap(api.transport))
+    fetch = _fetcher(api, request, key, size if paged else None, pace)
     doc, records = fetch(1)
     total = doc.get("record_count") if isinstance(doc, dict) else None
     total = total if isinstance(total, int) and not isinstance(total, bool) else None
@@ -118,6 +186,7 @@ def pages(api, request, key, paged, page_size=None, limit=None, concurrency=None
     if limit is not None:
         wanted = -(-limit // step)
         last = wanted if last is None else min(last, wanted)
+    window = pace.window if pace else concurrency
     previous, number = records, 1
     # Fetched ahead up to the last page the counts foresee, then one at a time for as long
     # as the list is not done (short pages in the middle, duplicates).
@@ -125,7 +194,8 @@ def pages(api, request, key, paged, page_size=None, limit=None, concurrency=None
         first = number + 1 if first is None else first
         if stop is not None and first > stop:
             continue
-        for _, records in _in_order(fetch, first, stop, window, api.transport):
+        for _, records in _in_order(fetch, first, stop, window,
+                                    lambda: api.transport.throttled):
             number += 1
             if not records:
                 tally.finish(notice, ended_empty=True)
@@ -140,7 +210,11 @@ def pages(api, request, key, paged, page_size=None, limit=None, concurrency=None
                 raise ApiError(f"{request.method} /api{request.path} page {number}: only "
                                "records already written; the server ignores page_no, so the "
                                f"list was cut after {tally.written} records")
+            handling = time.perf_counter()
             yield kept
+            if pace:
+                pace.handled(time.perf_counter() - handling)
+                pace.written(number)
             if tally.done(len(records), size):
                 tally.finish(notice)
                 return
@@ -225,10 +299,26 @@ class _Ids:
         return True
 
 
-def _fetcher(api, request, key, size):
+def _cap(transport):
+    """Pages in flight at most when halo chooses: never a large share of the rate budget."""
+    budget = getattr(transport, "budget", None)
+    share = max(1, budget.limit // 10) if budget else DEFAULT_CONCURRENCY
+    return min(DEFAULT_CONCURRENCY, share)
+
+
+def _fetcher(api, request, key, size, pace=None):
     import orjson
 
     def fetch(number):
+        if pace is None:
+            return _fetch(number)
+        started = time.perf_counter()
+        try:
+            return _fetch(number)
+        finally:
+            pace.fetched(time.perf_counter() - started)
+
+    def _fetch(number):
         this_page = page_request(request, size, number) if size else request
         what = f"{request.method} /api{request.path}" + (f" page {number}" if size else "")
 

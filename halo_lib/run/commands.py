@@ -378,7 +378,7 @@ def run(args, streams):
     sandbox = None
     if getattr(args, "sandbox", False):
         from halo_lib.sandbox.server import Sandbox
-        sandbox = Sandbox().start()
+        sandbox = Sandbox(rate_limit=getattr(args, "rate_limit", None)).start()
     try:
         ctx = Context(args, streams, lambda: _settings(args, streams, sandbox))
         if kind in ("upload", "download"):
@@ -396,7 +396,8 @@ def _settings(args, streams, sandbox):
             url=sandbox.url, client_id=sandbox.client_id, client_secret=sandbox.client_secret,
             config_path="(sandbox)", verbose=bool(getattr(args, "verbose", False)),
             timeout=getattr(args, "timeout", None) or 30.0,
-            retries=5 if getattr(args, "retries", None) is None else args.retries)
+            retries=5 if getattr(args, "retries", None) is None else args.retries,
+            **config.sandbox_network(args, streams.env))
         return settings
     settings = config.resolve(args, streams.env, streams.err)
     if getattr(args, "dry_run", False):
