@@ -8,9 +8,9 @@
 
 _halo_commands='tickets actions clients users agents assets attachments sites invoices contracts opportunities projects appointments items kb-articles suppliers statuses teams categories priorities slas ticket-types top-levels expenses timesheets releases reports webhooks workdays software-licences crm-notes quotations request sql configure sandbox'
 _halo_resources='tickets actions clients users agents assets attachments sites invoices contracts opportunities projects appointments items kb-articles suppliers statuses teams categories priorities slas ticket-types top-levels expenses timesheets releases reports webhooks workdays software-licences crm-notes quotations'
-_halo_global_flags='-h --help --version --profile --url --tenant --client-id --scope --timeout --retries --ca-bundle --insecure-http --dry-run --sandbox -o --output --fields --query --no-color -r --raw -v --verbose -q --quiet'
+_halo_global_flags='-h --help --version --profile --url --tenant --client-id --scope --timeout --retries --ca-bundle --proxy --rate --insecure-http --dry-run --sandbox --rate-limit -o --output --fields --query --no-color -r --raw -v --verbose -q --quiet'
 # Flags followed by a value; the scan below skips the value with the flag.
-_halo_value_flags=' --action-id --action-number --agent-id --agents --amount --asset-id --asset-type-id --baseprice --batch-size --ca-bundle --category --cf --checkpoint --client-id --colour --concurrency --contract-id --date --date-search --department-id --description --details --email --email-address --emailaddress --end-date --fail-rate --failed --field --fields --filename --from --group-id --inventory-number --invoice-date --invoice-id --latency --limit --name --new-status --nonce --note --order --org-id --outcome --outcome-id --output --output-file --page-size --param --parent-id --period --port --priority --priority-id --product-id --profile --query --raw-field --records --ref --report-group-id --resolution --retries --scope --search --seed --site-id --sla --sla-id --sql --start-date --status-id --subject --summary --supplier-id --team --team-id --tenant --ticket-id --ticket-type-id --time-taken --timeout --title --to --token --toplevel-id --type --type-id --updated-since --updated-until --url --user-id --value --who-agent-id -F -O -f -o '
+_halo_value_flags=' --action-id --action-number --agent-id --agents --amount --asset-id --asset-type-id --baseprice --batch-size --ca-bundle --category --cf --checkpoint --client-id --colour --concurrency --contract-id --date --date-search --department-id --description --details --email --email-address --emailaddress --end-date --fail-rate --failed --field --fields --filename --from --group-id --inventory-number --invoice-date --invoice-id --latency --limit --name --new-status --nonce --note --order --org-id --outcome --outcome-id --output --output-file --page-size --param --parent-id --period --port --priority --priority-id --product-id --profile --proxy --query --rate --rate-limit --raw-field --records --ref --report-group-id --resolution --retries --scope --search --seed --site-id --sla --sla-id --sql --start-date --status-id --subject --summary --supplier-id --team --team-id --tenant --ticket-id --ticket-type-id --time-taken --timeout --title --to --token --toplevel-id --type --type-id --updated-since --updated-until --url --user-id --value --who-agent-id -F -O -f -o '
 
 # The verbs of a resource.
 _halo_verbs() {
@@ -303,7 +303,7 @@ _halo_flags() {
         request) REPLY='-h --help --paginate --page-size --limit --concurrency -O --output-file -F --field -f --raw-field --param @globals' ;;
         sql) REPLY='-h --help @globals' ;;
         configure) REPLY='-h --help --test @globals' ;;
-        sandbox) REPLY='-h --help --port --records --seed --latency --fail-rate' ;;
+        sandbox) REPLY='-h --help --port --records --seed --latency --fail-rate --rate-limit' ;;
         *) REPLY= ;;
     esac
 }
@@ -385,16 +385,27 @@ _halo_profiles() {
 }
 
 # File names for the current word; $2 is put back in front when bash left it attached
-# (an "@" when COMP_WORDBREAKS lacks it).
+# (an "@" when COMP_WORDBREAKS lacks it). $3 is an "@" that bash split off the word but
+# readline still replaces (plain bash: "@" breaks COMP_WORDS, not readline's word).
 _halo_files() {
-    local cur=$1 prefix=$2
-    if [[ -z $prefix ]] && declare -F _filedir >/dev/null; then
+    local cur=$1 prefix=$2 kept=$3
+    if [[ -z $prefix$kept ]] && declare -F _filedir >/dev/null; then
         _filedir
         return
     fi
-    compopt -o filenames 2>/dev/null
-    mapfile -t COMPREPLY < <(compgen -f -- "$cur")
-    [[ -n $prefix ]] && COMPREPLY=("${COMPREPLY[@]/#/$prefix}")
+    [[ -z $prefix ]] && declare -F _filedir >/dev/null && kept=''
+    # Not "-o filenames": readline would quote the "@" as "\@". Names are quoted here,
+    # and a directory gets its "/" and no space, so that its files can follow.
+    local name names
+    mapfile -t names < <(compgen -f -- "$cur")
+    COMPREPLY=()
+    for name in "${names[@]}"; do
+        [[ -d $name ]] && name+=/
+        COMPREPLY+=("$prefix$kept$(printf '%q' "$name")")
+    done
+    if (( ${#COMPREPLY[@]} == 1 )) && [[ ${COMPREPLY[0]} == */ ]]; then
+        compopt -o nospace 2>/dev/null
+    fi
 }
 
 # The value of a flag: files, profile names, the choices of the option, or nothing.
@@ -440,7 +451,7 @@ _halo_completion_fn() {
         joiner=$prev prev=${COMP_WORDS[cword-2]}
     fi
     if [[ $joiner == *@ ]]; then            # BODY @FILE, or -F KEY=@FILE
-        _halo_files "$cur"
+        _halo_files "$cur" "" "${joiner#=}"
         return
     fi
     if [[ $cur == @* ]]; then               # "@" is not a word break here

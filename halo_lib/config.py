@@ -25,6 +25,8 @@ class Settings:
         self.verbose = False
         self.profile = "default"
         self.cache_dir = None
+        self.proxy = None          # see http/proxy.py: flag, environment and profile values
+        self.rate = None           # (requests, seconds) of the rate budget; None: off
         self.__dict__.update(values)
 
     @property
@@ -109,7 +111,9 @@ def resolve(connection, env, warn):
         ca_bundle=connection.ca_bundle or env.get("HALO_CA_BUNDLE"),
         insecure_http=connection.insecure_http,
         verbose=connection.verbose,
-        cache_dir=cache_dir(env))
+        cache_dir=cache_dir(env),
+        proxy=_proxy(connection, env, from_file),
+        rate=_rate(connection, env, from_file, path))
     if settings.url:
         settings.url = normalise_url(settings.url)
     return settings
@@ -142,6 +146,34 @@ def output_format(flag, profile_flag, env):
         raise ConfigError(f"invalid output format {value!r} ({where}): "
                           f"use one of {', '.join(FORMATS)}")
     return value
+
+
+def _proxy(connection, env, from_file):
+    from halo_lib.http.proxy import proxy_settings
+    return proxy_settings(connection.proxy, env, from_file.get("proxy"))
+
+
+def _rate(connection, env, from_file, path):
+    """The rate budget: --rate > HALO_RATE > the profile's rate key > 300 per 5 minutes."""
+    from halo_lib.http.ratebudget import DEFAULT_RATE, parse_rate
+    for value, source in ((connection.rate, "--rate"),
+                          (env.get("HALO_RATE"), "HALO_RATE"),
+                          (from_file.get("rate"), f"the rate key in {path}")):
+        if value:
+            try:
+                return parse_rate(value)
+            except ValueError:
+                raise ConfigError(f"invalid rate {value!r} from {source}: expected N/PERIOD "
+                                  "such as 300/5m or 30/3s, or off") from None
+    return parse_rate(DEFAULT_RATE)
+
+
+def sandbox_network(connection, env):
+    """Proxy and rate budget against `--sandbox`: the budget follows its --rate-limit."""
+    from halo_lib.http.proxy import proxy_settings
+    from halo_lib.http.ratebudget import parse_rate
+    text = connection.rate or connection.rate_limit or "off"
+    return {"proxy": proxy_settings(connection.proxy, env, None), "rate": parse_rate(text)}
 
 
 def normalise_url(url):

@@ -4,7 +4,7 @@ Every failure the user can cause or meet ends as one of these; the entry point p
 its message as one line on stderr and exits with its code.
 """
 
-OK, API, USAGE, CONFIG, NOT_FOUND, TEMPORARY, INTERRUPTED = 0, 1, 2, 3, 4, 5, 130
+OK, API, USAGE, CONFIG, NOT_FOUND, TEMPORARY, OUTPUT, INTERRUPTED = 0, 1, 2, 3, 4, 5, 6, 130
 
 EXIT_STATUS = (
     (OK, "success"),
@@ -13,6 +13,8 @@ EXIT_STATUS = (
     (CONFIG, "authentication or configuration error (missing settings, token refused, 401/403)"),
     (NOT_FOUND, "not found (404)"),
     (TEMPORARY, "temporary failure that outlasted the retries (429, 5xx, timeout, network)"),
+    (OUTPUT, "output could not be written (stdout full, failing or closed, or closed by its "
+             "reader during a bulk write)"),
     (INTERRUPTED, "interrupted (SIGINT; SIGTERM exits 143)"),
 )
 
@@ -48,6 +50,11 @@ class NotFound(ApiError):
 
 class AuthError(ApiError):
     exit_code = CONFIG
+
+
+class OutputError(HaloError):
+    """stdout (or an output file) could not be written."""
+    exit_code = OUTPUT
 
 
 class TemporaryError(HaloError):

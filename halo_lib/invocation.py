@@ -20,9 +20,12 @@ class Connection:
     timeout: Optional[float] = None
     retries: Optional[int] = None
     ca_bundle: Optional[str] = None
+    proxy: Optional[str] = None
+    rate: Optional[str] = None              # N/PERIOD or off, checked by the parser
     insecure_http: bool = False
     verbose: bool = False
     sandbox: bool = False
+    rate_limit: Optional[str] = None        # with --sandbox: the sandbox's own limit
 
 
 @dataclass(frozen=True)
@@ -112,3 +115,4 @@ class SandboxOptions:
     seed: int = 1
     latency: int = 0
     fail_rate: float = 0.0
+    rate_limit: Optional[str] = None

@@ -5,15 +5,15 @@ Nothing heavy is imported here: `halo --help` needs only argparse and the resour
 import sys
 
 from halo_lib.errors import INTERRUPTED, Exit, HaloError
-from halo_lib.io.streams import Interrupted, Streams
+from halo_lib.io.streams import ClosedStdout, Interrupted, Streams
 
 
 def main(argv=None, streams=None):
     """Run halo with argv (default sys.argv[1:]); returns the exit status."""
     real_process = streams is None
     if real_process:
-        _replace_closed_streams()
-    streams = streams or Streams()
+        closed = _replace_closed_streams()
+        streams = Streams(stdout=ClosedStdout() if "stdout" in closed else None)
     argv = sys.argv[1:] if argv is None else list(argv)
     restore = _trap_signals(streams) if real_process else None
     try:
@@ -21,6 +21,8 @@ def main(argv=None, streams=None):
     except BrokenPipeError:
         return _closed_stdout(real_process)
     finally:
+        if real_process and streams.stdout_failed is not None:
+            _closed_stdout(real_process)   # no second failure when Python flushes at exit
         if restore:
             restore()
 
@@ -34,7 +36,7 @@ def _run(argv, streams):
     except Exit as done:
         return done.code
     except HaloError as exc:
-        streams.err("halo: " + " ".join(str(exc).split()))
+        _say(streams, "halo: " + " ".join(str(exc).split()))
         return exc.exit_code
     except BrokenPipeError:
         raise
@@ -50,16 +52,31 @@ def _run(argv, streams):
         return 1
 
 
+def _say(streams, line):
+    """The one error line; a stderr that fails too leaves only the exit status."""
+    try:
+        streams.err(line)
+    except (OSError, ValueError):
+        pass
+
+
 def _line(text):
     return (text if text.endswith("\n") else text + "\n").encode()
 
 
 def _replace_closed_streams():
-    """A standard stream the caller closed (`halo ... <&-`): empty input, output to nowhere."""
+    """A standard stream the caller closed (`halo ... <&-`): empty input, output to nowhere.
+
+    Their file descriptors are taken by /dev/null, so no file halo opens lands on them; a
+    closed stdout is still reported as such when halo writes to it. Returns the names.
+    """
     import os
+    closed = set()
     for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, mode))
+            closed.add(name)
+    return closed
 
 
 def _trap_signals(streams):

@@ -143,10 +143,18 @@ GLOBAL_OPTIONS = (
            value="count", metavar="N"),
     Option(("--ca-bundle",), "ca_bundle", "CA certificates to verify TLS with",
            metavar="FILE", env="HALO_CA_BUNDLE", complete=FILES),
+    Option(("--proxy",), "proxy",
+           "HTTP proxy for every request (default: from HTTPS_PROXY, HTTP_PROXY, NO_PROXY)",
+           metavar="URL"),
+    Option(("--rate",), "rate", "request budget per tenant, e.g. 500/3m, or off (default "
+           "300/5m)", value="rate", metavar="N/PERIOD", env="HALO_RATE"),
     switch(("--insecure-http",), "insecure_http", "allow plain http:// to a non-loopback host"),
     switch(("--dry-run",), "dry_run", "print the requests as JSON, send nothing (a file to "
            "upload shows as its name, size and SHA-256)"),
     switch(("--sandbox",), "sandbox", "run against a private in-process sandbox"),
+    Option(("--rate-limit",), "rate_limit",
+           "with --sandbox: answer 429 beyond N requests per PERIOD", value="rate",
+           metavar="N/PERIOD"),
     Option(("-o", "--output"), "output", "output format (default ndjson)", choices=FORMATS,
            env="HALO_OUTPUT"),
     Option(("--fields",), "fields", "fields to show, in order; dots reach into nested fields",

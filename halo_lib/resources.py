@@ -15,6 +15,11 @@ INT, STR, BOOL, DATE, TIME, INTS, FLOAT, UUID = (
     "int", "str", "bool", "date", "time", "ints", "float", "uuid")
 
 
+# Halo serves at most 100 records a page on its big lists (/Tickets, /Opportunities,
+# /Projects and, in practice, the other paged lists), and its answer may not say so.
+PAGE_CAP = 100
+
+
 class Opt:
     """A typed option: sets one Halo query parameter (filters) or body field (fields)."""
 
@@ -56,15 +61,18 @@ class Verb:
 class Resource:
     __slots__ = ("name", "path", "key", "paged", "id_type", "summary", "filters",
                  "get_filters", "fields", "deletable", "me", "extra", "custom_fields",
-                 "columns")
+                 "columns", "page_cap")
 
     def __init__(self, name, path, key, summary, paged=True, id_type=INT, filters=(),
                  get_filters=(), fields=(), deletable=True, me=False, extra=(),
-                 custom_fields=False, columns=None):
+                 custom_fields=False, columns=None, page_cap=PAGE_CAP):
         self.name = name            # CLI name
         self.path = path            # canonical API path, e.g. "/Tickets"
         self.key = key              # list key of a paginated answer (None: plain array)
         self.paged = paged          # whether GET accepts pageinate/page_no/page_size
+        # Most records Halo serves on one page of this list, whatever page_size asks for
+        # (None: no known cap). A larger --page-size is sent as this.
+        self.page_cap = page_cap if paged else None
         self.id_type = id_type
         self.summary = summary
         self.filters = tuple(filters)

@@ -74,6 +74,13 @@ seconds = _within(float, lambda v: 0 < v < float("inf"), "number of seconds")
 probability = _within(float, lambda v: 0.0 <= v <= 1.0, "probability")
 
 
+def rate(text):
+    """A request budget, N/PERIOD (500/3m) or off."""
+    from halo_lib.http.ratebudget import parse_rate
+    parse_rate(text)   # a ValueError: argparse's one-line usage error
+    return text.strip()
+
+
 def pair(text):
     key, sep, value = text.partition("=")
     if not sep or not key:
@@ -86,6 +93,7 @@ int_.__name__ = "int"
 number.__name__ = "number"
 name.__name__ = "id"
 pair.__name__ = "key=value"
+rate.__name__ = "rate (N/PERIOD or off)"
 
 def or_stdin(convert):
     """A value, or '-' for values read from stdin."""
@@ -99,6 +107,6 @@ def or_stdin(convert):
 CONVERTERS = {"str": str, "int": int_, "ints": ints, "date": date, "instant": instant,
               "number": number,
               "uuid": uuid, "id": id_, "name": name, "positive": positive, "seconds": seconds,
-              "count": count, "probability": probability, "pair": pair, "upper": str.upper}
+              "count": count, "probability": probability, "pair": pair, "rate": rate, "upper": str.upper}
 
 

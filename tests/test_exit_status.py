@@ -10,7 +10,7 @@ from conftest import SECRET, api_requests, one_error_line, runner_for
 from rawserver import token_route
 
 TABLE = {0: "success", 1: "refused", 2: "usage", 3: "authentication", 4: "not found",
-         5: "temporary", 130: "interrupted"}
+         5: "temporary", 6: "output", 130: "interrupted"}
 
 
 def test_help_lists_every_exit_status(bare):

@@ -64,11 +64,20 @@ def test_retries_run_out_with_a_clear_message(halo, faulty, retries):
     assert ids_of(result) == list(range(1, 601))
 
 
-def test_backoff_is_capped(halo, faulty):
+def test_backoff_is_capped_without_a_rate_budget(halo, faulty):
     faulty.faults[2] = ["429-bare"] * 30
-    result = halo("--retries", "12", "tickets", "list", "--page-size", "100")
+    result = halo("--rate", "off", "--retries", "12", "tickets", "list", "--page-size", "100")
     assert result.code == 5
     assert halo.sleeps and max(halo.sleeps) <= 20.0
+
+
+def test_a_bare_429_waits_until_the_budget_window_frees(halo, faulty):
+    faulty.faults[2] = ["429-bare"]
+    result = halo("--rate", "50/40s", "tickets", "list", "--page-size", "100")
+    assert result.code == 0, result
+    assert ids_of(result) == list(range(1, 5001))
+    # Not a fixed backoff: the wait ends when the first request of the window leaves it.
+    assert len(halo.sleeps) >= 1 and 38.0 <= halo.sleeps[0] <= 41.0, halo.sleeps
 
 
 def test_concurrency_drops_to_one_after_a_429(halo, faulty):
@@ -92,10 +101,10 @@ def test_refused_records_are_reported_and_can_be_fed_back(halo, faulty, tmp_path
                   stdin=ndjson(records))
     assert result.code == 1
     saved = [r["n"] for r in result.records]
-    assert saved == [1, 2, 3, 7, 8, 9, 10]
+    assert saved == [1, 2, 3, 4, 6, 7, 8, 9, 10]     # the batch was split around record 5
     refused = [json.loads(line) for line in failed.read_text().splitlines()]
-    assert [r["n"] for r in refused] == [4, 5, 6]
-    assert "record 5" in result.err
+    assert [r["n"] for r in refused] == [5]
+    assert "halo: record 5 failed" in result.err
     # Fix the record and feed the file back: exactly the missing ones are created.
     fixed = [{k: v for k, v in r.items() if k != "bad"} for r in refused]
     again = halo("tickets", "create", "-", stdin=ndjson(fixed))
@@ -107,8 +116,9 @@ def test_refused_records_go_to_stderr_as_ndjson_without_failed_file(halo, faulty
     records = [{"n": 1}, {"n": 2, "bad": True}]
     result = halo("tickets", "create", "-", stdin=ndjson(records))
     assert result.code == 1
+    assert [r["n"] for r in result.records] == [1]
     reports = [json.loads(line) for line in result.err.splitlines() if line.startswith("{")]
-    assert [r["record"]["n"] for r in reports] == [1, 2]
+    assert [(r["number"], r["record"]["n"]) for r in reports] == [(2, 2)]
     assert all("400" in r["error"] for r in reports)
 
 

@@ -578,11 +578,12 @@ def test_serve_prints_the_environment_and_stops_cleanly_on_ctrl_c():
     proc = subprocess.Popen([sys.executable, "halo.py", "sandbox", "--records", "10"],
                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        lines = [proc.stdout.readline() for _ in range(4)]
+        lines = [proc.stdout.readline() for _ in range(5)]
         assert lines[0].startswith("export HALO_URL=http://127.0.0.1:")
         assert lines[1] == "export HALO_CLIENT_ID=sandbox-client\n"
         assert lines[2] == "export HALO_CLIENT_SECRET=sandbox-secret\n"
-        assert lines[3] == "unset HALO_TENANT\n"
+        assert lines[3] == "export HALO_RATE=off\n"     # the sandbox has no rate limit
+        assert lines[4] == "unset HALO_TENANT\n"
         note = proc.stderr.readline()
         assert note.startswith("halo sandbox: serving 10 tickets on http://127.0.0.1:")
         url = lines[0].split("=", 1)[1].strip()

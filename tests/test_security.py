@@ -88,7 +88,7 @@ def test_token_cache_is_private_from_the_first_byte(run, server, tmp_path):
         os.umask(old)
     cache = tmp_path / "cache" / "halo"
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
-    (entry,) = list(cache.iterdir())
+    (entry,) = list(cache.glob("token-*"))
     assert stat.S_IMODE(entry.stat().st_mode) == 0o600
     assert json.loads(entry.read_text())["access_token"] == TOKEN
 

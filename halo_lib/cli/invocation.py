@@ -39,9 +39,10 @@ def build(command, namespace):
         connection=Connection(
             profile=value("profile"), url=value("url"), tenant=value("tenant"),
             client_id=value("client_id"), scope=value("scope"), timeout=value("timeout"),
-            retries=value("retries"), ca_bundle=value("ca_bundle"),
-            insecure_http=bool(value("insecure_http")), verbose=bool(value("verbose")),
-            sandbox=bool(value("sandbox"))),
+            retries=value("retries"), ca_bundle=value("ca_bundle"), proxy=value("proxy"),
+            rate=value("rate"), insecure_http=bool(value("insecure_http")),
+            verbose=bool(value("verbose")), sandbox=bool(value("sandbox")),
+            rate_limit=value("rate_limit")),
         local=_local(command, given))
 
 
@@ -78,5 +79,6 @@ def _local(command, given):
     if command.name == "sandbox":
         return SandboxOptions(port=given.get("port") or 0, records=given.get("records") or 1000,
                               seed=given.get("seed", 1), latency=given.get("latency") or 0,
-                              fail_rate=given.get("fail_rate") or 0.0)
+                              fail_rate=given.get("fail_rate") or 0.0,
+                              rate_limit=given.get("rate_limit"))
     return None

@@ -52,6 +52,9 @@ def _resource_description(page, resource, verbs):
     if resource.paged and resource.key:
         shape = (f"A list is fetched page by page, the records taken from the "
                  f"{bold(resource.key)} key of each page.")
+        if resource.page_cap:
+            shape += (f" Halo serves at most {resource.page_cap} records a page here, so a "
+                      f"larger {bold('--page-size')} is sent as {resource.page_cap}.")
     elif resource.key:
         shape = f"A list comes in one answer, the records under its {bold(resource.key)} key."
     else:

@@ -4,7 +4,7 @@ from halo_lib import config
 from halo_lib.docs.entries import add_exit_status, add_options
 from halo_lib.docs.examples import TOP_EXAMPLES, add_examples
 from halo_lib.docs.model import GLOBAL_GROUP, groups, options, other_commands, subcommands
-from halo_lib.docs.roff import Page, bold, italic, roff
+from halo_lib.docs.roff import Page, bold, code, italic, roff
 from halo_lib.resources import BY_NAME
 
 
@@ -27,11 +27,24 @@ def top_page(top):
     _top_dates(page)
     _top_output(page)
     _top_configuration(page)
+    _top_proxies(page)
+    _top_rate_limit(page)
     _top_environment(page, top)
     _top_files(page)
     add_exit_status(page)
     page.paragraph("A closed standard output (as in " + bold("halo tickets list | head -1") +
-                   ") ends the command quietly, and no further pages are fetched.")
+                   ") ends a list quietly, and no further pages are fetched.",
+                   "A standard output that cannot be written (a full disk, an I/O error, "
+                   "closed with " + bold(">&-") + ") is one line naming the reason and exit "
+                   "status 6; so is a bulk write whose reader went away, after its report.")
+    page.paragraph("A list ends when it has written the " + bold("record_count") + " the "
+                   "server announced (or " + bold("--limit") + "), or at the first empty "
+                   "page; a short page in the middle is not the end.",
+                   "A server that announces more than it serves gets a warning and exit "
+                   "status 0; a page identical to the one before is an error (1); a record "
+                   "whose id was already written is skipped, and the count of them said.",
+                   "On the big lists Halo serves at most 100 records a page, so a larger " +
+                   bold("--page-size") + " is sent as 100 (" + bold("-v") + " says so).")
     add_examples(page, TOP_EXAMPLES)
     page.section("SEE ALSO")
     refs = [("halo-" + r.name, 1) for r in BY_NAME.values()]
@@ -106,6 +119,29 @@ def _top_input(page):
         "to standard output as it comes back, and each refused one is reported on standard "
         f"error with the record itself, or written to the {bold('--failed')} file, to be fed "
         "back in.")
+    page.paragraph(
+        "Bulk input is copied to a temporary file while every record is checked, and only "
+        "then sent batch by batch, so memory stays flat however long the input is and "
+        "invalid input still sends nothing.",
+        "NDJSON streams; one JSON object or array is read whole.")
+    page.paragraph(
+        "Every input record, numbered from 1 over the whole input, ends exactly once as "
+        f"{bold('saved')} (on standard output), {bold('failed')} (with the server's reason), "
+        f"{bold('unknown')} (sent, no answer seen) or {bold('not sent')}, whatever ends the "
+        "run: the end of the input, a fatal error, a closed or failing standard output, "
+        "SIGINT or SIGTERM.",
+        f"Without {bold('--failed')} each is one NDJSON line on standard error: "
+        + code('{"outcome": ..., "number": N, "error": ..., "record": {...}}') + "; saved "
+        "records that standard output could not take are reported there too, with their id.",
+        f"{bold('--failed')} {italic('FILE')} is emptied before the first request (a path "
+        "that cannot be written is exit status 2, nothing sent) and receives the failed and "
+        "not sent records; unknown ones stay on standard error.")
+    page.paragraph(
+        "A batch refused as a whole with 400, 409 or 422 is split in halves and sent again "
+        "until each refused record stands alone, so every good record is saved; 401, 403 "
+        "and 429 are not split.",
+        "A POST answered 429 is retried, honouring Retry-After; when the retries run out "
+        f"its records are {bold('not sent')}.")
 
 
 def _top_dates(page):
@@ -203,6 +239,61 @@ def _top_configuration(page):
         f"{bold('--insecure-http')} is given.")
 
 
+def _top_proxies(page):
+    page.section("PROXIES")
+    page.paragraph(
+        "halo finds its proxy as curl does.",
+        f"{bold('--proxy')} {italic('URL')} applies to every request; without it, https URLs "
+        f"take {bold('HTTPS_PROXY')} (or {bold('https_proxy')}), plain http ones "
+        f"{bold('HTTP_PROXY')} (or {bold('http_proxy')}), either falls back to "
+        f"{bold('ALL_PROXY')}, and without those the profile's {bold('proxy')} key applies.",
+        f"{bold('NO_PROXY')} (or {bold('no_proxy')}) lists hosts reached directly, separated "
+        "by commas: a host name, a domain suffix with or without a leading dot (which also "
+        "matches the domain itself), an IP address or network, any of them with "
+        f"{italic(':PORT')}, or {bold('*')} for every host.",
+        "A loopback host (localhost, 127.0.0.0/8, ::1) is reached directly unless the proxy "
+        f"is named with {bold('--proxy')}.")
+    page.paragraph(
+        "Every request goes the same way: the token request and uploads to presigned URLs "
+        "too.",
+        "https goes through a CONNECT tunnel, and the Halo host's certificate is still "
+        f"verified end to end ({bold('--ca-bundle')}).",
+        f"Credentials in the proxy URL ({bold('http://user:pass@proxy:3128')}) are sent to "
+        f"the proxy and never printed, in {bold('-v')}, {bold('--dry-run')} or errors.",
+        "A proxy that refuses the tunnel or the credentials (403, 407) ends the command with "
+        "exit status 3, naming the proxy without its credentials.")
+
+
+def _top_rate_limit(page):
+    page.section("RATE LIMIT")
+    page.paragraph(
+        "Hosted Halo answers 429 beyond a few hundred requests in any rolling window.",
+        "halo keeps a budget of requests per tenant (URL and client id): 300 in any rolling "
+        f"5 minutes unless {bold('--rate')} {italic('N/PERIOD')}, {bold('HALO_RATE')} or the "
+        f"profile's {bold('rate')} key says otherwise, e.g. {bold('500/3m')} or "
+        f"{bold('30/3s')} (units s, m, h); {bold('off')} turns it off, for a self-hosted "
+        "Halo without a limit.")
+    page.paragraph(
+        "The budget is shared by every halo process of the user through a small state file "
+        "(mode 0600) locked for each request, so cron jobs started together share it.",
+        "A run within the budget never waits. A request beyond it waits until the oldest "
+        "request of the window leaves it; the wait is shown on standard error when that is "
+        f"a terminal, and in {bold('-v')}; never on standard output.",
+        "A 429 without Retry-After waits the same way, until the window frees.",
+        "A missing or unreadable state file is rebuilt, never an error.")
+    page.paragraph(
+        "A list chooses how many pages to fetch ahead from what it observes: one at a time "
+        "while writing a page takes about as long as fetching one (a fast or local server), "
+        "up to 8 when the round trip is the longer and fetching ahead really proves faster, "
+        f"never more than a tenth of the budget, and one at a time after a 429. "
+        f"{bold('--concurrency')} {italic('N')} fixes the number.")
+    page.paragraph(
+        f"{bold('halo sandbox --rate-limit')} {italic('N/PERIOD')} (and "
+        f"{bold('halo --sandbox --rate-limit')} {italic('N/PERIOD')}) plays a rate-limited "
+        "tenant: beyond N requests in any rolling PERIOD it answers 429 without "
+        "Retry-After, as Halo does, so a script can be rehearsed against it.")
+
+
 def _environment(top):
     """[(variable, meaning)]: the settings, the variables named in the global flags' help,
     then the locations."""
@@ -223,7 +314,12 @@ def _environment(top):
         ("HALO_CONFIG", "the path of the profile file"),
         ("XDG_CONFIG_HOME", "where the profile file is looked for when HALO_CONFIG is unset "
                             "(default ~/.config)"),
-        ("XDG_CACHE_HOME", "where access tokens are cached (default ~/.cache)"),
+        ("HTTPS_PROXY, https_proxy", "the proxy for https URLs; see PROXIES"),
+        ("HTTP_PROXY, http_proxy", "the proxy for plain http URLs"),
+        ("ALL_PROXY, all_proxy", "the proxy when the two above are unset"),
+        ("NO_PROXY, no_proxy", "hosts reached without a proxy"),
+        ("XDG_CACHE_HOME", "where access tokens and the rate budget's state are kept "
+                           "(default ~/.cache)"),
     ]
     return found
 
@@ -247,4 +343,5 @@ def _top_files(page):
               "the profile file, the first of these that is set.")
     page.item(italic("$XDG_CACHE_HOME/halo/") + ", " + italic("~/.cache/halo/"),
               "cached access tokens (mode 0600, directory 0700), keyed by URL, client id and "
-              "scope, reused until shortly before they expire.")
+              "scope, reused until shortly before they expire; and " + bold("rate-*") +
+              ", the rate budget's state (mode 0600), one per tenant URL and client id.")

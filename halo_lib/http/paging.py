@@ -2,15 +2,18 @@
 
 Halo pages with pageinate=true&page_size=S&page_no=N (from 1) and tells record_count on
 every page, so after page 1 the last page is known and the next pages can be fetched
-while earlier ones are written. Pages are handed out strictly in order. Without a
-record_count, pages are fetched one at a time until a short or empty one.
+while earlier ones are written. Pages are handed out strictly in order. Halo may serve
+fewer records a page than asked (its cap) without saying so, so record_count, not a
+short page, ends the list. Without a record_count, pages are fetched one at a time until
+a short or empty one.
 """
 import threading
+import time
 
 from halo_lib.errors import ApiError
 
 DEFAULT_PAGE_SIZE = 100
-DEFAULT_CONCURRENCY = 4
+DEFAULT_CONCURRENCY = 8   # the most pages fetched ahead when halo chooses (see Pace)
 
 
 def records_of(doc, key):
@@ -33,14 +36,18 @@ def records_of(doc, key):
     raise ApiError("the answer holds no list of records: " + type(doc).__name__)
 
 
-def _in_order(fetch, first, last, window, transport):
-    """Yield fetch(n) for n = first, first+1, ... in order, up to `window` requests in flight.
+def _in_order(fetch, first, last, window, throttled=lambda: False):
+    """Yield fetch(n) for n = first, first+1, ... in order.
 
-    A slot is refilled as soon as any request finishes, not only the oldest, and at most
-    4 x window finished pages wait to be written, so memory stays bounded. Requests run on
-    daemon threads, never joined: a closed pipe ends the process at once. With the last
-    page unknown (last is None), or once the transport has seen a 429, one at a time.
+    window: how many requests to keep in flight, an int or a callable asked before each
+    page (see Pace). At 1 the pages are fetched in the caller's thread, one after the
+    other, with no thread at all. Above 1 a slot is refilled as soon as any request
+    finishes, not only the oldest, and at most 4 x window finished pages wait to be
+    written, so memory stays bounded. Requests run on daemon threads, never joined: a
+    closed pipe ends the process at once. With the last page unknown (last is None), or
+    once throttled() is true (the server answered 429), one at a time.
     """
+    want = window if callable(window) else (lambda: window)
     changed = threading.Condition()
     finished = {}                    # page number -> (ok, result or exception)
     state = {"in_flight": 0, "next": first}
@@ -55,22 +62,85 @@ def _in_order(fetch, first, last, window, transport):
             state["in_flight"] -= 1
             changed.notify()
 
+    def ahead():
+        return 1 if last is None or throttled() else max(1, want())
+
     wanted = first
     while last is None or wanted <= last:
         with changed:
-            while wanted not in finished:
-                ahead = 1 if last is None or transport.throttled else window
-                while (state["in_flight"] < ahead and state["next"] - wanted < 4 * ahead
+            inline = state["next"] == wanted and ahead() == 1
+            while not inline and wanted not in finished:
+                limit = ahead()
+                while (state["in_flight"] < limit and state["next"] - wanted < 4 * limit
                        and (last is None or state["next"] <= last)):
                     state["in_flight"] += 1
                     threading.Thread(target=run, args=(state["next"],), daemon=True).start()
                     state["next"] += 1
-                changed.wait()
-            ok, result = finished.pop(wanted)
-        if not ok:
+                if wanted not in finished:
+                    changed.wait()
+            if not inline:
+                ok, result = finished.pop(wanted)
+        if inline:
+            state["next"] = wanted + 1
+            result = fetch(wanted)      # an error here is raised as it is
+        elif not ok:
             raise result
         yield result
         wanted += 1
+
+
+class Pace:
+    """How many pages to fetch ahead, from what the list observes.
+
+    Fetching ahead pays when a page's round trip is long against the time to write a page
+    (a remote tenant), and costs CPU when it is not (a fast local server, two cores). So:
+    the first PROBE pages go one at a time, timing the round trip and the writing. When
+    the round trip is not clearly the longer, it stays one at a time. Otherwise it tries
+    the window the two times call for (at most `cap`) for 2 x PROBE pages, and keeps it
+    only when the pages really came faster than one at a time.
+    """
+    PROBE = 3
+
+    def __init__(self, cap, clock=time.perf_counter):
+        self.cap, self.clock = max(1, cap), clock
+        self.fetch = self.handle = None      # moving averages, seconds per page
+        self.choice = 1
+        self.phase = "probe"
+        self.marks = []                      # (pages written, time) at phase starts
+
+    def fetched(self, seconds):
+        self.fetch = seconds if self.fetch is None else 0.8 * self.fetch + 0.2 * seconds
+
+    def handled(self, seconds):
+        self.handle = seconds if self.handle is None else 0.8 * self.handle + 0.2 * seconds
+
+    def written(self, count):
+        """Called after each page is written; count: pages written so far."""
+        now = self.clock()
+        if not self.marks:
+            self.marks.append((count, now))
+            return
+        since, started = self.marks[-1]
+        done = count - since
+        if self.phase == "probe" and done >= self.PROBE:
+            self.serial = (now - started) / done
+            wanted = self._wanted()
+            if wanted > 1:
+                self.phase, self.choice = "trial", wanted
+                self.marks.append((count, now))
+            else:
+                self.phase = "settled"
+        elif self.phase == "trial" and done >= 2 * self.PROBE:
+            faster = (now - started) / done < 0.8 * self.serial
+            self.phase, self.choice = "settled", (self.choice if faster else 1)
+
+    def _wanted(self):
+        if self.fetch is None or self.handle is None or self.fetch < 1.5 * self.handle:
+            return 1
+        return min(self.cap, 1 + int(self.fetch / max(self.handle, 1e-4)))
+
+    def window(self):
+        return self.choice
 
 
 def page_size_for(page_size, limit):
@@ -84,59 +154,176 @@ def page_request(request, size, number):
 
 
 def pages(api, request, key, paged, page_size=None, limit=None, concurrency=None,
-          progress=None):
-    """Yield lists of records, in order, stopping at limit."""
+          progress=None, notice=None):
+    """Yield lists of records, in order, each id once, stopping at limit.
+
+    With a record_count the list ends once that many records are written (or at limit),
+    or at the first empty page; a short page in the middle is not the end. Without one,
+    the first short or empty page ends it. A page identical to the one before means the
+    server ignores page_no: an ApiError. notice(line) is told of records skipped as
+    duplicates and of a server that announced more than it served.
+    """
     size = page_size_for(page_size, limit)
-    window = concurrency or DEFAULT_CONCURRENCY
-    fetch = _fetcher(api, request, key, size if paged else None)
+    pace = None if concurrency else Pace(_cap(api.transport))
+    fetch = _fetcher(api, request, key, size if paged else None, pace)
     doc, records = fetch(1)
-    remaining = limit
-    records, remaining = _cut(records, remaining)
     total = doc.get("record_count") if isinstance(doc, dict) else None
     total = total if isinstance(total, int) and not isinstance(total, bool) else None
-    seen = len(records)
-    if progress:
-        progress(seen, total)
-    yield records
-    if not paged or isinstance(doc, list) or remaining == 0:
+    tally = _Tally(limit, total, progress)
+    kept = tally.keep(records)
+    if kept:
+        yield kept
+    if not paged or isinstance(doc, list) or not records or tally.done(len(records), size):
+        tally.finish(notice, ended_empty=not records)
         return
-    # A server that caps page_size says so in the answer; its pages are that long.
+    # A server that caps page_size may say so in the answer, or only serve fewer records:
+    # its pages are that long, which tells how many pages record_count needs.
     served = doc.get("page_size")
     if isinstance(served, int) and not isinstance(served, bool) and 0 < served < size:
         size = served
-    if len(records) < size:
-        return
-    last = -(-total // size) if total is not None else None
+    step = min(size, len(records)) if total is not None else size
+    last = -(-total // step) if total is not None else None
     if limit is not None:
-        wanted = -(-limit // size)
+        wanted = -(-limit // step)
         last = wanted if last is None else min(last, wanted)
-    for _, records in _in_order(fetch, 2, last, window, api.transport):
-        records, remaining = _cut(records, remaining)
-        seen += len(records)
-        if progress:
-            progress(seen, total)
-        if records:
-            yield records
-        if len(records) < size or remaining == 0:
+    window = pace.window if pace else concurrency
+    previous, number = records, 1
+    # Fetched ahead up to the last page the counts foresee, then one at a time for as long
+    # as the list is not done (short pages in the middle, duplicates).
+    for first, stop in ((2, last), (None, None)):
+        first = number + 1 if first is None else first
+        if stop is not None and first > stop:
+            continue
+        for _, records in _in_order(fetch, first, stop, window,
+                                    lambda: api.transport.throttled):
+            number += 1
+            if not records:
+                tally.finish(notice, ended_empty=True)
+                return
+            if records == previous:
+                raise ApiError(f"{request.method} /api{request.path} page {number}: same as "
+                               f"page {number - 1}; the server ignores page_no, so the list "
+                               f"was cut after {tally.written} records")
+            previous = records
+            kept = tally.keep(records)
+            if not kept:
+                raise ApiError(f"{request.method} /api{request.path} page {number}: only "
+                               "records already written; the server ignores page_no, so the "
+                               f"list was cut after {tally.written} records")
+            handling = time.perf_counter()
+            yield kept
+            if pace:
+                pace.handled(time.perf_counter() - handling)
+                pace.written(number)
+            if tally.done(len(records), size):
+                tally.finish(notice)
+                return
+        if stop is None:
+            break
+    tally.finish(notice)
+
+
+class _Tally:
+    """What a list has written so far: ids (to skip repeats), count, the limit left."""
+
+    def __init__(self, limit, total, progress):
+        self.remaining = limit
+        self.total = total
+        self.progress = progress
+        self.written = 0
+        self.skipped = 0
+        self.ids = _Ids()
+
+    def keep(self, records):
+        """The records not written before, cut at the limit."""
+        kept = []
+        for record in records:
+            if self.remaining is not None and len(kept) >= self.remaining:
+                break
+            record_id = record.get("id") if isinstance(record, dict) else None
+            if isinstance(record_id, (int, str)) and not isinstance(record_id, bool):
+                if not self.ids.add(record_id):
+                    self.skipped += 1
+                    continue
+            kept.append(record)
+        self.written += len(kept)
+        if self.remaining is not None:
+            self.remaining -= len(kept)
+        if self.progress:
+            self.progress(self.written, self.total)
+        return kept
+
+    def done(self, served, size):
+        """Whether the list has ended after a page of `served` records."""
+        if self.remaining == 0:
+            return True
+        if self.total is not None:
+            return self.written >= self.total
+        return served < size
+
+    def finish(self, notice, ended_empty=False):
+        if notice is None:
             return
+        if self.skipped:
+            notice(f"halo: skipped {self.skipped} record(s) whose id was already written "
+                   "in this list")
+        if ended_empty and self.total is not None and self.written < self.total \
+                and self.remaining != 0:
+            notice(f"halo: warning: the server announced {self.total} records and served "
+                   f"{self.written}")
 
 
-def _cut(records, remaining):
-    if remaining is None:
-        return records, None
-    records = records[:remaining]
-    return records, remaining - len(records)
+class _Ids:
+    """The ids written so far: a bit per id for Halo's numeric ids (memory stays near flat
+    in the length of the list), a set for the others."""
+
+    BITMAP_LIMIT = 1 << 27          # ids above this (16 MiB of bits) go to the set
+
+    def __init__(self):
+        self.bits = bytearray()
+        self.others = set()
+
+    def add(self, value):
+        """Record value; False when it was there already."""
+        if isinstance(value, int) and 0 <= value < self.BITMAP_LIMIT:
+            byte, bit = value >> 3, 1 << (value & 7)
+            if byte >= len(self.bits):
+                self.bits.extend(bytes(max(byte + 1 - len(self.bits), len(self.bits))))
+            if self.bits[byte] & bit:
+                return False
+            self.bits[byte] |= bit
+            return True
+        if value in self.others:
+            return False
+        self.others.add(value)
+        return True
 
 
-def _fetcher(api, request, key, size):
-    from halo_lib.http.api import json_or_nothing
+def _cap(transport):
+    """Pages in flight at most when halo chooses: never a large share of the rate budget."""
+    budget = getattr(transport, "budget", None)
+    share = max(1, budget.limit // 10) if budget else DEFAULT_CONCURRENCY
+    return min(DEFAULT_CONCURRENCY, share)
+
+
+def _fetcher(api, request, key, size, pace=None):
+    import orjson
 
     def fetch(number):
+        if pace is None:
+            return _fetch(number)
+        started = time.perf_counter()
+        try:
+            return _fetch(number)
+        finally:
+            pace.fetched(time.perf_counter() - started)
+
+    def _fetch(number):
         this_page = page_request(request, size, number) if size else request
         what = f"{request.method} /api{request.path}" + (f" page {number}" if size else "")
 
         def parse(response):
-            doc = json_or_nothing(response.data)
+            doc = orjson.loads(response.data) if response.data.strip() else None
             try:
                 return doc, records_of(doc, key)   # a ValueError above: fetched again
             except ApiError as exc:

@@ -35,11 +35,9 @@ class Transport:
         self.verbose = settings.verbose
         self.streams = streams
         self.throttled = False     # set on a 429, read by the pager to slow down
-        timeout = settings.timeout
-        self.pool = urllib3.PoolManager(
-            num_pools=4, maxsize=pool_size, block=False, retries=False,
-            timeout=urllib3.Timeout(connect=min(timeout, 10.0), read=timeout),
-            cert_reqs="CERT_REQUIRED", ca_certs=settings.ca_bundle or None)
+        from halo_lib.http import proxy, ratebudget
+        self.pool = proxy.pools(settings, pool_size)    # direct, or through a proxy per URL
+        self.budget = ratebudget.for_settings(settings, streams)
 
     def send(self, method, url, headers=None, body=None, idempotent=None, parse=None,
              what=None, retries=None):
@@ -58,8 +56,13 @@ class Transport:
         while True:
             attempt += 1
             failure, wait, sent = None, None, True
+            if self.budget:
+                self.budget.acquire(url)   # waits while the tenant's rate budget is spent
             try:
                 response = self._follow(method, url, headers, body)
+            except ux.ProxyError as exc:
+                _proxy_refusal(exc, self.pool, url)
+                failure, sent = f"cannot connect to the proxy: {_reason(exc)}", False
             except (ux.NewConnectionError, ux.ConnectTimeoutError, ux.NameResolutionError) as exc:
                 failure, sent = f"cannot connect: {_reason(exc)}", False
             except ux.LocationValueError as exc:   # a URL urllib3 cannot parse: not temporary
@@ -90,8 +93,14 @@ class Transport:
                             raise ApiError(f"{what}: {failure}") from None
                 elif status == 429 or (status == 503 and response.headers.get("Retry-After")):
                     self.throttled = self.throttled or status == 429
-                    failure = f"HTTP {status} {describe(response)}".rstrip()
+                    # Throttled: the server did not act on it, so a POST is not sent.
+                    failure, sent = f"HTTP {status} {describe(response)}".rstrip(), False
                     wait = retry_after(response.headers.get("Retry-After"))
+                    if wait is None and status == 429 and self.budget:
+                        wait = self.budget.wait_after_429(url)   # until the window frees
+                elif status == 407:
+                    _proxy_refusal(None, self.pool, url, response)
+                    raise error_for(response, what)
                 elif status >= 500 and idempotent:
                     failure = f"HTTP {status} {describe(response)}".rstrip()
                 else:
@@ -133,6 +142,16 @@ class Transport:
     def _log(self, line):
         if self.verbose:
             self.streams.err(line)
+
+
+def _proxy_refusal(exc, pools, url, response=None):
+    """A proxy that refuses (403/407): exit 3 naming it without its credentials."""
+    from halo_lib.http import proxy
+    proxy_url = pools.proxy_for(url)
+    refused = proxy.refusal(exc, proxy_url, response and response.status)
+    if refused:
+        pools.refused[proxy_url] = refused
+        raise refused from None
 
 
 def backoff(attempt, retry_after_seconds=None):

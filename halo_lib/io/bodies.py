@@ -2,8 +2,15 @@
 
 A BODY holds one object, an array of objects, or NDJSON. Anything else is refused with
 the line and column of the fault, before a single request goes out.
+
+Bulk input (RecordSource) is read twice so that memory stays flat however long it is: a
+first pass copies it to a temporary spool file while checking every record, and only
+when all of it is valid does a second pass hand out numbered records batch by batch.
+NDJSON streams; a single JSON document (one object or one array) is parsed whole.
 """
 import orjson
+
+SPOOL_CHUNK = 1 << 20
 
 from halo_lib.errors import UsageError
 
@@ -168,3 +175,147 @@ def _merge_custom(existing, given):
 def batches(records, size):
     for start in range(0, len(records), size):
         yield records[start:start + size]
+
+
+class RecordSource:
+    """The records of a bulk BODY, checked whole before any is handed out.
+
+    check(record, number) may raise a UsageError about one record; it sees the record
+    with the fields applied, as it will be sent. count is the number of records.
+    batches(size) yields lists of (number, record), numbers counting from 1.
+    """
+
+    def __init__(self, body, streams, fields=None, check=None):
+        self.fields = fields or (lambda records: records)
+        self.count = 0
+        self.array = False        # whether the input was one JSON array
+        self._records = None      # a whole document, held in memory
+        self._spool = None        # NDJSON, read again line by line
+        if body.startswith("@") or body == "-":
+            self._read_spooled(body, streams, check)
+        else:
+            data = body.encode("utf-8", "surrogateescape")
+            self.array = data.lstrip().startswith(b"[")
+            self._whole(parse_records(data, "BODY"), check)
+
+    def _whole(self, records, check):
+        self._records = records
+        self.count = len(records)
+        if check:
+            self._check(list(enumerate(records, 1)), check)
+
+    def _read_spooled(self, body, streams, check):
+        import tempfile
+        name = "stdin" if body == "-" else body[1:]
+        spool = tempfile.TemporaryFile(prefix="halo-input-")
+        try:
+            _copy(body, streams, spool)
+            spool.seek(0)
+            if _first_line_is_an_object(spool):
+                self._check_lines(spool, name, check)
+                self._spool = spool
+                return
+            spool.seek(0)
+            data = spool.read()
+        except BaseException:
+            spool.close()
+            raise
+        spool.close()
+        self.array = data.lstrip().startswith(b"[")
+        self._whole(parse_records(data, name), check)
+
+    def _check_lines(self, spool, name, check):
+        """The first pass over NDJSON: every line an object; nothing kept."""
+        spool.seek(0)
+        count = 0
+        pending = []
+        for number, line in enumerate(spool, 1):
+            if not line.strip():
+                continue
+            try:
+                doc = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                raise UsageError(f"invalid JSON in {name} at line {number}, column "
+                                 f"{exc.colno}: {_what(exc)}") from None
+            if not isinstance(doc, dict):
+                raise UsageError(f"invalid input in {name} at line {number}: {_kind(doc)}, "
+                                 "not an object")
+            count += 1
+            if check:
+                pending.append((count, doc))
+                if len(pending) >= 500:
+                    self._check(pending, check)
+                    pending = []
+        if check:
+            self._check(pending, check)
+        if not count:
+            raise UsageError(f"no records in {name}: it is empty")
+        self.count = count
+
+    def _check(self, numbered, check):
+        for (number, _), record in zip(numbered, self.fields([r for _, r in numbered])):
+            check(record, number)
+
+    def batches(self, size):
+        if self._records is not None:
+            for start in range(0, len(self._records), size):
+                batch = self.fields(self._records[start:start + size])
+                yield list(enumerate(batch, start + 1))
+            return
+        spool = self._spool
+        spool.seek(0)
+        number, batch = 0, []
+        for line in spool:
+            if not line.strip():
+                continue
+            number += 1
+            batch.append(orjson.loads(line))
+            if len(batch) == size:
+                yield list(zip(range(number - size + 1, number + 1), self.fields(batch)))
+                batch = []
+        if batch:
+            yield list(zip(range(number - len(batch) + 1, number + 1), self.fields(batch)))
+
+    def close(self):
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None
+
+
+def _copy(body, streams, spool):
+    """BODY's bytes into the spool, a chunk at a time."""
+    if body == "-":
+        source, handle = "stdin", streams.stdin
+    else:
+        source = body[1:]
+        try:
+            handle = open(source, "rb")
+        except OSError as exc:
+            raise UsageError(f"cannot read {source}: {exc.strerror or exc}") from None
+    try:
+        while True:
+            try:
+                chunk = handle.read(SPOOL_CHUNK)
+            except OSError as exc:
+                raise UsageError(f"cannot read {source}: {exc.strerror or exc}") from None
+            if not chunk:
+                return
+            try:
+                spool.write(chunk)
+            except OSError as exc:
+                raise UsageError(f"cannot spool {source} to a temporary file: "
+                                 f"{exc.strerror or exc}") from None
+    finally:
+        if handle is not streams.stdin:
+            handle.close()
+
+
+def _first_line_is_an_object(spool):
+    """Whether the input reads as NDJSON: its first non-blank line is a whole object."""
+    for line in spool:
+        if line.strip():
+            try:
+                return isinstance(orjson.loads(line), dict)
+            except orjson.JSONDecodeError:
+                return False
+    return False

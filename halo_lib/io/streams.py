@@ -9,6 +9,8 @@ import os
 import sys
 import time
 
+from halo_lib.errors import OutputError
+
 
 class Streams:
     def __init__(self, stdin=None, stdout=None, stderr=None, env=None, sleep=None,
@@ -34,22 +36,37 @@ class Streams:
 
     writing = False
     pending_signal = None
+    deferring = 0
+    stdout_failed = None           # the OSError stdout gave, once it gave one
 
     def write(self, chunk):
-        """Write whole chunks: a signal that arrives mid-write takes effect after it."""
+        """Write whole chunks: a signal that arrives mid-write takes effect after it.
+
+        A stdout that cannot be written raises BrokenPipeError when the reader went away,
+        else OutputError naming the operating system's reason."""
         self.writing = True
         try:
             self.stdout.write(chunk)
             self.stdout.flush()
+        except BrokenPipeError as exc:
+            self.stdout_failed = exc
+            raise
+        except (OSError, ValueError) as exc:   # ValueError: a stream closed in-process
+            self.stdout_failed = exc
+            raise OutputError(f"cannot write to stdout: {_reason(exc)}") from None
         finally:
             self.writing = False
-        if self.pending_signal:
+        if self.pending_signal and not self.deferring:
             raise Interrupted(self.pending_signal)
 
     def on_signal(self, signum, frame):
-        self.pending_signal = signum
-        if not self.writing:
+        self.pending_signal = self.pending_signal or signum
+        if not self.writing and not self.deferring:
             raise Interrupted(signum)
+
+    def deferred(self):
+        """A block that a signal does not cut short: it takes effect at the block's end."""
+        return _Deferred(self)
 
     def err(self, line):
         """One diagnostic line on stderr."""
@@ -88,3 +105,39 @@ class Interrupted(BaseException):
     def __init__(self, signum):
         super().__init__(signum)
         self.signum = signum
+
+
+class _Deferred:
+    def __init__(self, streams):
+        self.streams = streams
+
+    def __enter__(self):
+        self.streams.deferring += 1
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        streams = self.streams
+        streams.deferring -= 1
+        if not streams.deferring and streams.pending_signal and kind is None:
+            raise Interrupted(streams.pending_signal)
+        return False
+
+
+def _reason(exc):
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc) or type(exc).__name__
+    return "it is closed"
+
+
+class ClosedStdout:
+    """Stands in for a stdout the caller closed (`halo ... >&-`): every write fails."""
+
+    def write(self, data):
+        import errno
+        raise OSError(errno.EBADF, "stdout is closed")
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False

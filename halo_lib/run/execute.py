@@ -6,6 +6,7 @@ request or closes the output.
 """
 import orjson
 
+from halo_lib.errors import OutputError
 from halo_lib.io.output import Output
 from halo_lib.run.factory import Factory
 
@@ -22,18 +23,35 @@ def run(invocation, streams, settings=None, transport=None):
 
 def execute(invocation, env):
     output = _output(invocation, env.streams)
-    if invocation.paging.concurrency:
-        env.pool_size = invocation.paging.concurrency + 2
+    env.concurrency = invocation.paging.concurrency
     plan = invocation.kind.plan(invocation, env)
-    if invocation.dry_run:
-        base = None if plan.local else env.settings.url
-        env.streams.write(b"".join(orjson.dumps(line) + b"\n" for line in plan.describe(base)))
-        return 0
-    output.single_object = plan.single_object
-    code = plan.run(env, output)
-    if plan.records or output.opened:
-        output.close()
-    return code
+    try:
+        if invocation.dry_run:
+            base = None if plan.local else env.settings.url
+            env.streams.write(b"".join(orjson.dumps(line) + b"\n"
+                                       for line in plan.describe(base)))
+            return 0
+        output.single_object = plan.single_object
+        return _run(plan, env, output)
+    finally:
+        plan.release()
+
+
+def _run(plan, env, output):
+    """Run the plan, close the output (also after one of the plan's own stops, such as an
+    interrupted bulk write) with signals held back, and let the plan settle the status."""
+    code = stop = close_error = None
+    try:
+        code = plan.run(env, output)
+    except plan.stops as exc:
+        stop = exc
+    with env.streams.deferred():
+        if plan.records or output.opened:
+            try:
+                output.close()
+            except (BrokenPipeError, OutputError) as exc:
+                close_error = exc
+        return plan.settle(env, code, stop, close_error)
 
 
 def _output(invocation, streams):

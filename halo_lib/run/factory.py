@@ -18,7 +18,7 @@ class Factory:
         self._transport = transport
         self._api = None
         self._sandbox = None
-        self.pool_size = None      # connections the pager may keep busy (set by the plan)
+        self.concurrency = None    # --concurrency: the pager's connections, and two more
 
     @property
     def settings(self):
@@ -30,14 +30,15 @@ class Factory:
         connection = self.connection
         if connection.sandbox:
             from halo_lib.sandbox.server import Sandbox
-            self._sandbox = Sandbox().start()
+            self._sandbox = Sandbox(rate_limit=connection.rate_limit).start()
             return config.Settings(
                 url=self._sandbox.url, client_id=self._sandbox.client_id,
                 client_secret=self._sandbox.client_secret, config_path="(sandbox)",
                 verbose=connection.verbose,
                 timeout=connection.timeout or config.DEFAULTS["timeout"],
                 retries=config.DEFAULTS["retries"] if connection.retries is None
-                else connection.retries)
+                else connection.retries,
+                **config.sandbox_network(connection, self.streams.env))
         settings = config.resolve(connection, self.streams.env, self.streams.err)
         config.require(settings, *self.needs)
         return settings
@@ -45,9 +46,10 @@ class Factory:
     @property
     def transport(self):
         if self._transport is None:
+            from halo_lib.http.paging import DEFAULT_CONCURRENCY
             from halo_lib.http.transport import Transport
             self._transport = Transport(self.settings, self.streams,
-                                        pool_size=(self.pool_size or 6))
+                                        pool_size=(self.concurrency or DEFAULT_CONCURRENCY) + 2)
         return self._transport
 
     def tokens(self, use_cache=True):

@@ -7,8 +7,10 @@ and never closes the output: the executor does both.
     Stream     every page of a list, written as it arrives
     Document   one answer, written whole
     Answer     one answer printed as it comes: JSON records, or a file
-    Batches    records POSTed in batches, each record accounted for (halo_lib.run.batches)
-    Deletions  one DELETE per id, each reported (halo_lib.run.batches)
+    Bulk       records POSTed in batches, each record accounted for (halo_lib.run.bulk)
+    ByIds      one GET or DELETE per id, each reported (halo_lib.run.many)
+    Rows       the rows of a report (halo_lib.run.reports)
+    Checkpointed  a list that resumes from a saved time (halo_lib.run.checkpoint)
     Upload, Download   attachment files (halo_lib.run.attachments)
     Local      no request: configure, sandbox
 """
@@ -27,32 +29,58 @@ class Plan:
         """What --dry-run prints: one JSON-able value per planned request."""
         return [request.describe(base) for request in self.requests]
 
+    stops = ()          # exceptions that end run() early but still want settle()
+
     def run(self, env, output):
         """Send the requests and present the answers; returns the exit status."""
         raise NotImplementedError
 
+    def settle(self, env, code, stop, close_error):
+        """The exit status once the output is closed (close_error: how closing failed)."""
+        if stop is not None:
+            raise stop
+        if close_error is not None:
+            raise close_error
+        return code
+
+    def release(self):
+        """Give back what planning took (a spooled input), whatever happened."""
+
 
 class Stream(Plan):
-    """A list: every page, in order, written as it arrives (--dry-run: the first page)."""
+    """A list: every page, in order, written as it arrives (--dry-run: the first page).
 
-    def __init__(self, request, key, paged, paging, quiet=False):
+    cap: the most records a page of this resource holds (a larger --page-size is lowered
+    to it, which -v tells); what: the resource's name for that notice."""
+
+    def __init__(self, request, key, paged, paging, quiet=False, cap=None, what=None):
         self.request, self.key, self.paged, self.paging = request, key, paged, paging
-        self.quiet = quiet
+        self.quiet, self.cap, self.what = quiet, cap, what
 
     @property
     def requests(self):
         from halo_lib.http.paging import page_request, page_size_for
         if not self.paged:
             return [self.request]
-        size = page_size_for(self.paging.page_size, self.paging.limit)
+        size = page_size_for(self.page_size(None), self.paging.limit)
         return [page_request(self.request, size, 1)]
+
+    def page_size(self, env):
+        size, cap = self.paging.page_size, self.cap
+        if size and cap and size > cap:
+            if env is not None and env.settings.verbose:
+                env.streams.err(f"* --page-size {size} lowered to {cap}: Halo serves at most "
+                                f"{cap} {self.what} a page")
+            return cap
+        return size
 
     def run(self, env, output):
         from halo_lib.http.paging import pages
         progress = None if self.quiet else progress_line(env.streams)
         paging = self.paging
-        for records in pages(env.api, self.request, self.key, self.paged, paging.page_size,
-                             paging.limit, paging.concurrency, progress):
+        for records in pages(env.api, self.request, self.key, self.paged, self.page_size(env),
+                             paging.limit, paging.concurrency, progress,
+                             notice=env.streams.err):
             output.page(records)
         if progress:
             progress(None, None)

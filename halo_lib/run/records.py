@@ -1,33 +1,27 @@
-"""The records a write sends: BODY, then the typed field flags and -F/-f pairs on each."""
+"""The records of a named endpoint's BODY and of `request`'s: BODY, then the typed field
+flags and -F/-f pairs on each. (Bulk writes stream theirs: halo_lib.io.bodies.RecordSource.)"""
 from halo_lib.errors import UsageError
 from halo_lib.run.kinds.base import field_values
 
 
 def input_records(inv, streams, required):
     """Records from BODY and the field flags; None when there is neither (and not required)."""
-    return read_records(inv, streams, required)[0]
-
-
-def read_records(inv, streams, required):
-    """(records, one object): the records, and whether they were given as one object (by
-    fields alone, or a BODY of one object rather than an array or NDJSON)."""
     from halo_lib.io import bodies
     writing = inv.writing
-    records, one = None, True
+    records = None
     if writing.body is not None:
         data, name = bodies.read_source(writing.body, streams)
         records = bodies.parse_records(data, name)
-        one = len(records) == 1 and not data.lstrip().startswith(b"[")
     flags = field_values(inv, streams.now)
     if records is None:
         if not (flags or writing.has_pairs):
             if required:
                 raise UsageError(f"nothing to send: give BODY ('-', @FILE or JSON) or "
                                  f"fields (see 'halo {inv.command} --help')")
-            return None, False
+            return None
         records = [{}]
     return bodies.apply_fields(records, writing.typed_fields, writing.raw_fields, flags,
-                               streams), one
+                               streams)
 
 
 def request_document(inv, streams):

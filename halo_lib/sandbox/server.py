@@ -46,6 +46,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from halo_lib.resources import RESOURCES
+from halo_lib.sandbox import ratelimit
 from halo_lib.sandbox.data import CLOSED_STATUS_IDS, STATUSES, Dataset, iso
 
 HOST = "127.0.0.1"
@@ -538,7 +539,7 @@ class Sandbox:
     def __init__(self, port=0, records=1000, seed=1, latency_ms=0, fail_rate=0.0, *,
                  token_ttl=3600, retry_after=0, max_page_size=100000,
                  client_id="sandbox-client", client_secret="sandbox-secret",
-                 record_requests=True):
+                 record_requests=True, rate_limit=None):
         if not 0 <= int(port) <= 65535:
             raise ValueError(f"port must be between 0 and 65535, not {port}")
         if int(records) < 0:
@@ -553,6 +554,7 @@ class Sandbox:
         self.max_page_size = max_page_size
         self.client_id, self.client_secret = client_id, client_secret
         self.record_requests = record_requests
+        self.rate_limit = ratelimit.RateLimit.of(rate_limit)   # None: no limit
         self.url = None
         self.requests = []
         self.dataset = Dataset(self.records, seed)
@@ -679,6 +681,8 @@ class Sandbox:
         try:
             req = Request(method, path, {k.lower(): v for k, v in pairs},
                           handler.headers, body)
+            if self.rate_limit and not self.rate_limit.admit():
+                raise ApiError(429, self.rate_limit.message)
             reply = self._answer(req)
         except ApiError as e:
             reply = json_reply({"message": e.message}, e.status, e.headers)
@@ -1012,9 +1016,11 @@ class _Handler(BaseHTTPRequestHandler):
 
 def serve(options, stdout, stderr):
     """`halo sandbox`: serve in the foreground until Ctrl-C, after printing the env lines.
-    options: port, records, seed, latency (ms) and fail_rate (halo_lib.invocation)."""
+    options: port, records, seed, latency (ms), fail_rate and rate_limit
+    (halo_lib.invocation.SandboxOptions)."""
     opts = {"port": options.port, "records": options.records, "seed": options.seed,
-            "latency_ms": options.latency, "fail_rate": options.fail_rate}
+            "latency_ms": options.latency, "fail_rate": options.fail_rate,
+            "rate_limit": options.rate_limit}
     try:
         sandbox = Sandbox(**opts, record_requests=False).start()
     except ValueError as e:
@@ -1029,6 +1035,7 @@ def serve(options, stdout, stderr):
             stdout.write(f"export HALO_URL={shlex.quote(sandbox.url)}\n"
                          f"export HALO_CLIENT_ID={shlex.quote(sandbox.client_id)}\n"
                          f"export HALO_CLIENT_SECRET={shlex.quote(sandbox.client_secret)}\n"
+                         f"export HALO_RATE={shlex.quote(opts['rate_limit'] or 'off')}\n"
                          "unset HALO_TENANT\n")
             stdout.flush()
         except (BrokenPipeError, ValueError):

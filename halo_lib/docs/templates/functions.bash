@@ -16,16 +16,27 @@ _halo_profiles() {
 }
 
 # File names for the current word; $2 is put back in front when bash left it attached
-# (an "@" when COMP_WORDBREAKS lacks it).
+# (an "@" when COMP_WORDBREAKS lacks it). $3 is an "@" that bash split off the word but
+# readline still replaces (plain bash: "@" breaks COMP_WORDS, not readline's word).
 _halo_files() {
-    local cur=$1 prefix=$2
-    if [[ -z $prefix ]] && declare -F _filedir >/dev/null; then
+    local cur=$1 prefix=$2 kept=$3
+    if [[ -z $prefix$kept ]] && declare -F _filedir >/dev/null; then
         _filedir
         return
     fi
-    compopt -o filenames 2>/dev/null
-    mapfile -t COMPREPLY < <(compgen -f -- "$cur")
-    [[ -n $prefix ]] && COMPREPLY=("${COMPREPLY[@]/#/$prefix}")
+    [[ -z $prefix ]] && declare -F _filedir >/dev/null && kept=''
+    # Not "-o filenames": readline would quote the "@" as "\@". Names are quoted here,
+    # and a directory gets its "/" and no space, so that its files can follow.
+    local name names
+    mapfile -t names < <(compgen -f -- "$cur")
+    COMPREPLY=()
+    for name in "${names[@]}"; do
+        [[ -d $name ]] && name+=/
+        COMPREPLY+=("$prefix$kept$(printf '%q' "$name")")
+    done
+    if (( ${#COMPREPLY[@]} == 1 )) && [[ ${COMPREPLY[0]} == */ ]]; then
+        compopt -o nospace 2>/dev/null
+    fi
 }
 
 # The value of a flag: files, profile names, the choices of the option, or nothing.
@@ -71,7 +82,7 @@ _halo_completion_fn() {
         joiner=$prev prev=${COMP_WORDS[cword-2]}
     fi
     if [[ $joiner == *@ ]]; then            # BODY @FILE, or -F KEY=@FILE
-        _halo_files "$cur"
+        _halo_files "$cur" "" "${joiner#=}"
         return
     fi
     if [[ $cur == @* ]]; then               # "@" is not a word break here

@@ -40,7 +40,10 @@ class Sandbox(Kind):
                    value="int", metavar="MS", default=0),
             Option(("--fail-rate",), "fail_rate",
                    "answer a fraction P of API requests with 429 or 503",
-                   value="probability", metavar="P", default=0.0)]
+                   value="probability", metavar="P", default=0.0),
+            Option(("--rate-limit",), "rate_limit",
+                   "answer 429 beyond N requests in any rolling PERIOD, e.g. 30/3s",
+                   value="rate", metavar="N/PERIOD")]
 
     def plan(self, inv, env):
         from halo_lib.run.plans import Local

@@ -31,8 +31,10 @@ class List(Kind):
             check_usable(inv)
             checkpoint = Checkpoint(inv.checkpoint, env.streams.now)
             params += checkpoint.params()
-        stream = Stream(Request("GET", inv.verb.path, params), inv.resource.key,
-                        inv.resource.paged, inv.paging, quiet=inv.presentation.quiet)
+        resource = inv.resource
+        stream = Stream(Request("GET", inv.verb.path, params), resource.key, resource.paged,
+                        inv.paging, quiet=inv.presentation.quiet, cap=resource.page_cap,
+                        what=resource.name)
         if checkpoint is None:
             return stream
         from halo_lib.run.checkpoint import Checkpointed

@@ -2,8 +2,7 @@
 from halo_lib.errors import UsageError
 from halo_lib.options import (batch_options, body_positional, custom_field_option,
                               field_setters, param_option)
-from halo_lib.run.kinds.base import Kind, id_positionals, query_params
-from halo_lib.run.records import read_records
+from halo_lib.run.kinds.base import Kind, field_values, id_positionals, query_params
 
 DEFAULT_BATCH = 50
 
@@ -20,34 +19,48 @@ class _Write(Kind):
         return field_setters() + custom + batch_options() + [param_option()]
 
     def plan(self, inv, env):
-        from halo_lib.http.api import Request
-        from halo_lib.io.bodies import batches
-        from halo_lib.run.batches import Batches
-        records, one = read_records(inv, env.streams, required=True)
-        records = self.checked(inv, records)
-        size = inv.writing.batch_size or DEFAULT_BATCH
-        params = query_params(inv, env)
-        plan = Batches([Request("POST", inv.verb.path, params, batch)
-                        for batch in batches(records, size)],
-                       creating=self.creating, failed_path=inv.writing.failed)
-        # -o json: the answer to one object is that object; to an array or NDJSON, an array.
-        plan.single_object = one
-        return plan
+        from halo_lib.io.bodies import RecordSource, apply_fields
+        from halo_lib.run.bulk import Bulk
+        writing, streams = inv.writing, env.streams
+        flags = field_values(inv, streams.now)
 
-    def checked(self, inv, records):
-        return records
+        def fields(records):
+            return apply_fields(records, writing.typed_fields, writing.raw_fields, flags,
+                                streams)
+        body = writing.body
+        if body is None:
+            if not (flags or writing.has_pairs):
+                raise UsageError(f"nothing to send: give BODY ('-', @FILE or JSON) or "
+                                 f"fields (see 'halo {inv.command} --help')")
+            body = "{}"
+        # Read and checked whole here, before anything is sent; streamed by the plan.
+        source = RecordSource(body, streams, fields, self.check(inv))
+        try:
+            self.checked(inv, source)
+        except BaseException:
+            source.close()
+            raise
+        return Bulk(source, inv.verb.path, query_params(inv, env), self.creating,
+                    writing.batch_size or DEFAULT_BATCH, writing.failed)
+
+    def check(self, inv):
+        """check(record, number): raises UsageError about one record, as it will be sent."""
+        return None
+
+    def checked(self, inv, source):
+        """The source as a whole, once read."""
 
 
 class Create(_Write):
     name = "create"
     example_rank = 2
 
-    def checked(self, inv, records):
-        with_id = [i for i, r in enumerate(records, 1) if r.get("id") not in (None, 0, "")]
-        if with_id:
-            raise UsageError(f"record {with_id[0]} has an id: create makes new records; "
-                             f"use 'halo {inv.resource.name} update' to change existing ones")
-        return records
+    def check(self, inv):
+        def check(record, number):
+            if record.get("id") not in (None, 0, ""):
+                raise UsageError(f"record {number} has an id: create makes new records; use "
+                                 f"'halo {inv.resource.name} update' to change existing ones")
+        return check
 
     def examples(self, s, verb):
         if not s.field:
@@ -62,17 +75,22 @@ class Update(_Write):
     creating = False
     example_rank = 3
 
-    def checked(self, inv, records):
-        if inv.ids:
-            if len(records) != 1:
-                raise UsageError(f"update ID takes one record, BODY holds {len(records)}; "
-                                 "leave out ID and give each record its id")
-            records = [{**records[0], "id": inv.id}]
-        missing = [i for i, r in enumerate(records, 1) if r.get("id") in (None, "", 0)]
-        if missing:
-            raise UsageError(f"record {missing[0]} has no id: give ID, or an id in every "
-                             "record (nothing was sent)")
-        return records
+    def check(self, inv):
+        def check(record, number):
+            if not inv.ids and record.get("id") in (None, "", 0):
+                raise UsageError(f"record {number} has no id: give ID, or an id in every "
+                                 "record (nothing was sent)")
+        return check
+
+    def checked(self, inv, source):
+        """update ID: one record, sent with that id."""
+        if not inv.ids:
+            return
+        if source.count != 1:
+            raise UsageError(f"update ID takes one record, BODY holds {source.count}; "
+                             "leave out ID and give each record its id")
+        record_id, base = inv.id, source.fields
+        source.fields = lambda records: [{**r, "id": record_id} for r in base(records)]
 
     def examples(self, s, verb):
         if not s.field:

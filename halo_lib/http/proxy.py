@@ -1,0 +1,214 @@
+"""Proxies as curl does them, and the connection pools that go through them.
+
+Which proxy a URL takes: `--proxy URL` > the environment > the profile's `proxy` key.
+From the environment, https URLs take HTTPS_PROXY (https_proxy first), plain http ones
+HTTP_PROXY (http_proxy first), either falls back to ALL_PROXY. NO_PROXY (no_proxy first)
+lists hosts that go direct: names, domain suffixes with or without a leading dot, IP
+addresses, host:port, or `*` for all. A loopback host (localhost, 127.0.0.0/8, ::1) goes
+direct unless the proxy was named on the command line with --proxy.
+
+https goes through a CONNECT tunnel, so TLS is still verified end to end with the Halo
+host. Credentials in a proxy URL become a Proxy-Authorization header and are never
+printed: `shown()` is the proxy as messages name it.
+"""
+import ipaddress
+from urllib.parse import unquote, urlsplit
+
+from halo_lib.errors import ConfigError
+
+ENV_FOR = {"https": ("https_proxy", "HTTPS_PROXY"), "http": ("http_proxy", "HTTP_PROXY")}
+ALL = ("all_proxy", "ALL_PROXY")
+NO = ("no_proxy", "NO_PROXY")
+
+
+def proxy_settings(flag, env, profile_value):
+    """What config resolves: (explicit proxy or None, env proxies, no_proxy, profile proxy)."""
+    found = {k: env.get(k) for k in ENV_FOR["https"] + ENV_FOR["http"] + ALL + NO if env.get(k)}
+    return {"flag": flag or None, "env": found, "profile": profile_value or None}
+
+
+class Chooser:
+    """The proxy URL (or None) for each target URL."""
+
+    def __init__(self, config):
+        config = config or {}
+        self.flag = config.get("flag")
+        self.env = config.get("env") or {}
+        self.profile = config.get("profile")
+        self.no_proxy = _first(self.env, NO) or ""
+
+    def for_url(self, url):
+        parts = urlsplit(url)
+        scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+        port = parts.port or (443 if scheme == "https" else 80)
+        if self.flag:
+            chosen, named = self.flag, True
+        else:
+            chosen = _first(self.env, ENV_FOR.get(scheme, ())) or _first(self.env, ALL) \
+                or self.profile
+            named = False
+        if not chosen:
+            return None
+        check(chosen)
+        if _is_loopback(host) and not named:
+            return None
+        if bypassed(self.no_proxy, host, port):
+            return None
+        return _with_scheme(chosen)
+
+
+def _first(env, names):
+    for name in names:
+        if env.get(name):
+            return env[name]
+    return None
+
+
+def _with_scheme(url):
+    return url if "://" in url else "http://" + url
+
+
+def check(url):
+    """A proxy URL halo can use, else exit 3 (named without credentials)."""
+    parts = urlsplit(_with_scheme(url))
+    try:
+        parts.port
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"invalid proxy URL {shown(url)!r}: expected e.g. "
+                          "http://proxy.example:3128")
+
+
+def shown(url):
+    """The proxy URL without its credentials."""
+    if not url:
+        return url
+    url = _with_scheme(url)
+    scheme, rest = url.split("://", 1)
+    netloc, slash, path = rest.partition("/")
+    netloc = netloc.rsplit("@", 1)[-1]
+    return f"{scheme}://{netloc}"
+
+
+def _is_loopback(host):
+    host = host.strip("[]")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def bypassed(no_proxy, host, port):
+    """Does a NO_PROXY list send host:port direct?"""
+    host = host.strip("[]").lower().rstrip(".")
+    for entry in no_proxy.replace(" ", ",").split(","):
+        entry = entry.strip().lower()
+        if not entry:
+            continue
+        if entry == "*":
+            return True
+        name, want_port = _split_port(entry)
+        if want_port is not None and want_port != port:
+            continue
+        name = name.strip("[]").rstrip(".")
+        if _ip_match(name, host):
+            return True
+        name = name.lstrip("*").lstrip(".")
+        if name and (host == name or host.endswith("." + name)):
+            return True
+    return False
+
+
+def _split_port(entry):
+    if entry.startswith("["):
+        inside, _, rest = entry[1:].partition("]")
+        port = rest[1:] if rest.startswith(":") else ""
+        return inside, int(port) if port.isdigit() else None
+    if entry.count(":") == 1:
+        name, port = entry.split(":")
+        return name, int(port) if port.isdigit() else None
+    return entry, None
+
+
+def _ip_match(entry, host):
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    try:
+        return address in ipaddress.ip_network(entry, strict=False)
+    except ValueError:
+        return False
+
+
+class Pools:
+    """urllib3 pools: one direct, one per proxy; `request` sends each URL its own way."""
+
+    def __init__(self, chooser, **pool_kw):
+        import urllib3
+        self.chooser = chooser
+        self.pool_kw = pool_kw
+        self.direct = urllib3.PoolManager(**pool_kw)
+        self.proxied = {}
+        self.refused = {}     # proxy URL -> the ConfigError of its refusal
+
+    def for_url(self, url):
+        proxy = self.chooser.for_url(url)
+        if proxy is None:
+            return self.direct, None
+        if proxy not in self.proxied:
+            self.proxied[proxy] = _proxy_manager(proxy, self.pool_kw)
+        return self.proxied[proxy], proxy
+
+    def request(self, method, url, **kw):
+        pool, proxy = self.for_url(url)
+        if proxy in self.refused:   # it said no once: no use asking again
+            raise self.refused[proxy]
+        return pool.request(method, url, **kw)
+
+    def proxy_for(self, url):
+        return self.chooser.for_url(url)
+
+
+def _proxy_manager(proxy, pool_kw):
+    import urllib3
+    parts = urlsplit(proxy)
+    headers = {}
+    if parts.username is not None:
+        credentials = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+        headers = urllib3.util.make_headers(proxy_basic_auth=credentials)
+    return urllib3.ProxyManager(shown(proxy), proxy_headers=headers, **pool_kw)
+
+
+def pools(settings, pool_size):
+    """The pools a Transport sends through, for these settings."""
+    import urllib3
+    timeout = settings.timeout
+    return Pools(Chooser(getattr(settings, "proxy", None)),
+                 num_pools=4, maxsize=pool_size, block=False, retries=False,
+                 timeout=urllib3.Timeout(connect=min(timeout, 10.0), read=timeout),
+                 cert_reqs="CERT_REQUIRED", ca_certs=settings.ca_bundle or None)
+
+
+def refusal(exc, proxy, status=None):
+    """The HaloError for a refusal by the proxy (a tunnel answered 403 or 407, or 407 to a
+    forwarded request): exit 3, naming the proxy without credentials. None otherwise: an
+    unreachable proxy is a network failure to retry."""
+    if not proxy:
+        return None
+    reason = ""
+    if status is None:
+        import re
+        text = str(getattr(exc, "original_error", None) or exc)
+        found = re.search(r"Tunnel connection failed: (\d{3})(.*)", text)
+        if not found:
+            return None
+        status, reason = int(found.group(1)), " ".join(found.group(2).split())
+    if status not in (401, 403, 407):    # tinyproxy answers a wrong password with 401
+        return None
+    hint = "; check the proxy's user name and password" if status != 403 else ""
+    return ConfigError(f"the proxy {shown(proxy)} refused: HTTP {status} "
+                       f"{reason}".rstrip() + hint)

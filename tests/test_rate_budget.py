@@ -1,0 +1,188 @@
+"""The request budget shared by every halo process, and the sandbox playing a rate-limited
+tenant (`--rate-limit N/PERIOD`): 429 beyond the limit, as a hosted Halo answers."""
+import io
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+import halo
+from conftest import ROOT, one_error_line, runner_for
+from halo_lib.io.streams import Streams
+from halo_lib.sandbox import Sandbox
+
+
+@pytest.fixture
+def sandbox():
+    with Sandbox(records=300) as server:
+        yield server
+
+
+@pytest.fixture
+def halo_run(sandbox, tmp_path):
+    return runner_for(sandbox.url, tmp_path, HALO_CLIENT_ID=sandbox.client_id,
+                      HALO_CLIENT_SECRET=sandbox.client_secret)
+
+
+def state_files(tmp_path):
+    return sorted((tmp_path / "cache" / "halo").glob("rate-*"))
+
+
+def test_a_run_within_the_budget_is_never_slowed(halo_run, tmp_path):
+    result = halo_run("--rate", "40/1m", "tickets", "list", "--page-size", "10")
+    assert result.code == 0 and len(result.records) == 300
+    assert halo_run.sleeps == []
+    (state,) = state_files(tmp_path)
+    assert stat.S_IMODE(state.stat().st_mode) == 0o600
+    assert len(state.read_text().split()) == 32           # authinfo, token, 30 pages
+    assert state.stat().st_size < 1000
+
+
+def test_beyond_the_budget_a_request_waits_for_the_window(halo_run):
+    result = halo_run("--rate", "12/1m", "tickets", "list", "--page-size", "10",
+                      "--concurrency", "1")
+    assert result.code == 0, result
+    assert [r["id"] for r in result.records] == list(range(1, 301))
+    # 32 requests, 12 a minute: two waits of about a minute (and maybe a few of some ms,
+    # for requests sent some ms apart), nothing said off a terminal.
+    long = [s for s in halo_run.sleeps if s > 1]
+    assert len(long) == 2 and all(55 < s <= 62 for s in long), halo_run.sleeps
+    assert sum(halo_run.sleeps) - sum(long) < 1
+    assert result.err == ""
+
+
+def test_the_wait_is_shown_on_a_terminal_and_in_verbose_never_on_stdout(halo_run, tmp_path):
+    shown = halo_run("--rate", "5/1m", "tickets", "list", "--limit", "60", "--page-size", "10",
+                     stderr_tty=True)
+    assert shown.code == 0
+    assert re.search(r"^halo: rate limit 5/1m reached; waiting \d+\.\d s$", shown.err, re.M)
+    assert all(line.startswith(b"{") for line in shown.out.splitlines())
+    verbose = halo_run("-v", "--rate", "2/1m", "tickets", "get", "1",
+                       env={"XDG_CACHE_HOME": str(tmp_path / "other")})   # 3 requests
+    assert "rate limit 2/1m reached" in verbose.err
+
+
+def test_the_budget_is_shared_through_the_state_file(halo_run, tmp_path):
+    assert halo_run("--rate", "4/1m", "tickets", "get", "1").code == 0   # authinfo, token, get
+    assert halo_run.sleeps == []
+    assert halo_run("--rate", "4/1m", "tickets", "get", "2").code == 0   # cached token: 1
+    assert halo_run.sleeps == []
+    assert halo_run("--rate", "4/1m", "tickets", "get", "3").code == 0   # the fifth waits
+    assert len(halo_run.sleeps) == 1
+
+
+@pytest.mark.parametrize("garbage", [b"\x00\xff not a number\n", b"", b"1e400\n-5\nnan\n"])
+def test_a_corrupt_state_file_is_rebuilt_silently(halo_run, tmp_path, garbage):
+    assert halo_run("tickets", "get", "1").code == 0
+    (state,) = state_files(tmp_path)
+    state.write_bytes(garbage)
+    os.chmod(state, 0o644)
+    result = halo_run("tickets", "get", "2")
+    assert (result.code, result.err) == (0, ""), result
+    assert stat.S_IMODE(state.stat().st_mode) == 0o600
+    assert all(re.fullmatch(r"\d+\.\d{3}", t) for t in state.read_text().split())
+
+
+def test_off_keeps_no_state(halo_run, tmp_path):
+    assert halo_run("--rate", "off", "tickets", "list", "--limit", "20").code == 0
+    assert state_files(tmp_path) == []
+
+
+@pytest.mark.parametrize("where", ["env", "profile"])
+def test_rate_from_environment_and_profile(halo_run, tmp_path, where):
+    if where == "env":
+        env = {"HALO_RATE": "3/1m"}
+    else:
+        (tmp_path / "config" / "halo").mkdir(parents=True)
+        (tmp_path / "config" / "halo" / "config").write_text("[default]\nrate = 3/1m\n")
+        env = {}
+    assert halo_run("tickets", "get", "1", env=env).code == 0       # 3 requests
+    assert halo_run("tickets", "get", "1", env=env).code == 0       # the 4th waits
+    assert len(halo_run.sleeps) == 1
+    assert halo_run("--rate", "10/1m", "tickets", "get", "1", env=env).code == 0
+    assert len(halo_run.sleeps) == 1                                 # the flag wins
+
+
+def test_bad_rates_are_refused(halo_run, tmp_path):
+    line = one_error_line(halo_run("--rate", "fast", "tickets", "get", "1"), 2)
+    assert "--rate" in line
+    line = one_error_line(halo_run("tickets", "get", "1", env={"HALO_RATE": "5/x"}), 3)
+    assert "HALO_RATE" in line and "N/PERIOD" in line
+
+
+def test_sandbox_answers_429_beyond_its_rate_limit_without_retry_after():
+    with Sandbox(records=5, rate_limit="3/10s") as sandbox:
+        statuses = []
+        for _ in range(5):
+            try:
+                with urllib.request.urlopen(f"{sandbox.url}/api/authinfo") as answer:
+                    statuses.append(answer.status)
+            except urllib.error.HTTPError as refused:
+                statuses.append(refused.code)
+                assert refused.headers.get("Retry-After") is None
+                assert "3 requests per rolling 10s" in json.loads(refused.read())["message"]
+    assert statuses == [200, 200, 200, 429, 429]
+
+
+def test_halo_sandbox_with_a_rate_limit_completes_every_list(tmp_path):
+    """`halo --sandbox --rate-limit`: the client's budget follows the limit: no 429."""
+    out, err = io.BytesIO(), io.StringIO()
+    env = {"HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    streams = Streams(stdin=io.BytesIO(), stdout=out, stderr=err, env=env,
+                      stdin_tty=False, stdout_tty=False, stderr_tty=False)
+    started = time.monotonic()
+    code = halo.main(["--sandbox", "--rate-limit", "10/1s", "-v", "tickets", "list",
+                      "--limit", "300", "--page-size", "25"], streams)
+    elapsed = time.monotonic() - started
+    assert code == 0, err.getvalue()[-500:]
+    assert [json.loads(line)["id"] for line in out.getvalue().splitlines()] == \
+        list(range(1, 301))
+    assert " 429 " not in err.getvalue()
+    assert 0.9 < elapsed < 10     # 14 requests at 10 a second: one wait of about a second
+
+
+def test_three_concurrent_lists_share_one_budget_with_no_429(tmp_path):
+    """Three real halo processes, one sandbox allowing 30 requests per 3 s."""
+    sandbox = subprocess.Popen([sys.executable, str(ROOT / "halo.py"), "sandbox", "--records",
+                                "200", "--rate-limit", "30/3s"], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True)
+    try:
+        env = dict(os.environ, HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path / "cache"),
+                   XDG_CONFIG_HOME=str(tmp_path / "config"))
+        for _ in range(5):
+            found = re.match(r"export (\w+)=(\S+)", sandbox.stdout.readline().strip())
+            if found:
+                env[found.group(1)] = found.group(2).strip("'\"")
+        assert env["HALO_RATE"] == "30/3s"
+        argv = [sys.executable, str(ROOT / "halo.py"), "--rate", "30/3s", "-v",
+                "tickets", "list", "--page-size", "10"]
+        results = [None] * 3
+
+        def one(i):
+            results[i] = subprocess.run(argv, env=env, capture_output=True, timeout=60)
+        threads = [threading.Thread(target=one, args=(i,)) for i in range(3)]
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - started
+    finally:
+        sandbox.terminate()
+        sandbox.wait(timeout=10)
+    for done in results:
+        assert done.returncode == 0, done.stderr[-500:]
+        assert [json.loads(line)["id"] for line in done.stdout.splitlines()] == \
+            list(range(1, 201))
+        assert b" 429 " not in done.stderr
+    # 20 pages each and one shared token fetch (2-6 requests more): 62-66 requests at 30 per
+    # 3 s cannot take less than two full windows; a budget that let them run free would.
+    assert 6.0 <= elapsed < 20, elapsed
