@@ -247,6 +247,8 @@ def new_fields(resource):
     fields = {"name": f"Sandbox {resource.name}", "note": "made by a test"}
     if resource.key == "tickets":
         fields["summary"] = "Created by the test suite"
+    if resource.name == "actions":   # an action belongs to a ticket that exists
+        fields["ticket_id"] = 1
     return fields
 
 
@@ -479,7 +481,8 @@ def test_presigned_upload_flow(fresh):
 # ---- protocol, faults and lifecycle ---------------------------------------------------------
 
 def test_unknown_paths_and_methods(api):
-    assert api.call("GET", "/api/NoSuchThing")[0] == 404
+    assert api.call("GET", "/api/Tickets/1/NoSuchThing")[0] == 404
+    assert api.call("GET", "/api/NoSuchThing/1/deeper")[0] == 404
     status, resp, _ = api.call("PUT", "/api/Tickets")
     assert status == 405 and "POST" in resp.getheader("Allow")
 

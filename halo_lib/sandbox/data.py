@@ -162,10 +162,33 @@ KB_TITLES = ("How to reset your password", "Setting up MFA on a new phone",
              "Joining the guest Wi-Fi", "Clearing the browser cache", "Booking a meeting room",
              "Scanning to e-mail", "Fixing slow start-up", "Updating Windows",
              "Requesting access to a folder")
-REPORTS = ("Open tickets by agent", "SLA compliance this month", "Time logged by client",
-           "Tickets opened per day", "First-time fix rate", "Ageing open tickets",
-           "Invoices this quarter", "Assets out of warranty", "Customer satisfaction",
-           "Top ticket categories", "Agent utilisation", "Contracts due for renewal")
+# Reports and their SQL over the sandbox's tickets (reports.py runs it). "Invoices this
+# quarter" reads a table the sandbox has not got: its rows fail to load (load_error).
+REPORTS = (
+    ("Open tickets by agent", "SELECT agent_name, COUNT(*) AS open_tickets FROM tickets "
+     "WHERE status_id NOT IN (9, 10) GROUP BY agent_name ORDER BY open_tickets DESC"),
+    ("SLA compliance this month", "SELECT sla_name, COUNT(*) AS tickets FROM tickets "
+     "GROUP BY sla_name ORDER BY sla_name"),
+    ("Time logged by client", "SELECT client_name, ROUND(SUM(timetaken), 2) AS hours "
+     "FROM tickets GROUP BY client_name ORDER BY hours DESC"),
+    ("Tickets opened per day", "SELECT substr(dateoccurred, 1, 10) AS day, COUNT(*) AS opened "
+     "FROM tickets GROUP BY day ORDER BY day"),
+    ("First-time fix rate", "SELECT priority_name, COUNT(*) AS tickets FROM tickets "
+     "GROUP BY priority_name ORDER BY priority_name"),
+    ("Ageing open tickets", "SELECT id, summary, dateoccurred FROM tickets "
+     "WHERE status_id NOT IN (9, 10) ORDER BY dateoccurred LIMIT 50"),
+    ("Invoices this quarter", "SELECT invoicenumber, total FROM invoices"),
+    ("Assets out of warranty", "SELECT asset_id, COUNT(*) AS tickets FROM tickets "
+     "GROUP BY asset_id ORDER BY tickets DESC LIMIT 20"),
+    ("Customer satisfaction", "SELECT client_name, COUNT(*) AS tickets FROM tickets "
+     "GROUP BY client_name ORDER BY tickets DESC LIMIT 20"),
+    ("Top ticket categories", "SELECT category_1, COUNT(*) AS tickets FROM tickets "
+     "GROUP BY category_1 ORDER BY tickets DESC"),
+    ("Agent utilisation", "SELECT agent_name, ROUND(SUM(timetaken), 2) AS hours FROM tickets "
+     "GROUP BY agent_name ORDER BY agent_name"),
+    ("Contracts due for renewal", "SELECT contract_id, COUNT(*) AS tickets FROM tickets "
+     "GROUP BY contract_id ORDER BY contract_id LIMIT 20"),
+)
 WEBHOOKS = (("New critical tickets to chat", "https://hooks.example.com/chat/critical"),
             ("Accounts sync", "https://accounts.example.com/halo/webhook"),
             ("Ticket closed notification", "https://notify.example.com/closed"))
@@ -317,6 +340,25 @@ class Dataset:
     def action_ticket(self, a):
         return bisect_left(self._action_end, a)
 
+    def client_toplevel(self, c):
+        return 1 if c % 7 else 2
+
+    def user_asset(self, u):
+        """The asset used by end user u, or 0: asset i is used by user (c-1)*6 + 1 + i % 6."""
+        c, position = self.user_client(u), (u - 1) % USERS_PER_CLIENT
+        for i in range((c - 1) * ASSETS_PER_CLIENT + 1, c * ASSETS_PER_CLIENT + 1):
+            if i % USERS_PER_CLIENT == position:
+                return i
+        return 0
+
+    def touched(self, name, index):
+        """When a generated record was last changed: a stable time in the two years."""
+        return iso(EPOCH + mix(self.seed, name_code(name), index, 98) % SPAN)
+
+    def flag(self, name, index, one_in):
+        """A stable yes for about one record in `one_in` (inactive, disabled, important...)."""
+        return mix(self.seed, name_code(name), index, 99) % one_in == 0
+
 
 # ---- one maker per resource: (dataset, index, rng) -> record ---------------------------------
 
@@ -358,6 +400,12 @@ def _ticket_like(ds, i, rng, count, summaries, type_ids):
         "fixbydate": iso(opened + fix_hours * 3600),
         "dateclosed": iso(opened + rng.randrange(3600, 10 * 86400)) if closed else None,
     }
+    touched = opened + mix(ds.seed, 31, i) % (30 * 86400)
+    rec.update(
+        lastactiondate=iso(touched), last_update=iso(touched),
+        asset_id=(c - 1) * ASSETS_PER_CLIENT + 1 + i % ASSETS_PER_CLIENT, contract_id=c,
+        toplevel_id=ds.client_toplevel(c), toplevel_name=TOP_LEVELS[ds.client_toplevel(c) - 1],
+        supplier_id=1 + i % len(SUPPLIERS) if i % 10 == 0 else 0, customfields=[])
     return rec
 
 
@@ -384,23 +432,28 @@ def _action(ds, i, rng):
     a = ticket["agent_id"] if rng.random() < 0.8 else rng.randrange(ds.n_agents) + 1
     opened = int(datetime.fromisoformat(ticket["dateoccurred"]).timestamp())
     outcome = rng.choice(OUTCOMES)
-    return {
+    rec = {
         "id": i, "ticket_id": t, "actionnumber": number, "outcome": outcome,
         "who": ds.agent_name(a), "who_type": 1, "who_agentid": a,
         "datetime": iso(opened + number * rng.randrange(600, 86400)),
         "note": rng.choice(ACTION_NOTES), "timetaken": rng.choice((0, 0.1, 0.25, 0.5, 1)),
-        "hiddenfromuser": outcome == "Private Note", "important": False,
+        "hiddenfromuser": outcome == "Private Note", "important": ds.flag("actions", i, 15),
     }
+    if number > 1 and ds.flag("system-actions", i, 8):   # Halo logs some changes itself
+        rec.update(outcome="Status Change", who="System", who_type=0, who_agentid=0,
+                   note="Status changed", timetaken=0, hiddenfromuser=False)
+    return rec
 
 
 def _client(ds, i, rng):
     top = 1 if i % 7 else 2
     return {"id": i, "name": ds.client_name(i), "toplevel_id": top,
-            "toplevel_name": TOP_LEVELS[top - 1], "inactive": False,
+            "toplevel_name": TOP_LEVELS[top - 1], "inactive": ds.flag("clients", i, 12),
             "colour": f"#{rng.randrange(0x1000000):06x}",
             "website": f"https://www.{ds.client_domain(i)}",
             "main_site_id": (i - 1) * SITES_PER_CLIENT + 1,
-            "datecreated": iso(EPOCH - rng.randrange(3 * 365 * 86400))}
+            "datecreated": iso(EPOCH - rng.randrange(3 * 365 * 86400)),
+            "last_update": ds.touched("clients", i)}
 
 
 def _site(ds, i, rng):
@@ -408,7 +461,8 @@ def _site(ds, i, rng):
     return {"id": i, "name": ds.site_name(i), "client_id": c, "client_name": ds.client_name(c),
             "clientsite_name": f"{ds.client_name(c)}/{ds.site_name(i)}", "inactive": False,
             "phonenumber": f"01{rng.randrange(100, 999)} {rng.randrange(100000, 999999)}",
-            "timezone": "GMT Standard Time", "emaildomain": ds.client_domain(c)}
+            "timezone": "GMT Standard Time", "emaildomain": ds.client_domain(c),
+            "toplevel_id": ds.client_toplevel(c), "last_update": ds.touched("sites", i)}
 
 
 def _user(ds, i, rng):
@@ -419,8 +473,10 @@ def _user(ds, i, rng):
             "emailaddress": f"{ascii_slug(first)}.{ascii_slug(last, '')}@{ds.client_domain(c)}",
             "phonenumber": f"07{rng.randrange(100, 999)} {rng.randrange(100000, 999999)}",
             "title": rng.choice(JOBS), "client_id": c, "client_name": ds.client_name(c),
-            "site_id": s, "site_name": ds.site_name(s), "inactive": False,
-            "isimportantcontact": (i - 1) % USERS_PER_CLIENT == 0}
+            "site_id": s, "site_name": ds.site_name(s), "inactive": ds.flag("users", i, 15),
+            "isimportantcontact": (i - 1) % USERS_PER_CLIENT == 0,
+            "toplevel_id": ds.client_toplevel(c), "asset_id": ds.user_asset(i),
+            "isagent": False, "last_update": ds.touched("users", i)}
 
 
 def _agent(ds, i, rng):
@@ -429,9 +485,10 @@ def _agent(ds, i, rng):
     return {"id": i, "name": f"{first} {last}", "firstname": first, "surname": last,
             "initials": first[0] + last[0],
             "email": f"{ascii_slug(first)}.{ascii_slug(last, '')}@msp.example.com",
-            "team": team, "teams": [{"id": TEAMS.index(team) + 1, "name": team}],
+            "team": team, "team_id": TEAMS.index(team) + 1,
+            "teams": [{"id": TEAMS.index(team) + 1, "name": team}],
             "jobtitle": "Service Desk Analyst" if team == "Service Desk" else "Engineer",
-            "isdisabled": False, "is_agent": True,
+            "isdisabled": i > 1 and i == ds.n_agents, "is_agent": True,
             "colour": f"#{rng.randrange(0x1000000):06x}"}
 
 
@@ -445,8 +502,10 @@ def _asset(ds, i, rng):
             "key_field": f"{ascii_slug(_company(c, ds.seed)[0], '')[:4].upper()}-{kind[2]}{i:04d}",
             "client_id": c, "client_name": ds.client_name(c),
             "site_id": s, "site_name": ds.site_name(s), "username": ds.user_name(u),
-            "assettype_id": kind[0], "assettype_name": kind[1], "inactive": False,
-            "warranty_end": iso(EPOCH + rng.randrange(-365, 3 * 365) * 86400)}
+            "user_id": u, "assettype_id": kind[0], "assettype_name": kind[1],
+            "inactive": ds.flag("assets", i, 15),
+            "warranty_end": iso(EPOCH + rng.randrange(-365, 3 * 365) * 86400),
+            "last_update": ds.touched("assets", i)}
 
 
 def _attachment(ds, i, rng):
@@ -462,11 +521,16 @@ def _invoice(ds, i, rng):
     c = rng.randrange(ds.n_clients) + 1
     net = round(rng.randrange(50, 5000) + rng.random(), 2)
     when = EPOCH + (i - 1) * SPAN // max(ds.count("invoices"), 1)
+    u = (c - 1) * USERS_PER_CLIENT + 1
     return {"id": i, "invoicenumber": f"INV-{i:05d}", "client_id": c,
             "client_name": ds.client_name(c), "invoice_date": iso(when),
+            "site_id": ds.user_site(u), "user_id": u, "contract_id": c,
+            "toplevel_id": ds.client_toplevel(c),
             "posted": when < EPOCH + SPAN * 9 // 10, "total": round(net * 1.2, 2),
             "amountdue": 0.0 if rng.random() < 0.7 else round(net * 1.2, 2),
-            "currency_code": "GBP", "ticket_id": 0, "notes_1": "Monthly support"}
+            "currency_code": "GBP", "notes_1": "Monthly support",
+            "ticket_id": 1 + mix(ds.seed, 41, i) % ds.records if ds.records and i % 4 == 0
+            else 0}
 
 
 def _contract(ds, i, rng):
@@ -477,6 +541,7 @@ def _contract(ds, i, rng):
             "end_date": iso(start + 3 * 365 * 86400),
             "billingdescription": rng.choice(("Managed support", "Block hours", "Backup only")),
             "periodchargeamount": rng.randrange(200, 3000), "contract_status": 0,
+            "inactive": ds.flag("contracts", i, 10),
             "sla_id": 1 + c % len(SLAS)}
 
 
@@ -489,7 +554,8 @@ def _appointment(ds, i, rng):
                                             "Install new equipment", "Training session")),
             "start_date": iso(start), "end_date": iso(start + rng.choice((1, 2, 4)) * 3600),
             "agent_id": a, "agent_name": ds.agent_name(a), "ticket_id": t, "client_id": c,
-            "client_name": ds.client_name(c), "note": "", "complete_status": 0}
+            "client_name": ds.client_name(c), "note": "",
+            "complete_status": 1 if start < EPOCH + SPAN // 2 and ds.flag("appts", i, 2) else 0}
 
 
 def _item(ds, i, rng):
@@ -498,7 +564,7 @@ def _item(ds, i, rng):
     return {"id": i, "name": name, "description": name, "baseprice": price,
             "costprice": round(price * 0.7, 2), "supplier_id": sup,
             "supplier_name": SUPPLIERS[sup - 1], "quantity_in_stock": rng.randrange(0, 40),
-            "inactive": False}
+            "inactive": ds.flag("items", i, 8)}
 
 
 def _kb(ds, i, rng):
@@ -506,15 +572,16 @@ def _kb(ds, i, rng):
     return {"id": i, "name": title, "description": f"Step-by-step: {title.lower()}.",
             "resolution": "If this does not help, raise a ticket with the service desk.",
             "view_count": rng.randrange(0, 900), "useful_count": rng.randrange(0, 60),
-            "date_created": iso(EPOCH - rng.randrange(365) * 86400), "type": 0,
-            "inactive": False}
+            "date_created": iso(EPOCH - rng.randrange(365) * 86400), "type": i % 2,
+            "inactive": ds.flag("kb", i, 8), "client_id": 1 + i % ds.n_clients if i % 3 == 0
+            else 0, "site_id": 0}
 
 
 def _supplier(ds, i, rng):
     name = SUPPLIERS[i - 1]
     return {"id": i, "name": name, "email_address": f"orders@{ascii_slug(name, '')}.example.com",
-            "phone_number": f"0800 {rng.randrange(100000, 999999)}", "toplevel_id": 0,
-            "inactive": False}
+            "phone_number": f"0800 {rng.randrange(100000, 999999)}",
+            "toplevel_id": 1 + i % len(TOP_LEVELS), "inactive": ds.flag("suppliers", i, 6)}
 
 
 def _status(ds, i, rng):
@@ -539,7 +606,9 @@ def _sla(ds, i, rng):
 
 def _team(ds, i, rng):
     return {"id": i, "name": TEAMS[i - 1], "department_id": 1 if i < 5 else 2,
-            "department_name": "Support" if i < 5 else "Commercial", "inactive": False,
+            "department_name": "Support" if i < 5 else "Commercial",
+            "inactive": i == len(TEAMS) - 2,
+            "type": {"Projects": "prjs", "Sales": "opps"}.get(TEAMS[i - 1], "reqs"),
             "forrequests": True, "forprojects": TEAMS[i - 1] == "Projects",
             "foropps": TEAMS[i - 1] == "Sales"}
 
@@ -552,7 +621,8 @@ def _category(ds, i, rng):
 def _ticket_type(ds, i, rng):
     name = TICKET_TYPES[i - 1]
     return {"id": i, "name": name, "use": "opps" if name == "Opportunity" else "ticket",
-            "sequence": i, "group_id": 1, "group_name": "Service", "cancreate": True,
+            "sequence": i, "group_id": 1 + i % 2, "group_name": ("Service", "Sales")[i % 2],
+            "cancreate": name != "Alert", "inactive": name == "Problem",
             "agentscanselect": True, "enduserscanselect": name in ("Incident",
                                                                    "Service Request")}
 
@@ -592,9 +662,9 @@ def _release(ds, i, rng):
 
 
 def _report(ds, i, rng):
-    name = REPORTS[i - 1]
-    return {"id": i, "name": name, "sql": f"SELECT * FROM sandbox_report_{i}",
-            "reportgroup_id": 1 + i % 3, "charttype": rng.choice((0, 1, 2)),
+    name, sql = REPORTS[i - 1]
+    return {"id": i, "name": name, "sql": sql,
+            "reportgroup_id": 1 + i % 3, "charttype": rng.choice((0, 1, 2)), "type": i % 2,
             "is_published": i % 4 == 0}
 
 
@@ -624,12 +694,15 @@ def _licence(ds, i, rng):
             "client_id": c, "client_name": ds.client_name(c), "site_id": 0,
             "start_date": iso(start), "end_date": iso(start + 365 * 86400),
             "licences_in_use": rng.randrange(0, count + 1),
-            "price": round(rng.uniform(2, 40), 2), "is_active": True}
+            "price": round(rng.uniform(2, 40), 2), "is_active": not ds.flag("lic", i, 9),
+            "inactive": ds.flag("lic", i, 9)}
 
 
 def _crm_note(ds, i, rng):
     c, a = rng.randrange(ds.n_clients) + 1, rng.randrange(ds.n_agents) + 1
-    return {"id": i, "client_id": c, "client_name": ds.client_name(c), "supplier_id": 0,
+    return {"id": i, "client_id": c, "client_name": ds.client_name(c),
+            "supplier_id": 1 + i % len(SUPPLIERS) if i % 5 == 0 else 0,
+            "toplevel_id": ds.client_toplevel(c),
             "who_agentid": a, "who": ds.agent_name(a),
             "datetime": iso(EPOCH + rng.randrange(SPAN)),
             "note": rng.choice(("Quarterly review: happy with the service.",

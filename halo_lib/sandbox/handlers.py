@@ -6,10 +6,12 @@ import time
 import uuid
 
 from halo_lib.sandbox.data import iso
-from halo_lib.sandbox.wire import (Reply, empty_reply, encode_envelope, encode_list, error,
+from halo_lib.sandbox.wire import (ApiError, Reply, empty_reply, encode_envelope, encode_list, error,
                                    guess_type, int_param, is_true, json_reply, make_pdf,
                                    one_or_many, parse_json, parse_records, wants_file)
+from halo_lib.sandbox.includes import decorator, lines_of
 from halo_lib.sandbox.query import Query
+from halo_lib.sandbox.reports import load_report
 
 CALL_LIST_LIMIT = 10   # records answered by the extra GET endpoints that list something
 
@@ -20,22 +22,66 @@ class Handlers:
     def _collection(self, route):
         return self.collections[route.resource.name]
 
+    # ---- look-ups the other modules use -------------------------------------------------
+
+    def lookup(self, name, raw_id):
+        """The record of resource `name` with id `raw_id`, or None."""
+        col = self.collections.get(name)
+        try:
+            return None if col is None or raw_id in (None, "") else col.get(col.key(raw_id))
+        except ApiError:
+            return None
+
+    def last_action(self, ticket_id):
+        col = self.collections["actions"]
+        keys = col.select(Query(col.resource, {"ticket_id": str(ticket_id)}, col.sample()))
+        found = list(col.records(keys, max(len(keys) - 1, 0), len(keys)))
+        return found[-1] if found else None
+
+    def attachments_of_action(self, action_id):
+        col = self.collections["attachments"]
+        found = (col.get(k) for k in col.created)
+        return [a for a in found if a is not None and a.get("action_id") == action_id]
+
+    # ---- resource handlers ----------------------------------------------------------------
+
     def _list(self, req, route, _):
         r, col = route.resource, self._collection(route)
-        keys = col.select(Query(r, req.query, col.sample()))
+        keys = col.select(Query(r, req.query, col.sample(), self.lookup))
         count = int_param(req.query, "count")
         total = len(keys) if count is None else min(len(keys), count)
+        decorate = decorator(self, r.name, r.filters, req.query, total == 1)
+
+        def records(start, stop):
+            found = col.records(keys, start, stop)
+            return found if decorate is None else map(decorate, found)
         if r.key is None:
-            return self._bytes(encode_list(col.records(keys, 0, total)))
+            return self._bytes(encode_list(records(0, total)))
         if r.paged and is_true(req.query.get("pageinate")):
             size = min(int_param(req.query, "page_size", 50), self.max_page_size)
             page = int_param(req.query, "page_no", 1)
             start = (page - 1) * size
             head = {"page_no": page, "page_size": size, "record_count": total}
             return self._bytes(encode_envelope(head, r.key,
-                                               col.records(keys, start, min(start + size, total))))
-        return self._bytes(encode_envelope({"record_count": total}, r.key,
-                                           col.records(keys, 0, total)))
+                                               records(start, min(start + size, total))))
+        return self._bytes(encode_envelope({"record_count": total}, r.key, records(0, total)))
+
+    def _invoice_lines(self, req, route, _):
+        """GET /Invoice/lines: the lines of the invoices ihid names (or of a client's)."""
+        col = self.collections["invoices"]
+        params = {k: v for k, v in req.query.items() if k == "client_id"}
+        if req.query.get("ihid"):
+            params["id"] = req.query["ihid"]
+        query = Query(col.resource, {}, col.sample())
+        query.conditions += [("equal", field, tuple(x.strip() for x in value.split(",")))
+                             for field, value in params.items()]
+        query.signature = (tuple(query.conditions), None, False)
+        keys = col.select(query) if query.conditions else col.keys()
+        limit = int_param(req.query, "count", CALL_LIST_LIMIT if not params else None)
+        lines = []
+        for inv in col.records(keys, 0, len(keys) if limit is None else min(limit, len(keys))):
+            lines += [{**line, "client_id": inv.get("client_id")} for line in lines_of(inv["id"])]
+        return json_reply(lines)
 
     @staticmethod
     def _bytes(body):
@@ -59,7 +105,8 @@ class Handlers:
                                  f"for {opt.name} {given}")
         if route.binary_alternative and wants_file(req):
             return self._file_reply(col, key, rec)
-        return json_reply(rec)
+        decorate = decorator(self, col.name, route.verb.filters, req.query, True)
+        return json_reply(rec if decorate is None else decorate(rec))
 
     def _me(self, req, route, _):
         rec = self._collection(route).first()
@@ -68,7 +115,12 @@ class Handlers:
         return json_reply(rec)
 
     def _upsert(self, req, route, _):
-        return one_or_many(self._collection(route).upsert(parse_records(req.body)))
+        items = parse_records(req.body)
+        if route.resource.name == "reports" and any(i.get("_loadreportonly") for i in items):
+            # Ad-hoc SQL: the rows, and nothing saved.
+            return one_or_many([{**i, "report": load_report(self, i.get("sql"))}
+                                for i in items])
+        return one_or_many(self._collection(route).upsert(items))
 
     def _delete(self, req, route, raw_id):
         col = self._collection(route)
@@ -137,6 +189,7 @@ class Handlers:
         for n, item in enumerate(items, 1):
             if not item.get("filename"):
                 raise error(400, f"record {n}: filename is required")
+            self._collection(route).check_parents(n, item)
         for item in items:
             key = secrets.token_urlsafe(18)
             tempid = str(item.get("_tempid") or uuid.uuid4())
@@ -166,6 +219,8 @@ class Handlers:
 
     def _presign_complete(self, req, route, _):
         items = parse_records(req.body)
+        for n, item in enumerate(items, 1):
+            self._collection(route).check_parents(n, item)
         with self._lock:
             done = [self._uploaded(n, item) for n, item in enumerate(items, 1)]
             for key, _, _ in done:

@@ -6,10 +6,11 @@ import sys
 import time
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from halo_lib.resources import RESOURCES
+from halo_lib.resources import ORDER, RESOURCES, SEARCH, Resource
 from halo_lib.sandbox.wire import ApiError, Seen, error, json_reply
 
 TENANT = "sandbox"
+GENERIC_PREFIX = "generic:"   # collection names of groups outside the table
 
 
 def read_body(handler):
@@ -82,6 +83,8 @@ class Dispatch:
             return self._presign
         if path.endswith("/presignedurluploadcomplete"):
             return self._presign_complete
+        if path == "/invoice/lines":
+            return self._invoice_lines
         return {"list": self._list, "get": self._get, "create": self._upsert,
                 "update": self._upsert, "upload": self._upsert, "delete": self._delete,
                 "me": self._me, "download": self._file}.get(verb.kind, self._call)
@@ -95,10 +98,33 @@ class Dispatch:
             if route.method == method:
                 return route, raw_id
             allowed.append(route.method)
+        if not allowed and 1 <= len(segments) <= 2 \
+                and segments[0].lower() not in self._groups:
+            allowed = self._generic_routes(segments[0])
+            for route in allowed:
+                if route.method == method and len(route.parts) == len(segments):
+                    return route, (segments[1] if len(segments) == 2 else None)
+            allowed = [r.method for r in allowed if len(r.parts) == len(segments)]
         if allowed:
             raise error(405, f"The requested resource does not support http method "
                              f"'{method}'.", [("Allow", ", ".join(sorted(set(allowed))))])
         raise error(404, f"No HTTP resource was found that matches /api/{'/'.join(segments)}")
+
+    def _generic_routes(self, group):
+        """Routes of a group outside the table: a collection made on first use, kept in
+        memory (POST creates or updates, GET lists with paging or gets by id, DELETE)."""
+        name = GENERIC_PREFIX + group.lower()
+        with self._lock:
+            routes = self._generic.get(name)
+            if routes is None:
+                r = Resource(name, "/" + group, group.lower(), f"{group} records",
+                             filters=(SEARCH, *ORDER))
+                self.collections[name] = self._new_collection(r, generated=False)
+                routes = [Route(v.method, tuple(None if p == "{id}" else p.lower()
+                                                for p in v.path.strip("/").split("/")),
+                                r, v, self._handler(v)) for v in r.verbs()]
+                self._generic[name] = routes
+            return routes
 
     # ---- the request cycle ---------------------------------------------------------------
 

@@ -48,6 +48,7 @@ from halo_lib.sandbox.data import Dataset
 from halo_lib.sandbox.handlers import Handlers
 from halo_lib.sandbox.routes import Dispatch
 from halo_lib.sandbox.store import Collection
+from halo_lib.sandbox.webhooks import Deliveries
 from halo_lib.sandbox.wire import json_reply
 
 HOST = "127.0.0.1"
@@ -89,8 +90,12 @@ class Sandbox(Dispatch, Handlers):
         self._tokens = {}       # access token -> monotonic expiry time
         self._uploads = {}      # presigned key -> {"desc", "tempid", "data"}
         self._tempids = {}      # _tempid -> presigned key
-        self.collections = {r.name: Collection(r, self.dataset, self._new_uuid)
-                            for r in RESOURCES}
+        self.collections = {}
+        self.webhooks = Deliveries(self)
+        for r in RESOURCES:
+            self.collections[r.name] = self._new_collection(r)
+        self._generic = {}      # collection name -> routes of a group outside the table
+        self._groups = {r.path.strip("/").split("/")[0].lower() for r in RESOURCES}
         self._routes = self._build_routes()
         self._server = self._thread = None
 
@@ -113,6 +118,9 @@ class Sandbox(Dispatch, Handlers):
         server, self._server = self._server, None
         if server is None:
             return
+        self.webhooks.close()
+        from halo_lib.sandbox.reports import forget
+        forget(self)
         # shutdown() waits for the serve loop's next poll; a connection wakes it at once.
         stopper = threading.Thread(target=server.shutdown, daemon=True)
         stopper.start()
@@ -143,6 +151,10 @@ class Sandbox(Dispatch, Handlers):
         with self._lock:
             self._tokens[token] = time.monotonic() + self.token_ttl
         return token
+
+    def _new_collection(self, resource, generated=True):
+        return Collection(resource, self.dataset, self._new_uuid, self.collections,
+                          self.webhooks.event, generated)
 
     def _new_uuid(self):
         with self._lock:

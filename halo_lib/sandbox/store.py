@@ -7,12 +7,24 @@ import threading
 import time
 import uuid
 
-from halo_lib.sandbox.data import STATUSES, iso
+from halo_lib.sandbox.data import PRIORITIES, STATUSES, iso
 from halo_lib.sandbox.query import sort_key
 from halo_lib.sandbox.wire import ApiError, error, guess_type
 
 # Fields a create must carry, non-blank (Halo refuses a ticket without a summary).
 REQUIRED = {"tickets": ("summary",)}
+# A child names its parent: a create (or a move) to a parent that does not exist is refused,
+# as Halo refuses an action or an attachment for a missing ticket. Fields required non-zero
+# are marked True.
+PARENTS = {"actions": (("ticket_id", "tickets", True),),
+           "attachments": (("ticket_id", "tickets", False), ("action_id", "actions", False))}
+# Derived fields: an id field -> (the resource it names, the field of ours holding its name).
+DERIVED = {"status_id": ("statuses", "status_name"), "agent_id": ("agents", "agent_name"),
+           "client_id": ("clients", "client_name"), "site_id": ("sites", "site_name"),
+           "user_id": ("users", "user_name"), "tickettype_id": ("ticket-types", "tickettype_name"),
+           "sla_id": ("slas", "sla_name"), "toplevel_id": ("top-levels", "toplevel_name"),
+           "supplier_id": ("suppliers", "supplier_name"), "who_agentid": ("agents", "who"),
+           "priority_id": (None, "priority_name")}
 QUERY_CACHE = 8        # filtered id lists kept per resource, so paging a filter is cheap
 
 
@@ -42,10 +54,13 @@ class Keys:
 class Collection:
     """One resource: generated records plus the writes made while the sandbox runs."""
 
-    def __init__(self, resource, data, new_uuid):
+    def __init__(self, resource, data, new_uuid, registry=None, on_write=None,
+                 generated=True):
         self.resource, self.name, self.id_type = resource, resource.name, resource.id_type
         self.data, self.new_uuid = data, new_uuid
-        self.base_count = data.count(self.name)
+        self.registry = {} if registry is None else registry   # name -> Collection
+        self.on_write = on_write   # (resource name, "create"/"update"/"delete", record)
+        self.base_count = data.count(self.name) if generated else 0
         self.changed = {}        # key -> record: updated generated records and created ones
         self.created = []        # keys of created records, in creation order
         self.deleted = set()     # keys of generated records deleted
@@ -172,7 +187,13 @@ class Collection:
             plans = [self._plan(n, item) for n, item in enumerate(items, 1)]
             saved = [self._save(key, fields, content) for key, fields, content in plans]
             self._touch()
-            return saved
+        for (key, _, _), rec in zip(plans, saved):
+            self._event("create" if key is None else "update", rec)
+        return saved
+
+    def _event(self, what, rec):
+        if self.on_write is not None:
+            self.on_write(self.name, what, rec)
 
     def _plan(self, n, item):
         fields = dict(item)
@@ -193,7 +214,24 @@ class Collection:
         for name in REQUIRED.get(self.name, ()):
             if name in fields and not str(fields[name] or "").strip():
                 raise error(400, f"record {n}: {name} must not be empty")
+        self.check_parents(n, fields, creating=key is None)
         return key, fields, content
+
+    def check_parents(self, n, fields, creating=True):
+        """Refuse a child whose parent does not exist (400, naming it)."""
+        for field, parent, required in PARENTS.get(self.name, ()):
+            value = fields.get(field)
+            if value in (None, 0, "", "0"):
+                if required and creating:
+                    raise error(400, f"record {n}: {field} is required")
+                continue
+            other = self.registry.get(parent)
+            try:
+                found = other is not None and other.get(other.key(value)) is not None
+            except ApiError:
+                found = False
+            if not found:
+                raise error(400, f"record {n}: {parent[:-1]} {value} does not exist")
 
     @staticmethod
     def _take_content(n, fields):
@@ -215,6 +253,9 @@ class Collection:
             self.created.append(key)
         else:
             rec = {**self.get(key), **fields}
+        self._derive(rec, fields)
+        if "last_update" in rec:
+            rec["last_update"] = iso(int(time.time()))
         if content is not None:
             self.contents[key] = content
             if rec.get("filename") and not rec.get("content_type"):
@@ -222,11 +263,30 @@ class Collection:
         self.changed[key] = rec
         return rec
 
+    def _derive(self, rec, fields):
+        """Names that follow ids: a new status_id brings its status_name, and so on."""
+        sample = self.sample()
+        for field, (other, name_field) in DERIVED.items():
+            if field not in fields or (name_field not in rec and name_field not in sample):
+                continue
+            value = fields[field]
+            if other is None:   # priorities are keyed by (sla, priority): names by number
+                ok = isinstance(value, int) and 1 <= value <= len(PRIORITIES)
+                rec[name_field] = PRIORITIES[value - 1][0] if ok else None
+                continue
+            col = self.registry.get(other)
+            try:
+                found = col.get(col.key(value)) if col is not None and value else None
+            except ApiError:
+                found = None
+            rec[name_field] = (found or {}).get("name")
+
     def create(self, fields, content=None):
         with self.lock:
             rec = self._save(None, fields, content)
             self._touch()
-            return rec
+        self._event("create", rec)
+        return rec
 
     def _new_key(self):
         if self.id_type == "int":
@@ -237,7 +297,8 @@ class Collection:
     def _defaults(self):
         """What Halo fills in on a new record: the date it was made, a first status."""
         sample, now = self.sample(), iso(int(time.time()))
-        fields = {name: now for name in ("dateoccurred", "datecreated", "date_created")
+        fields = {name: now for name in ("dateoccurred", "datecreated", "date_created",
+                                         "last_update", "lastactiondate")
                   if name in sample}
         if "summary" in sample and "status_id" in sample:
             fields.update(status_id=1, status_name=STATUSES[0][0])
@@ -245,7 +306,8 @@ class Collection:
 
     def delete(self, key):
         with self.lock:
-            if self.get(key) is None:
+            rec = self.get(key)
+            if rec is None:
                 return False
             if key in self.created:
                 self.created.remove(key)
@@ -254,7 +316,8 @@ class Collection:
             self.changed.pop(key, None)
             self.contents.pop(key, None)
             self._touch()
-            return True
+        self._event("delete", rec)
+        return True
 
     def _touch(self):
         self.version += 1
