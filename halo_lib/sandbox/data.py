@@ -356,8 +356,8 @@ class Dataset:
         return iso(EPOCH + mix(self.seed, name_code(name), index, 98) % SPAN)
 
     def flag(self, name, index, one_in):
-        """A stable yes for about one record in `one_in` (inactive, disabled, important...)."""
-        return mix(self.seed, name_code(name), index, 99) % one_in == 0
+        """Yes for one record in `one_in`, at a place fixed by the seed (inactive, ...)."""
+        return (index + mix(self.seed, name_code(name))) % one_in == 0
 
 
 # ---- one maker per resource: (dataset, index, rng) -> record ---------------------------------
@@ -395,7 +395,9 @@ def _ticket_like(ds, i, rng, count, summaries, type_ids):
         "estimate": rng.choice((0, 0.5, 1, 2, 4)), "timetaken": round(rng.random() * 3, 2),
         "flagged": rng.random() < 0.05, "onhold": status == 7,
         "attachment_count": rng.choice((0, 0, 0, 1, 2)),
-        "child_count": 0, "parent_id": 0,
+        # Every 10th ticket is a child of the one before it.
+        "child_count": int((i + 1) % 10 == 0 and i + 1 <= count),
+        "parent_id": i - 1 if i % 10 == 0 else 0,
         "dateassigned": iso(opened + rng.randrange(1, 3600)),
         "fixbydate": iso(opened + fix_hours * 3600),
         "dateclosed": iso(opened + rng.randrange(3600, 10 * 86400)) if closed else None,
@@ -459,7 +461,8 @@ def _client(ds, i, rng):
 def _site(ds, i, rng):
     c = ds.site_client(i)
     return {"id": i, "name": ds.site_name(i), "client_id": c, "client_name": ds.client_name(c),
-            "clientsite_name": f"{ds.client_name(c)}/{ds.site_name(i)}", "inactive": False,
+            "clientsite_name": f"{ds.client_name(c)}/{ds.site_name(i)}",
+            "inactive": ds.flag("sites", i, 10),
             "phonenumber": f"01{rng.randrange(100, 999)} {rng.randrange(100000, 999999)}",
             "timezone": "GMT Standard Time", "emaildomain": ds.client_domain(c),
             "toplevel_id": ds.client_toplevel(c), "last_update": ds.touched("sites", i)}
@@ -513,7 +516,8 @@ def _attachment(ds, i, rng):
     filename, content_type = rng.choice(FILES)
     return {"id": i, "filename": filename, "filesize": rng.randrange(200, 20000),
             "content_type": content_type, "isimage": content_type.startswith("image/"),
-            "type": 0, "ticket_id": t, "action_id": 0,
+            "type": int(content_type.startswith("image/")), "ticket_id": t,
+            "action_id": ds._action_end[t - 1] + 1 if i % 3 == 0 and ds.records else 0,
             "datecreated": iso(EPOCH + rng.randrange(SPAN)), "note": ""}
 
 
@@ -574,7 +578,7 @@ def _kb(ds, i, rng):
             "view_count": rng.randrange(0, 900), "useful_count": rng.randrange(0, 60),
             "date_created": iso(EPOCH - rng.randrange(365) * 86400), "type": i % 2,
             "inactive": ds.flag("kb", i, 8), "client_id": 1 + i % ds.n_clients if i % 3 == 0
-            else 0, "site_id": 0}
+            else 0, "site_id": (i % ds.n_clients) * SITES_PER_CLIENT + 1 if i % 3 == 0 else 0}
 
 
 def _supplier(ds, i, rng):
@@ -587,7 +591,8 @@ def _supplier(ds, i, rng):
 def _status(ds, i, rng):
     name, kind = STATUSES[i - 1]
     return {"id": i, "name": name, "shortname": name[:4].upper(), "type": kind,
-            "sequence": i, "colour": f"#{mix(i, 5) % 0x1000000:06x}"}
+            "sequence": i, "colour": f"#{mix(i, 5) % 0x1000000:06x}",
+            "inactive": name == "Updated"}   # shown only with showall
 
 
 def _priority(ds, i, rng):
@@ -607,7 +612,7 @@ def _sla(ds, i, rng):
 def _team(ds, i, rng):
     return {"id": i, "name": TEAMS[i - 1], "department_id": 1 if i < 5 else 2,
             "department_name": "Support" if i < 5 else "Commercial",
-            "inactive": i == len(TEAMS) - 2,
+            "inactive": i == 5, "isdisabled": i == 4,
             "type": {"Projects": "prjs", "Sales": "opps"}.get(TEAMS[i - 1], "reqs"),
             "forrequests": True, "forprojects": TEAMS[i - 1] == "Projects",
             "foropps": TEAMS[i - 1] == "Sales"}
@@ -671,7 +676,7 @@ def _report(ds, i, rng):
 def _webhook(ds, i, rng):
     name, url = WEBHOOKS[i - 1]
     return {"id": ds.public_id("webhooks", i, "uuid"), "name": name, "url": url,
-            "method": "POST", "content_type": "application/json", "type": 0,
+            "method": "POST", "content_type": "application/json", "type": i % 2,
             "authentication_type": 0, "active": True}
 
 
@@ -691,7 +696,8 @@ def _licence(ds, i, rng):
     count = rng.randrange(5, 60)
     start = EPOCH - rng.randrange(365) * 86400
     return {"id": i, "name": name, "vendor": vendor, "manufacturer": vendor, "count": count,
-            "client_id": c, "client_name": ds.client_name(c), "site_id": 0,
+            "client_id": c, "client_name": ds.client_name(c),
+            "site_id": (c - 1) * SITES_PER_CLIENT + 1 if i % 2 else 0,
             "start_date": iso(start), "end_date": iso(start + 365 * 86400),
             "licences_in_use": rng.randrange(0, count + 1),
             "price": round(rng.uniform(2, 40), 2), "is_active": not ds.flag("lic", i, 9),
@@ -720,7 +726,8 @@ def _quotation(ds, i, rng):
     return {"id": i, "title": rng.choice(("New laptops", "Network refresh", "Backup upgrade",
                                           "Microsoft 365 licences", "Printer replacement")),
             "client_id": c, "client_name": ds.client_name(c), "site_id": ds.user_site(u),
-            "user_id": u, "user_name": ds.user_name(u), "ticket_id": 0,
+            "user_id": u, "user_name": ds.user_name(u),
+            "ticket_id": 1 + mix(ds.seed, 43, i) % ds.records if ds.records and i % 2 else 0,
             "date": iso(when), "expiry_date": iso(when + 30 * 86400),
             "total": total, "tax_total": round(total / 6, 2),
             "status": rng.choice((0, 1, 2)), "agent_id": rng.randrange(ds.n_agents) + 1}
