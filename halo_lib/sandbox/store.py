@@ -96,6 +96,8 @@ class Collection:
         return self.data.public_id(self.name, index, self.id_type)
 
     def _index(self, key):
+        if not self.base_count:   # nothing generated (a group outside the table)
+            return None
         return self.data.index_of(self.name, key, self.id_type)
 
     def get(self, key):
