@@ -412,8 +412,22 @@ def _add_verb_options(parser, verb):
     if verb.binary:
         group.add_argument("-O", "--output-file", metavar="FILE", dest="output_file",
                            help="write a file answer here (stdout only when not a terminal)")
+    if verb.kind == "listen":
+        _add_listen_options(group)
+        return
     group.add_argument("--param", type=pair, action="append", metavar="KEY=VALUE",
                        default=[], help="add any query parameter (repeatable)")
+
+
+def _add_listen_options(group):
+    group.add_argument("--port", type=int, default=0, metavar="N",
+                       help="port to listen on (default: a free one, named on stderr)")
+    group.add_argument("--host", default="127.0.0.1", metavar="HOST",
+                       help="address to listen on (default 127.0.0.1)")
+    group.add_argument("--basic-auth", metavar="USER:PASS",
+                       help="accept only deliveries with this basic authentication")
+    group.add_argument("--count", type=positive, metavar="N",
+                       help="exit after N deliveries")
 
 
 def _add_field_setters(group):

@@ -375,6 +375,9 @@ def run(args, streams):
     if kind == "configure":
         from halo_lib.run.configure import configure
         return configure(args, streams)
+    if kind == "listen":
+        from halo_lib.run.listen import listen
+        return listen(args, streams)
     sandbox = None
     if getattr(args, "sandbox", False):
         from halo_lib.sandbox.server import Sandbox

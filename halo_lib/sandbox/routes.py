@@ -66,6 +66,8 @@ class Dispatch:
         routes = {}
         for r in RESOURCES:
             for v in r.verbs():
+                if v.kind == "listen":   # served by halo itself, not by Halo
+                    continue
                 parts = tuple(None if p == "{id}" else p.lower()
                               for p in v.path.strip("/").split("/"))
                 existing = routes.get((v.method, parts))
