@@ -228,12 +228,20 @@ class Dataset:
         # Large enough that a 10,000-ticket sandbox serves repeat lists from memory.
         self._make_cached = functools.lru_cache(maxsize=16384)(self._make)
         self._uuid_index = {}
+        self._prefixes = {}
+        self.column_cache = {}   # columns.py: name -> {field: values by index}
 
     # ---- counts and ids -------------------------------------------------------------------
 
     def count(self, name):
         spec = SPECS.get(name)
         return spec[0](self) if spec else max(5, self.records // 100)
+
+    def prefix(self, name):
+        found = self._prefixes.get(name)
+        if found is None:
+            found = self._prefixes[name] = mix(self.seed, name_code(name))
+        return found
 
     def public_id(self, name, index, id_type):
         """The id a record shows: the index itself, or a UUID string fixed by the seed."""
@@ -362,18 +370,46 @@ class Dataset:
 
 # ---- one maker per resource: (dataset, index, rng) -> record ---------------------------------
 
-def _ticket_like(ds, i, rng, count, summaries, type_ids):
-    c = rng.randrange(ds.n_clients) + 1
-    u = (c - 1) * USERS_PER_CLIENT + 1 + rng.randrange(USERS_PER_CLIENT)
-    s, a = ds.user_site(u), rng.randrange(ds.n_agents) + 1
-    opened = EPOCH + (i - 1) * SPAN // max(count, 1) + rng.randrange(8 * 3600)
+def step(h, p):
+    """One splitmix64 step: mix(*parts, p) is step(mix(*parts), p), at a quarter the cost."""
+    h = ((h ^ p) * 0xBF58476D1CE4E5B9) & _MASK
+    h ^= h >> 31
+    h = (h * 0x94D049BB133111EB) & _MASK
+    return h ^ (h >> 29)
+
+
+# The ids of ticket types each ticket-like list draws from.
+TYPE_IDS = {"tickets": (1, 1, 1, 2, 3, 4, 4, 7), "opportunities": (6,), "projects": (5,)}
+
+
+def ticket_core(ds, name, i, count):
+    """The fields lists filter on, from two hashes of (seed, name, i) and no generator:
+    columns.py computes them for 100,000 tickets in a fraction of a second.
+    -> (client, user, agent, opened, status, priority, ticket type, category index)."""
+    prefix = ds.prefix(name)
+    h, h2 = step(prefix, 2 * i), step(prefix, 2 * i + 1)
+    c = (h & 0xFFFF) % ds.n_clients + 1
+    u = (c - 1) * USERS_PER_CLIENT + 1 + ((h >> 16) & 0xFF) % USERS_PER_CLIENT
+    a = ((h >> 24) & 0xFF) % ds.n_agents + 1
+    opened = EPOCH + (i - 1) * SPAN // max(count, 1) + ((h >> 32) & 0xFFFF) % (8 * 3600)
     # Older tickets are more likely to be closed, as on a real desk.
-    closed = rng.random() < 0.95 - 0.85 * i / max(count, 1)
-    status = rng.choice((9, 9, 9, 10)) if closed else rng.choice((1, 1, 2, 2, 3, 4, 5, 6, 7, 8))
-    priority = rng.choice((1, 2, 2, 3, 3, 3, 3, 4, 4))
-    sla = 1 + (c % len(SLAS))
-    tt = rng.choice(type_ids)
-    cat = rng.randrange(len(CATEGORIES))
+    closed = ((h >> 48) & 0x3FF) / 1024 < 0.95 - 0.85 * i / max(count, 1)
+    pick = (h >> 58) & 0x3F
+    status = (9, 9, 9, 10)[pick % 4] if closed else (1, 1, 2, 2, 3, 4, 5, 6, 7, 8)[pick % 10]
+    priority = (1, 2, 2, 3, 3, 3, 3, 4, 4)[(h2 & 0xFF) % 9]
+    types = TYPE_IDS[name]
+    tt = types[((h2 >> 8) & 0xFF) % len(types)]
+    return c, u, a, opened, status, priority, tt, ((h2 >> 16) & 0xFF) % len(CATEGORIES)
+
+
+def last_touched(ds, opened, i):
+    """When ticket i (opened then) was last changed: within 30 days of opening."""
+    return opened + step(ds.prefix("touched"), i) % (30 * 86400)
+
+
+def _ticket_like(ds, i, rng, count, summaries, name):
+    c, u, a, opened, status, priority, tt, cat = ticket_core(ds, name, i, count)
+    s, closed, sla = ds.user_site(u), status in CLOSED_STATUS_IDS, 1 + (c % len(SLAS))
     fix_hours = PRIORITIES[priority - 1][1]
     summary = rng.choice(summaries).format(
         person=ds.user_name((c - 1) * USERS_PER_CLIENT + 1 + rng.randrange(USERS_PER_CLIENT)),
@@ -402,7 +438,7 @@ def _ticket_like(ds, i, rng, count, summaries, type_ids):
         "fixbydate": iso(opened + fix_hours * 3600),
         "dateclosed": iso(opened + rng.randrange(3600, 10 * 86400)) if closed else None,
     }
-    touched = opened + mix(ds.seed, 31, i) % (30 * 86400)
+    touched = last_touched(ds, opened, i)
     rec.update(
         lastactiondate=iso(touched), last_update=iso(touched),
         asset_id=(c - 1) * ASSETS_PER_CLIENT + 1 + i % ASSETS_PER_CLIENT, contract_id=c,
@@ -412,17 +448,18 @@ def _ticket_like(ds, i, rng, count, summaries, type_ids):
 
 
 def _ticket(ds, i, rng):
-    return _ticket_like(ds, i, rng, ds.records, TICKET_SUMMARIES, (1, 1, 1, 2, 3, 4, 4, 7))
+    return _ticket_like(ds, i, rng, ds.records, TICKET_SUMMARIES, "tickets")
 
 
 def _opportunity(ds, i, rng):
-    rec = _ticket_like(ds, i, rng, ds.count("opportunities"), OPPORTUNITY_SUMMARIES, (6,))
+    rec = _ticket_like(ds, i, rng, ds.count("opportunities"), OPPORTUNITY_SUMMARIES,
+                       "opportunities")
     rec["oppvalue"] = rng.randrange(5, 400) * 50
     return rec
 
 
 def _project(ds, i, rng):
-    rec = _ticket_like(ds, i, rng, ds.count("projects"), PROJECT_SUMMARIES, (5,))
+    rec = _ticket_like(ds, i, rng, ds.count("projects"), PROJECT_SUMMARIES, "projects")
     rec["estimatedays"] = rng.randrange(2, 60)
     return rec
 

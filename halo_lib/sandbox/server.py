@@ -43,7 +43,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from halo_lib.resources import RESOURCES
-from halo_lib.sandbox import ratelimit
+from halo_lib.sandbox import columns, ratelimit
 from halo_lib.sandbox.data import Dataset
 from halo_lib.sandbox.handlers import Handlers
 from halo_lib.sandbox.routes import Dispatch
@@ -52,6 +52,7 @@ from halo_lib.sandbox.webhooks import Deliveries
 from halo_lib.sandbox.wire import json_reply
 
 HOST = "127.0.0.1"
+WARM_FROM = 10000   # tickets from which the column index is built at start
 
 
 class Sandbox(Dispatch, Handlers):
@@ -112,6 +113,11 @@ class Sandbox(Dispatch, Handlers):
                                         kwargs={"poll_interval": 0.5},
                                         name=f"halo-sandbox-{self.port}", daemon=True)
         self._thread.start()
+        if self.records >= WARM_FROM:
+            # Index the ticket columns while the user reads the export lines, so the
+            # first filtered list over a large sandbox does not wait for it.
+            threading.Thread(target=columns.column, args=(self.dataset, "tickets", "team"),
+                             name="halo-sandbox-columns", daemon=True).start()
         return self
 
     def close(self):

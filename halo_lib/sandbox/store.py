@@ -8,7 +8,8 @@ import time
 import uuid
 
 from halo_lib.sandbox.data import PRIORITIES, STATUSES, iso
-from halo_lib.sandbox.query import sort_key
+from halo_lib.sandbox import columns
+from halo_lib.sandbox.query import TESTS, sort_key
 from halo_lib.sandbox.wire import ApiError, error, guess_type
 
 # Fields a create must carry, non-blank (Halo refuses a ticket without a summary).
@@ -168,17 +169,41 @@ class Collection:
         return self.keys()
 
     def _match(self, query, changed):
-        matched = []
-        for k in self._candidates(query, changed):
-            rec = self.get(k)
-            if rec is not None and query.matches(rec):
-                matched.append(k)
+        matched = self._from_columns(query, changed)
+        if matched is None:
+            matched = []
+            for k in self._candidates(query, changed):
+                rec = self.get(k)
+                if rec is not None and query.matches(rec):
+                    matched.append(k)
         if query.order:
             field = query.order
             matched.sort(key=lambda k: sort_key((self.get(k) or {}).get(field)),
                          reverse=query.descending)
         elif query.descending:
             matched.reverse()
+        return matched
+
+    def _from_columns(self, query, changed):
+        """The matching ids when a column index answers some conditions, else None."""
+        if self.id_type != "int" or not self.base_count:
+            return None
+        found = columns.match(self.data, self.name, query.conditions, self.base_count)
+        if found is None:
+            return None
+        indexes, rest = found
+        changed, created = set(changed), set(self.created)
+        matched = []
+        for k in indexes:
+            if k in changed or k in self.deleted:
+                continue   # a changed record is tested whole below; a deleted one is gone
+            if rest and not all(TESTS[kind](self.get(k), f, a) for kind, f, a in rest):
+                continue
+            matched.append(k)
+        moved = [k for k in changed if k not in created and query.matches(self.get(k))]
+        if moved:
+            matched = sorted(matched + moved)
+        matched += [k for k in self.created if query.matches(self.get(k))]
         return matched
 
     # ---- writes ----------------------------------------------------------------------------
