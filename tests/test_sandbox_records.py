@@ -164,3 +164,19 @@ def test_a_group_outside_the_table_is_a_generic_collection(api):
     assert api.call("POST", "/api/Lead", [{"id": 99, "name": "x"}])[0] == 404
     assert api.call("PUT", "/api/Lead")[0] == 405
     assert api.get("/api/Lead", search="lead 3")["lead"] == [{"id": 3, "name": "lead 3"}]
+
+
+def test_filters_see_updated_deleted_and_created_tickets(api):
+    def closed_ids():
+        return [t["id"] for t in api.get("/api/Tickets", status_id="9")["tickets"]]
+    everything = api.get("/api/Tickets")["tickets"]
+    open_one = next(t["id"] for t in everything if t["status_id"] != 9)
+    closed_one = next(t["id"] for t in everything if t["status_id"] == 9)
+    before = closed_ids()
+    post(api, "/api/Tickets", {"id": open_one, "status_id": 9})
+    assert api.call("DELETE", f"/api/Tickets/{closed_one}")[0] == 200
+    new = post(api, "/api/Tickets", {"summary": "closed at once", "status_id": 9})[1]
+    after = closed_ids()
+    assert after == sorted(set(before) - {closed_one} | {open_one}) + [new["id"]]
+    post(api, "/api/Tickets", {"id": open_one, "status_id": 1})
+    assert open_one not in closed_ids()
