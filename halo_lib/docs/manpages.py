@@ -270,13 +270,29 @@ def _download_examples(s, verb):
     return [("Save a file answer:", f"halo {s.name} {verb.name} {s.one} -O out.bin")]
 
 
+def _listen_examples(s, verb):
+    return [("Print each delivery Halo sends to port 8080 as one NDJSON line:",
+             f"halo {s.name} {verb.name} --port 8080 --basic-auth halo:S3cret"),
+            ("Print the event name of each delivery as it arrives:",
+             f"halo {s.name} {verb.name} --port 8080 | jq --unbuffered -r '.body.event'")]
+
+
+LISTEN_TEXT = (
+    "Each delivery it accepts is one NDJSON line on standard output, written and flushed "
+    "before the sender gets 200: {\"received_at\": ..., \"path\": ..., \"body\": ...} with "
+    "the delivery's JSON as body, or \"text\" instead of body when it is not JSON. "
+    "With --basic-auth a missing or wrong credential is answered 401 and prints nothing. "
+    "It runs until SIGINT or SIGTERM (exit 130 or 143), or until --count deliveries "
+    "(exit 0); a closed standard output ends it quietly (exit 0).")
+
+
 # Examples by kind of verb, in the order they are shown. Every resource lists, so the list
 # and delete examples may use it.
 _EXAMPLES = (("list", _list_examples), ("get", _get_examples),
              ("create", _create_examples), ("update", _update_examples),
              ("delete", _delete_examples), ("me", _me_examples),
              ("upload", _upload_examples), ("download", _download_examples),
-             ("report", _report_examples))
+             ("report", _report_examples), ("listen", _listen_examples))
 
 
 def resource_examples(resource):
@@ -359,6 +375,10 @@ COMMAND_EXAMPLES = {
          "halo sandbox --latency 200 --fail-rate 0.1"),
         ("Run one command against a private in-process sandbox instead:",
          "halo --sandbox tickets list --limit 3"),
+        ("Rehearse a filtered list by date and an ad-hoc SQL report offline:",
+         "halo --sandbox tickets list --date-search datecleared --start-date 2024-06-01"),
+        ("Page through a group outside the 32 resources, kept in memory:",
+         "halo --sandbox request GET /Lead --paginate"),
     ),
 }
 
@@ -806,6 +826,8 @@ def _verb_entry(page, top, resource, verb, parser):
     page.text(usage_words(f"{resource.name} {verb.name}", parser, with_global=False))
     page.macro(".br")
     page.text(f"{roff(sentence(verb.help))}: {bold(verb.method + ' ' + verb.path)}.")
+    if verb.kind == "listen":
+        page.paragraph(roff(LISTEN_TEXT))
     add_positionals(page, parser)
     found = groups(parser)
     for title in TYPED_GROUPS:
