@@ -12,8 +12,8 @@ import threading
 from array import array
 from datetime import datetime, timezone
 
-from halo_lib.sandbox.data import (ASSETS_PER_CLIENT, CLOSED_STATUS_IDS, SLAS, TYPE_IDS,
-                                   last_touched, ticket_core)
+from halo_lib.sandbox.data import ASSETS_PER_CLIENT, TYPE_IDS, last_touched, ticket_core
+from halo_lib.sandbox.words import CLOSED_STATUS_IDS, SLAS
 
 _lock = threading.Lock()
 CORE = ("client_id", "user_id", "agent_id", "opened", "status_id", "priority_id",

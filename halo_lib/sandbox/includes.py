@@ -7,7 +7,8 @@ Each adder takes (sandbox, resource name, record, single) and returns the fields
 
 from html import escape
 
-from halo_lib.sandbox.data import ITEMS, mix
+from halo_lib.sandbox.data import mix
+from halo_lib.sandbox.words import ITEMS
 from halo_lib.sandbox.wire import is_true
 
 # Linked ids whose records includedetails adds as objects: id field -> (resource, key).

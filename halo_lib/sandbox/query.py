@@ -12,7 +12,7 @@ Every filter a resource declares in the table means something here, as on Halo:
 - the remaining flags add fields (see includes.py) or change nothing in a list's records.
 """
 
-from halo_lib.sandbox.data import CLOSED_STATUS_IDS
+from halo_lib.sandbox.words import CLOSED_STATUS_IDS
 from halo_lib.sandbox.wire import error, is_true
 
 # Halo filter names that do not match the field they filter on.

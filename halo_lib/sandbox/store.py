@@ -7,7 +7,8 @@ import threading
 import time
 import uuid
 
-from halo_lib.sandbox.data import PRIORITIES, STATUSES, iso
+from halo_lib.sandbox.data import iso
+from halo_lib.sandbox.words import PRIORITIES, STATUSES
 from halo_lib.sandbox import columns
 from halo_lib.sandbox.query import TESTS, sort_key
 from halo_lib.sandbox.wire import ApiError, error, guess_type
