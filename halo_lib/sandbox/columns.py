@@ -36,11 +36,9 @@ def _core(ds, name):
     cache = ds.column_cache.setdefault(name, {})
     if "opened" not in cache:
         count = ds.count(name)
-        arrays = [array("q") for _ in CORE]
-        appends = [a.append for a in arrays]
-        for i in range(1, count + 1):
-            for add, value in zip(appends, ticket_core(ds, name, i, count)):
-                add(value)
+        rows = [ticket_core(ds, name, i, count) for i in range(1, count + 1)]
+        arrays = [array("q", values) for values in zip(*rows)] if rows else \
+            [array("q") for _ in CORE]
         arrays[-1] = array("q", (v + 1 for v in arrays[-1]))   # category ids count from 1
         cache.update(zip(CORE, arrays))
     return cache
