@@ -12,7 +12,8 @@ import threading
 from array import array
 from datetime import datetime, timezone
 
-from halo_lib.sandbox.data import ASSETS_PER_CLIENT, TYPE_IDS, last_touched, ticket_core
+from halo_lib.sandbox.data import (ASSETS_PER_CLIENT, TYPE_IDS, last_touched, ticket_core,
+                                   ticket_summary)
 from halo_lib.sandbox.words import CLOSED_STATUS_IDS, SLAS
 
 _lock = threading.Lock()
@@ -48,17 +49,26 @@ def column(ds, name, field):
     """The values of `field` for indexes 1.. (position 0 is index 1), or None."""
     if name not in TYPE_IDS:
         return None
+    ready = ds.column_cache.get(name, {}).get(field)
+    if ready is not None:   # built already: no wait behind a column being built
+        return ready
     with _lock:
         cache = _core(ds, name)
         if field in cache:
             return cache[field]
-        made = _derived(ds, cache, field)
+        made = _derived(ds, name, cache, field)
         if made is not None:
             cache[field] = made
         return made
 
 
-def _derived(ds, cache, field):
+def warm(ds, name):
+    """Build the columns filters use most, so the first such list does not wait."""
+    for field in ("status_id", "team", "site_id"):
+        column(ds, name, field)
+
+
+def _derived(ds, name, cache, field):
     clients, users = cache["client_id"], cache["user_id"]
     if field == "site_id":
         return array("q", (ds.user_site(u) for u in users))
@@ -75,6 +85,10 @@ def _derived(ds, cache, field):
         return array("q", (i - 1 if i % 10 == 0 else 0 for i in range(1, len(clients) + 1)))
     if field == "team":
         return [ds.agent_team(a).lower() for a in cache["agent_id"]]
+    if field == "summary":
+        sites = cache.get("site_id") or _derived(ds, name, cache, "site_id")
+        return [ticket_summary(ds, name, i, c, s).lower()
+                for i, (c, s) in enumerate(zip(clients, sites), 1)]
     if field == "touched":
         return array("q", (last_touched(ds, o, i) for i, o in enumerate(cache["opened"], 1)))
     return None
@@ -94,6 +108,9 @@ def _test(ds, name, kind, field, arg):
         if kind == "after":
             return lambda i: values[i - 1] >= bound
         return lambda i: values[i - 1] <= bound
+    if kind == "search" and field == ("summary",):
+        texts = column(ds, name, "summary")
+        return lambda i: arg in texts[i - 1]
     if kind == "equal":
         values = column(ds, name, field)
         if values is None:
@@ -113,7 +130,7 @@ def match(ds, name, conditions, count):
         return None
     tests, rest = [], []
     for kind, field, arg in conditions:
-        test = _test(ds, name, kind, field, arg) if isinstance(field, str) else None
+        test = _test(ds, name, kind, field, arg)
         (tests.append(test) if test is not None else rest.append((kind, field, arg)))
     if not tests:
         return None

@@ -4,23 +4,19 @@ from datetime import datetime
 
 from halo_lib.sandbox.data import (EPOCH, SPAN, SITES_PER_CLIENT, USERS_PER_CLIENT,
                                    ASSETS_PER_CLIENT, LICENCES_PER_CLIENT, mix, iso,
-                                   ascii_slug, _company, ticket_core, last_touched)
-from halo_lib.sandbox.words import (CITIES, JOBS, APPS, SERVERS, FLOORS, TICKET_SUMMARIES,
-                                    TICKET_DETAILS, PROJECT_SUMMARIES, OPPORTUNITY_SUMMARIES,
-                                    OUTCOMES, ACTION_NOTES, STATUSES, CLOSED_STATUS_IDS,
-                                    PRIORITIES, SLAS, TEAMS, TICKET_TYPES, CATEGORIES,
+                                   ascii_slug, _company, ticket_core, last_touched,
+                                   ticket_summary)
+from halo_lib.sandbox.words import (JOBS, TICKET_DETAILS, OUTCOMES, ACTION_NOTES, STATUSES,
+                                    CLOSED_STATUS_IDS, PRIORITIES, SLAS, TEAMS, TICKET_TYPES, CATEGORIES,
                                     TOP_LEVELS, WORKDAYS, SUPPLIERS, ITEMS, KB_TITLES,
                                     REPORTS, WEBHOOKS, LICENCE_PRODUCTS, FILES)
 
 
-def _ticket_like(ds, i, rng, count, summaries, name):
+def _ticket_like(ds, i, rng, count, name):
     c, u, a, opened, status, priority, tt, cat = ticket_core(ds, name, i, count)
     s, closed, sla = ds.user_site(u), status in CLOSED_STATUS_IDS, 1 + (c % len(SLAS))
     fix_hours = PRIORITIES[priority - 1][1]
-    summary = rng.choice(summaries).format(
-        person=ds.user_name((c - 1) * USERS_PER_CLIENT + 1 + rng.randrange(USERS_PER_CLIENT)),
-        app=rng.choice(APPS), server=rng.choice(SERVERS), floor=rng.choice(FLOORS),
-        site=ds.site_name(s), city=rng.choice(CITIES))
+    summary = ticket_summary(ds, name, i, c, s)
     rec = {
         "id": i, "dateoccurred": iso(opened), "summary": summary,
         "details": f"{summary}.\n\nReported by {ds.user_name(u)} at the {ds.site_name(s)}. "
@@ -54,18 +50,17 @@ def _ticket_like(ds, i, rng, count, summaries, name):
 
 
 def _ticket(ds, i, rng):
-    return _ticket_like(ds, i, rng, ds.records, TICKET_SUMMARIES, "tickets")
+    return _ticket_like(ds, i, rng, ds.records, "tickets")
 
 
 def _opportunity(ds, i, rng):
-    rec = _ticket_like(ds, i, rng, ds.count("opportunities"), OPPORTUNITY_SUMMARIES,
-                       "opportunities")
+    rec = _ticket_like(ds, i, rng, ds.count("opportunities"), "opportunities")
     rec["oppvalue"] = rng.randrange(5, 400) * 50
     return rec
 
 
 def _project(ds, i, rng):
-    rec = _ticket_like(ds, i, rng, ds.count("projects"), PROJECT_SUMMARIES, "projects")
+    rec = _ticket_like(ds, i, rng, ds.count("projects"), "projects")
     rec["estimatedays"] = rng.randrange(2, 60)
     return rec
 

@@ -116,7 +116,7 @@ class Sandbox(Dispatch, Handlers):
         if self.records >= WARM_FROM:
             # Index the ticket columns while the user reads the export lines, so the
             # first filtered list over a large sandbox does not wait for it.
-            threading.Thread(target=columns.column, args=(self.dataset, "tickets", "team"),
+            threading.Thread(target=columns.warm, args=(self.dataset, "tickets"),
                              name="halo-sandbox-columns", daemon=True).start()
         return self
 
