@@ -10,7 +10,7 @@ _halo_commands='tickets actions clients users agents assets attachments sites in
 _halo_resources='tickets actions clients users agents assets attachments sites invoices contracts opportunities projects appointments items kb-articles suppliers statuses teams categories priorities slas ticket-types top-levels expenses timesheets releases reports webhooks workdays software-licences crm-notes quotations'
 _halo_global_flags='-h --help --version --profile --url --tenant --client-id --scope --timeout --retries --ca-bundle --proxy --rate --insecure-http --dry-run --sandbox --rate-limit -o --output --fields --query --no-color -r --raw -v --verbose -q --quiet'
 # Flags followed by a value; the scan below skips the value with the flag.
-_halo_value_flags=' --action-id --action-number --agent-id --agents --amount --asset-id --asset-type-id --baseprice --batch-size --ca-bundle --category --cf --checkpoint --client-id --colour --concurrency --contract-id --date --date-search --department-id --description --details --email --email-address --emailaddress --end-date --fail-rate --failed --field --fields --filename --from --group-id --inventory-number --invoice-date --invoice-id --latency --limit --name --new-status --nonce --note --order --org-id --outcome --outcome-id --output --output-file --page-size --param --parent-id --period --port --priority --priority-id --product-id --profile --proxy --query --rate --rate-limit --raw-field --records --ref --report-group-id --resolution --retries --scope --search --seed --site-id --sla --sla-id --sql --start-date --status-id --subject --summary --supplier-id --team --team-id --tenant --ticket-id --ticket-type-id --time-taken --timeout --title --to --token --toplevel-id --type --type-id --updated-since --updated-until --url --user-id --value --who-agent-id -F -O -f -o '
+_halo_value_flags=' --action-id --action-number --agent-id --agents --amount --asset-id --asset-type-id --baseprice --basic-auth --batch-size --ca-bundle --category --cf --checkpoint --client-id --colour --concurrency --contract-id --count --date --date-search --department-id --description --details --email --email-address --emailaddress --end-date --fail-rate --failed --field --fields --filename --from --group-id --host --inventory-number --invoice-date --invoice-id --latency --limit --name --new-status --nonce --note --order --org-id --outcome --outcome-id --output --output-file --page-size --param --parent-id --period --port --priority --priority-id --product-id --profile --proxy --query --rate --rate-limit --raw-field --records --ref --report-group-id --resolution --retries --scope --search --seed --site-id --sla --sla-id --sql --start-date --status-id --subject --summary --supplier-id --team --team-id --tenant --ticket-id --ticket-type-id --time-taken --timeout --title --to --token --toplevel-id --type --type-id --updated-since --updated-until --url --user-id --value --who-agent-id -F -O -f -o '
 
 # The verbs of a resource.
 _halo_verbs() {
@@ -42,7 +42,7 @@ _halo_verbs() {
         timesheets) REPLY='list get create update mine forecasting' ;;
         releases) REPLY='list get create update delete' ;;
         reports) REPLY='list get create update delete print pdf bookmark run' ;;
-        webhooks) REPLY='list get create update delete' ;;
+        webhooks) REPLY='list get create update delete listen' ;;
         workdays) REPLY='list get create update delete' ;;
         software-licences) REPLY='list get create update delete' ;;
         crm-notes) REPLY='list get create update delete' ;;
@@ -273,6 +273,7 @@ _halo_flags() {
         'webhooks create') REPLY='--name --url -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'webhooks update') REPLY='--name --url -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'webhooks delete') REPLY='-h --help --param @globals' ;;
+        'webhooks listen') REPLY='-h --help --port --host --basic-auth --count @globals' ;;
         workdays) REPLY='-h --help' ;;
         'workdays list') REPLY='--show-holidays -h --help --limit --page-size --concurrency --param @globals' ;;
         'workdays get') REPLY='--include-details -h --help --param @globals' ;;

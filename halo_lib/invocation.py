@@ -116,3 +116,11 @@ class SandboxOptions:
     latency: int = 0
     fail_rate: float = 0.0
     rate_limit: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class ListenOptions:
+    host: str = "127.0.0.1"
+    port: int = 0
+    basic_auth: Optional[str] = None
+    count: Optional[int] = None

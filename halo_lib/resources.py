@@ -37,7 +37,7 @@ class Verb:
 
     kind says how it runs: list (paged GET), get, me, create/update (array POST in
     batches), delete (one DELETE per id), call (one request, answer printed as it is),
-    upload/download (attachment files).
+    upload/download (attachment files), listen (serve the webhook deliveries Halo sends).
     """
 
     __slots__ = ("name", "kind", "method", "path", "help", "filters", "fields",
@@ -569,7 +569,12 @@ RESOURCES = [
         filters=(Opt("type", INT, "only webhooks of this type"),),
         get_filters=(DETAILS,),
         fields=(Opt("name", STR, "webhook name"), Opt("url", STR, "target URL")),
-    ),
+        extra=[
+            # Not an API call: Halo POSTs to us, at any path of the listener.
+            Verb("listen", "listen", "POST", "/*",
+                 "serve an HTTP endpoint for Halo's webhook deliveries and print each as "
+                 "one NDJSON line"),
+        ]),
     Resource(
         "workdays", "/Workday", "workdays", "working-day calendars", paged=False,
         filters=(Opt("show-holidays", BOOL, "add holidays", "showholidays"),),
@@ -616,6 +621,8 @@ def endpoints():
     seen = {}
     for r in RESOURCES:
         for v in r.verbs():
+            if v.kind == "listen":   # served by halo, not an endpoint of Halo's
+                continue
             seen[(v.method, v.path)] = (r.name, v.name)
             if v.kind == "upload":   # the presigned flow reaches two more
                 seen[("POST", "/Attachment/GetS3PresignedURL")] = (r.name, v.name)

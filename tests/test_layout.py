@@ -11,8 +11,8 @@ PACKAGE = ROOT / "halo_lib"
 MODULES = sorted(p for p in PACKAGE.rglob("*.py"))
 AFTER_THE_CLI = [p for p in MODULES if not p.relative_to(PACKAGE).parts[0] in ("cli", "docs")
                  and p.name != "main.py"]
-# Tables of data rather than code; the sandbox server is being split by job elsewhere.
-DATA_TABLES = {"resources.py", "sandbox/data.py", "sandbox/server.py"}
+# Tables of data rather than code.
+DATA_TABLES = {"resources.py"}
 
 
 def name(path):

@@ -36,7 +36,10 @@ def test_round_trip(halo, resource):
     assert got.code == 0, got
     assert got.records[0]["id"] == first
 
-    created = halo(name, "create", '{"summary": "made by a test", "name": "made by a test"}')
+    body = {"summary": "made by a test", "name": "made by a test"}
+    if name == "actions":   # an action belongs to a ticket that exists
+        body["ticket_id"] = 1
+    created = halo(name, "create", json.dumps(body))
     assert created.code == 0, created
     (record,) = created.records
     new_id = str(record["id"])
@@ -91,3 +94,19 @@ def test_foreground_sandbox_prints_exports_and_stops_on_ctrl_c(tmp_path):
         process.send_signal(signal.SIGINT)
         process.wait(timeout=10)
     assert process.returncode == 130   # interrupted, as the README's exit status table says
+
+
+def test_request_paginate_over_a_group_outside_the_table(halo):
+    body = json.dumps([{"name": f"lead {n}"} for n in range(1, 131)])
+    made = halo("request", "POST", "/Lead", body)
+    assert made.code == 0, made
+    listed = halo("request", "GET", "/Lead", "--paginate")
+    assert listed.code == 0, listed
+    assert [r["name"] for r in listed.records] == [f"lead {n}" for n in range(1, 131)]
+
+
+def test_tickets_update_brings_the_new_status_name_and_refuses_orphans(halo):
+    updated = halo("tickets", "update", "5", "--status-id", "9")
+    assert updated.code == 0 and updated.records[0]["status_name"] == "Closed"
+    orphan = halo("actions", "create", "--ticket-id", "999999", "--note", "lost")
+    assert orphan.code == 1 and "ticket 999999 does not exist" in orphan.err

@@ -4,8 +4,8 @@ The only place that reads the argparse namespace. Nothing after it sees argparse
 """
 from halo_lib.values import CONVERTERS
 from halo_lib.errors import UsageError
-from halo_lib.invocation import (ConfigureOptions, Connection, Invocation, Paging,
-                                 Presentation, SandboxOptions, Writing)
+from halo_lib.invocation import (ConfigureOptions, Connection, Invocation, ListenOptions,
+                                 Paging, Presentation, SandboxOptions, Writing)
 from halo_lib.options import ID_VALUES
 
 
@@ -74,6 +74,10 @@ def _typed_id(resource, text):
 
 
 def _local(command, given):
+    """The typed options of a command that runs locally."""
+    if command.kind is not None and command.kind.name == "listen":
+        return ListenOptions(host=given.get("host") or "127.0.0.1", port=given.get("port") or 0,
+                             basic_auth=given.get("basic_auth"), count=given.get("count"))
     if command.name == "configure":
         return ConfigureOptions(test=bool(given.get("test")))
     if command.name == "sandbox":

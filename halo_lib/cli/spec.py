@@ -33,7 +33,10 @@ OTHER_COMMANDS = (
      "and the environment, prompting on a terminal for what is missing."),
     ("sandbox", "serve a local Halo-compatible API",
      "Serve a Halo-compatible API with generated records on 127.0.0.1 until interrupted, "
-     "after printing the environment lines that point halo at it."),
+     "after printing the environment lines that point halo at it. It applies every filter "
+     "the resources declare, keeps names in step with ids, runs report SQL over its "
+     "tickets, keeps any other group path as an in-memory collection, and POSTs ticket and "
+     "action events to webhooks on loopback."),
 )
 
 

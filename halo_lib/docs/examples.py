@@ -135,6 +135,10 @@ COMMAND_EXAMPLES = {
          "halo sandbox --latency 200 --fail-rate 0.1"),
         ("Run one command against a private in-process sandbox instead:",
          "halo --sandbox tickets list --limit 3"),
+        ("Rehearse a filtered list by date and an ad-hoc SQL report offline:",
+         "halo --sandbox tickets list --date-search datecleared --start-date 2024-06-01"),
+        ("Page through a group outside the 32 resources, kept in memory:",
+         "halo --sandbox request GET /Lead --paginate"),
     ),
 }
 

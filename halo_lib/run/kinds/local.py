@@ -54,6 +54,48 @@ class Sandbox(Kind):
         return Local(serve, "serve a local Halo-compatible API")
 
 
+class Listen(Kind):
+    """webhooks listen: an HTTP endpoint for Halo's deliveries, each one NDJSON line."""
+
+    name = "listen"
+
+    def positionals(self, resource, verb):
+        return []
+
+    def options(self, resource, verb):
+        return [
+            Option(("--port",), "port", "port to listen on (default: a free one, named on "
+                   "stderr)", value="int", metavar="N", default=0),
+            Option(("--host",), "host", "address to listen on (default 127.0.0.1)",
+                   metavar="HOST", default="127.0.0.1"),
+            Option(("--basic-auth",), "basic_auth",
+                   "accept only deliveries with this basic authentication", metavar="USER:PASS"),
+            Option(("--count",), "count", "exit after N deliveries", value="positive",
+                   metavar="N")]
+
+    example_rank = 9
+    example_lines = (
+        ("Print each delivery Halo sends to port 8080 as one NDJSON line:",
+         "halo {name} {verb} --port 8080 --basic-auth halo:S3cret"),
+        ("Print the event name of each delivery as it arrives:",
+         "halo {name} {verb} --port 8080 | jq --unbuffered -r '.body.event'"))
+    description = (
+        "Each delivery it accepts is one NDJSON line on standard output, written and flushed "
+        "before the sender gets 200: {\"received_at\": ..., \"path\": ..., \"body\": ...} "
+        "with the delivery's JSON as body, or \"text\" instead of body when it is not JSON. "
+        "With --basic-auth a missing or wrong credential is answered 401 and prints nothing. "
+        "It runs until SIGINT or SIGTERM (exit 130 or 143), or until --count deliveries "
+        "(exit 0); a closed standard output ends it quietly (exit 0).")
+
+    def plan(self, inv, env):
+        from halo_lib.run.plans import Local
+
+        def listen(env):
+            from halo_lib.run.listen import listen
+            return listen(inv.local, env.streams)
+        return Local(listen, "serve an HTTP endpoint for webhook deliveries")
+
+
 class _TextOut:
     """A text view of the binary stdout, for the sandbox's export lines."""
 

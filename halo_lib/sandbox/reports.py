@@ -1,0 +1,77 @@
+"""Report rows and ad-hoc SQL: a small SQL subset over the sandbox's tickets, via sqlite3.
+
+`GET /Report/{id}?loadreport=true` runs the report's `sql` and `POST /Report` with
+`_loadreportonly` runs the posted one; both answer Halo's ReportContent
+({"loaded", "load_error", "rows"}). The SQL sees one table, `tickets` (also named `faults`,
+Halo's own name for it), with a column per scalar field of a ticket. Only a single SELECT
+(or WITH ... SELECT) is run, on a read-only in-memory copy rebuilt when tickets change.
+"""
+
+import threading
+
+MAX_ROWS = 100000
+_lock = threading.Lock()
+_cache = {}   # id(sandbox) -> (tickets version, connection)
+
+
+def _connection(sb):
+    import sqlite3   # heavy-ish and rarely used: loaded on the first report
+    col = sb.collections["tickets"]
+    key = id(sb)
+    hit = _cache.get(key)
+    if hit is not None and hit[0] == col.version:
+        return hit[1]
+    keys = col.keys()
+    sample = col.sample() or {"id": 0}
+    columns = [k for k, v in sample.items() if not isinstance(v, (list, dict))]
+    db = sqlite3.connect(":memory:", check_same_thread=False)
+    db.execute("CREATE TABLE tickets (" + ", ".join(f'"{c}"' for c in columns) + ")")
+    db.execute("CREATE VIEW faults AS SELECT * FROM tickets")
+    marks = ", ".join("?" for _ in columns)
+    db.executemany(f"INSERT INTO tickets VALUES ({marks})",
+                   ([_scalar(r.get(c)) for c in columns] for r in col.records(keys, 0, len(keys))))
+    db.commit()
+    db.execute("PRAGMA query_only = ON")
+    if hit is not None:
+        hit[1].close()
+    _cache[key] = (col.version, db)
+    return db
+
+
+def _scalar(value):
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (list, dict)):
+        return None
+    return value
+
+
+def forget(sb):
+    """Free the copy of a closed sandbox."""
+    with _lock:
+        hit = _cache.pop(id(sb), None)
+    if hit is not None:
+        hit[1].close()
+
+
+def run_sql(sb, sql):
+    """(rows, None) for a SELECT over the tickets, or ([], reason) when it cannot run."""
+    text = str(sql or "").strip().rstrip(";").strip()
+    first = text.split(None, 1)[0].upper() if text else ""
+    if first not in ("SELECT", "WITH") or ";" in text:
+        return [], "only a single SELECT statement can be run"
+    import sqlite3
+    with _lock:
+        try:
+            cursor = _connection(sb).execute(text)
+            names = [d[0] for d in cursor.description or ()]
+            rows = [dict(zip(names, row)) for row in cursor.fetchmany(MAX_ROWS)]
+        except sqlite3.Error as e:
+            return [], f"the query failed: {e}"
+    return rows, None
+
+
+def load_report(sb, sql):
+    """Halo's ReportContent for `sql`: its rows, or load_error saying why it failed."""
+    rows, reason = run_sql(sb, sql)
+    return {"loaded": reason is None, "load_error": reason or "", "rows": rows}
