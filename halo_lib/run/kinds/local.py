@@ -22,16 +22,28 @@ class Configure(Kind):
                      "write a profile to the config file")
 
 
-class Sandbox(Kind):
-    name = "sandbox"
+class _Serving(Kind):
+    """A kind that serves HTTP on a local port until it is stopped."""
+
+    port_help = None
 
     def positionals(self, resource, verb):
         return []
 
     def options(self, resource, verb):
+        return [Option(("--port",), "port", self.port_help, value="int", metavar="N",
+                       default=0)] + self.serving_options()
+
+    def serving_options(self):
+        return []
+
+
+class Sandbox(_Serving):
+    name = "sandbox"
+    port_help = "port on 127.0.0.1 (default: a free one)"
+
+    def serving_options(self):
         return [
-            Option(("--port",), "port", "port on 127.0.0.1 (default: a free one)",
-                   value="int", metavar="N", default=0),
             Option(("--records",), "records", "number of tickets (default 1000)",
                    value="positive", metavar="N", default=1000),
             Option(("--seed",), "seed", "seed of the generated data (default 1)",
@@ -54,18 +66,14 @@ class Sandbox(Kind):
         return Local(serve, "serve a local Halo-compatible API")
 
 
-class Listen(Kind):
+class Listen(_Serving):
     """webhooks listen: an HTTP endpoint for Halo's deliveries, each one NDJSON line."""
 
     name = "listen"
+    port_help = "port to listen on (default: a free one, named on stderr)"
 
-    def positionals(self, resource, verb):
-        return []
-
-    def options(self, resource, verb):
+    def serving_options(self):
         return [
-            Option(("--port",), "port", "port to listen on (default: a free one, named on "
-                   "stderr)", value="int", metavar="N", default=0),
             Option(("--host",), "host", "address to listen on (default 127.0.0.1)",
                    metavar="HOST", default="127.0.0.1"),
             Option(("--basic-auth",), "basic_auth",
