@@ -116,12 +116,6 @@ class Command:
     def options(self):
         return [o for g in self.groups for o in g.options]
 
-    def child(self, name):
-        for child_name, _, build in self.children:
-            if child_name == name:
-                return build()
-        return None
-
 
 # ------------------------------------------------------------------ global options
 

@@ -119,12 +119,3 @@ def _with_globals(command):
 def usage_word(positional):
     name = positional.metavar or positional.dest
     return {"?": f"[{name}]", "+": f"{name} [{name} ...]"}.get(positional.nargs, name)
-
-
-def every_command():
-    """Every command below the top, built, in help order: [(Command, [child Commands])]."""
-    found = []
-    for _, _, build in top().children:
-        command = build()
-        found.append((command, [child() for _, _, child in command.children]))
-    return found
