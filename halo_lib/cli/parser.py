@@ -61,7 +61,9 @@ def id_(text):
 
 
 def name(text):
-    if not text.strip():
+    """A text id: it goes into the URL path, so it must stay one path segment as sent
+    (`.` and `..` would be folded away by URL normalisation)."""
+    if not text.strip() or text.strip() in (".", ".."):
         raise ValueError(text)
     return text
 
@@ -73,9 +75,26 @@ def positive(text):
     return value
 
 
+MAX_SECONDS = 86400.0   # a day: any larger --timeout is a typo
+
+
 def seconds(text):
     value = float(text)
-    if not 0 < value < float("inf"):
+    if not 0 < value <= MAX_SECONDS:
+        raise ValueError(text)
+    return value
+
+
+_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+
+
+def size(text):
+    """Bytes, with an optional K, M or G (KiB, MiB, GiB): 64M, 512K, 1G."""
+    match = re.fullmatch(r"\s*(\d{1,12})\s*([kmg]?)(i?b)?\s*", text, re.I)
+    if not match:
+        raise ValueError(text)
+    value = int(match.group(1)) * _UNITS[match.group(2).lower()]
+    if not 1024 <= value <= 1 << 40:
         raise ValueError(text)
     return value
 
@@ -114,7 +133,8 @@ name.__name__ = "id"
 pair.__name__ = "key=value"
 rate.__name__ = "rate (N/PERIOD or off)"
 positive.__name__ = "positive integer"
-seconds.__name__ = "number of seconds"
+seconds.__name__ = "number of seconds (up to 86400)"
+size.__name__ = "size (1K to 1024G)"
 count.__name__ = "non-negative integer"
 VALUE_TYPES = {INT: int_, STR: str, DATE: date, TIME: instant, INTS: ints, FLOAT: number, UUID: uuid}
 ID_TYPES = {INT: id_, UUID: uuid, STR: name}
@@ -222,7 +242,8 @@ GLOBAL_OPTIONS = (
     (("--tenant",), dict(metavar="NAME", help="tenant name of a hosted Halo [HALO_TENANT]")),
     (("--client-id",), dict(metavar="ID", help="API application client id [HALO_CLIENT_ID]")),
     (("--scope",), dict(metavar="SCOPE", help="OAuth scope (default: all) [HALO_SCOPE]")),
-    (("--timeout",), dict(metavar="SECONDS", type=seconds, help="connect and read timeout (default 30)")),
+    (("--timeout",), dict(metavar="SECONDS", type=seconds, help="time allowed each attempt, from connecting to the last byte (default 30)")),
+    (("--max-answer",), dict(metavar="SIZE", type=size, help="largest answer read into memory, e.g. 64M (default; downloads have no cap)")),
     (("--retries",), dict(metavar="N", type=count, help="retries of a failed request (default 5)")),
     (("--ca-bundle",), dict(metavar="FILE", help="CA certificates to verify TLS with [HALO_CA_BUNDLE]")),
     (("--proxy",), dict(metavar="URL", help="HTTP proxy for every request (default: from HTTPS_PROXY, HTTP_PROXY, NO_PROXY)")),
@@ -508,4 +529,52 @@ def _or_stdin(id_type):
 
 def parse(argv, out):
     """argv -> argparse namespace; raises UsageError or Exit."""
-    return build(out).parse_args(argv)
+    parser = build(out)
+    args = parser.parse_args(argv)
+    _check_text(args, parser)
+    return args
+
+
+# Values that name local files: any bytes the file system allows are fine there.
+PATH_DESTS = {"output_file", "failed", "ca_bundle", "file"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_text(args, parser):
+    """Every flag value is valid UTF-8 (Python decodes argv with surrogateescape)."""
+    for dest, value in vars(args).items():
+        if dest in PATH_DESTS:
+            continue
+        for text in _strings(value):
+            if dest == "body" and text.startswith("@"):
+                continue
+            if _SURROGATE.search(text):
+                raise UsageError(f"{_flag_of(dest, parser)}: invalid UTF-8 in "
+                                 f"'{_shown(text)}'; nothing was sent")
+
+
+def _shown(text):
+    """The text with its undecodable bytes as \\xNN (and control characters escaped)."""
+    from halo_lib.errors import printable
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogatepass")
+    return printable(raw.decode("utf-8", "backslashreplace"))[:200]
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+def _flag_of(dest, parser):
+    for candidate in (Parser.deepest, parser):
+        for action in getattr(candidate, "_actions", ()):
+            if action.dest == dest:
+                return action.option_strings[0] if action.option_strings else \
+                    (action.metavar or dest)
+    return dest

@@ -447,6 +447,7 @@ def top_page(top):
     _top_rate_limit(page)
     _top_environment(page, top)
     _top_files(page)
+    _top_limits(page)
     add_exit_status(page)
     page.paragraph("A closed standard output (as in " + bold("halo tickets list | head -1") +
                    ") ends a list quietly, and no further pages are fetched.",
@@ -478,6 +479,44 @@ def _usage_line(line):
         mark = italic(inner) if inner.isupper() else bold(inner)
         words.append(word.replace(inner, "\0").replace("\0", mark, 1))
     return " ".join(words)
+
+
+def _top_limits(page):
+    page.section("LIMITS AND SECURITY")
+    page.paragraph(
+        f"An answer is read into memory up to {bold('--max-answer')} bytes of decoded size "
+        "(default 64M); a gzip answer is inflated a piece at a time and stops at the cap.",
+        "A larger answer is exit 5, naming the cap. File answers (PDFs, attachments) are "
+        f"not capped: they stream to the {bold('-O')} file or standard output.")
+    page.paragraph(
+        f"{bold('--timeout')} bounds each attempt from connecting to the last byte, so a "
+        "server that trickles its answer is cut off and retried like any other timeout; "
+        "for a file answer it bounds each read. It must be above 0 and at most 86400.")
+    page.paragraph(
+        "The client secret travels over https only (plain http to loopback, or with "
+        f"{bold('--insecure-http')}), including to the auth server named by "
+        "/api/authinfo, and the token request follows no redirect to another origin.",
+        "The token is kept across a redirect only to the same scheme, host and port.",
+        "A token with control characters, spaces or non-ASCII is refused (exit 3), never "
+        "cached or shown.",
+        "The token cache is keyed by a one-way hash of the client secret as well, so a "
+        "changed secret is never hidden by an old token; a cache file that is not a small "
+        "regular file of the expected JSON is ignored and replaced, and a cache directory "
+        "that is a symlink is left alone.")
+    page.paragraph(
+        "The config file must be a regular file of at most 1 MiB (else exit 3).",
+        f"{bold('halo configure')} refuses profile names and settings with control "
+        "characters, brackets or line breaks (exit 2), and replaces the file whole: a "
+        "symlink at its path is replaced, not written through, and the mode is 0600.")
+    page.paragraph(
+        "Flag values must be valid UTF-8, a --query may nest at most 100 deep, and an id "
+        "or PATH that URL normalisation would change ('.' or '..') is refused: exit 2, "
+        "nothing sent.",
+        "Server text on standard error has control characters and escape sequences shown "
+        "escaped (\\ex1b), and secrets cut out in plain, URL-encoded and base64 form.",
+        f"An {bold('-O')} file that cannot be written (a directory, a missing directory, a "
+        "full disk) is exit 6, naming the path and the system's reason; no partial file "
+        "is left.")
 
 
 def _top_description(page, top):

@@ -8,7 +8,8 @@ import os
 
 from halo_lib.http.api import Request, path_with_id
 from halo_lib.errors import ApiError, UsageError
-from halo_lib.io.output import is_json, write_file
+from halo_lib.io import downloads
+from halo_lib.io.output import is_json
 
 INLINE_LIMIT = 4 * 1024 * 1024   # larger files go through the presigned-URL flow
 URL_KEYS = ("url", "presigned_url", "presignedurl", "upload_url", "s3url", "signed_url")
@@ -101,21 +102,37 @@ def download(ctx):
     if ctx.dry_run:
         ctx.show(request)
         return 0
-    response, _ = ctx.api.send(request)
+    downloads.check_target(target)
+    consume = downloads.consumer(ctx.streams, target)
+    response, written = ctx.api.send(request, consume=consume)
+    if written is not None:
+        return written
     if not is_json(response):
-        return write_file(ctx.streams, response.data, target)
+        return downloads.write_bytes(ctx.streams, response.data, target)
     import orjson
-    meta = orjson.loads(response.data) if response.data.strip() else None
+    try:
+        meta = orjson.loads(response.data) if response.data.strip() else None
+    except orjson.JSONDecodeError:
+        meta = None
     if not isinstance(meta, dict):
         raise ApiError(f"attachments download {args.id}: the answer is not an attachment")
     if isinstance(meta.get("data_base64"), str) and meta["data_base64"]:
-        return write_file(ctx.streams, base64.b64decode(meta["data_base64"]), target)
+        try:
+            data = base64.b64decode(meta["data_base64"], validate=False)
+        except ValueError:
+            raise ApiError(f"attachments download {args.id}: data_base64 is not base64") \
+                from None
+        return downloads.write_bytes(ctx.streams, data, target)
     link = meta.get("download_url") or meta.get("link")
-    if isinstance(link, str) and link.lower().startswith(ctx.settings.url.lower() + "/api/"):
-        return write_file(ctx.streams, ctx.api.send(Request("GET", link[len(ctx.settings.url) + 4:]))[0].data,
-                           target)
-    if isinstance(link, str) and link.lower().startswith("https://"):
-        response, _ = ctx.api.transport.send("GET", link, what="GET the attachment file")
-        return write_file(ctx.streams, response.data, target)
-    document = Request("GET", path_with_id("/Attachment/document/{id}", args.id))
-    return write_file(ctx.streams, ctx.api.send(document)[0].data, target)
+    base = ctx.settings.url
+    if isinstance(link, str) and link.lower().startswith(base.lower() + "/api/"):
+        response, written = ctx.api.send(Request("GET", link[len(base) + 4:]), consume=consume)
+    elif isinstance(link, str) and link.lower().startswith("https://"):
+        response, written = ctx.api.transport.send("GET", link, what="GET the attachment file",
+                                                   consume=consume)
+    else:
+        document = Request("GET", path_with_id("/Attachment/document/{id}", args.id))
+        response, written = ctx.api.send(document, consume=consume)
+    if written is not None:
+        return written
+    return downloads.write_bytes(ctx.streams, response.data, target)

@@ -9,7 +9,8 @@ from halo_lib.io import bodies
 from halo_lib import config
 from halo_lib.http.api import Api, Request, api_path, path_with_id
 from halo_lib.errors import HaloError, NotFound, TemporaryError, UsageError
-from halo_lib.io.output import Output, is_json, write_file
+from halo_lib.io import downloads
+from halo_lib.io.output import Output, is_json
 from halo_lib.resources import BY_NAME
 
 DEFAULT_BATCH = 50
@@ -322,7 +323,10 @@ def _send_and_print(ctx, request, binary, stream_arrays=True):
         return 0
     if binary and not target and ctx.streams.stdout_tty and _expects_file(ctx):
         raise UsageError("this answer is a file: give -O FILE, or redirect stdout")
-    response, _ = ctx.api.send(request)
+    downloads.check_target(target)
+    response, written = ctx.api.send(request, consume=downloads.consumer(ctx.streams, target))
+    if written is not None:
+        return written
     if is_json(response):
         try:
             doc = orjson.loads(response.data) if response.data.strip() else None
@@ -336,7 +340,7 @@ def _send_and_print(ctx, request, binary, stream_arrays=True):
             ctx.output.document(doc)
         ctx.output.close()
         return 0
-    return write_file(ctx.streams, response.data, target)
+    return downloads.write_bytes(ctx.streams, response.data, target)
 
 
 def _expects_file(ctx):
@@ -398,6 +402,7 @@ def _settings(args, streams, sandbox):
         settings = config.Settings(
             url=sandbox.url, client_id=sandbox.client_id, client_secret=sandbox.client_secret,
             config_path="(sandbox)", verbose=bool(getattr(args, "verbose", False)),
+            max_answer=getattr(args, "max_answer", None),
             timeout=getattr(args, "timeout", None) or 30.0,
             retries=5 if getattr(args, "retries", None) is None else args.retries,
             **config.sandbox_network(args, streams.env))
