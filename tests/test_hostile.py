@@ -278,7 +278,7 @@ def test_an_unusable_token_is_refused_never_cached_nor_echoed(bare, httpserver, 
     assert "unusable token" in line and "tok" not in line.split("token")[-1]
     assert api_requests(httpserver) == []
     assert not (tmp_path / "cache" / "halo").exists() or \
-        os.listdir(tmp_path / "cache" / "halo") == []
+        not [n for n in os.listdir(tmp_path / "cache" / "halo") if n.startswith("token-")]
 
 
 # ---------------------------------------------------------------- 7: redaction
@@ -376,7 +376,8 @@ def test_configure_into_an_unwritable_place_is_one_line(bare, tmp_path):
 # ---------------------------------------------------------------- 9: the token cache
 
 def cache_files(tmp_path):
-    return sorted((tmp_path / "cache" / "halo").iterdir())
+    return sorted(p for p in (tmp_path / "cache" / "halo").iterdir()
+                  if p.name.startswith("token-"))
 
 
 def token_posts(server):
@@ -430,7 +431,7 @@ def test_a_symlinked_cache_dir_is_not_chmodded_through(run, server, tmp_path):
     (tmp_path / "cache" / "halo").symlink_to(shared)
     assert run("tickets", "list").code == 0
     assert oct(shared.stat().st_mode & 0o777) == "0o755"
-    assert list(shared.iterdir()) == []   # no token left in a directory not ours
+    assert not [p for p in shared.iterdir() if p.name.startswith("token-")]   # not ours
 
 
 # ---------------------------------------------------------------- 10: config files
