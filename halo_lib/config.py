@@ -11,6 +11,7 @@ from halo_lib.errors import ConfigError
 KEYS = ("url", "tenant", "client_id", "client_secret", "scope")
 ENV = {k: "HALO_" + k.upper() for k in KEYS}
 DEFAULTS = {"scope": "all", "timeout": 30.0, "retries": 5}
+CONFIG_LIMIT = 1024 * 1024   # a profile file is a few hundred bytes; more is not ours
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
@@ -27,6 +28,7 @@ class Settings:
         self.cache_dir = None
         self.proxy = None          # see http/proxy.py: flag, environment and profile values
         self.rate = None           # (requests, seconds) of the rate budget; None: off
+        self.max_answer = None   # bytes; None: the transport's default
         self.__dict__.update(values)
 
     @property
@@ -54,15 +56,18 @@ def section_name(profile):
     return "default" if profile in (None, "default") else f"profile {profile}"
 
 
-def read_file(path, warn):
-    """The parsed profile file (a ConfigParser), empty when there is none."""
+def read_file(path, warn, follow_links=True):
+    """The parsed profile file (a ConfigParser), empty when there is none.
+
+    follow_links=False (configure): a symlink at the path is not read; it is not ours."""
     import configparser
     parser = configparser.ConfigParser(interpolation=None)
+    if not follow_links and os.path.islink(path):
+        return parser
     try:
-        with open(path, encoding="utf-8") as handle:
-            parser.read_file(handle)
-            mode = os.fstat(handle.fileno()).st_mode
-    except FileNotFoundError:
+        text, mode = _read_text(path, follow_links)
+        parser.read_string(text, source=path)
+    except (FileNotFoundError, NotADirectoryError):
         return parser
     except (OSError, UnicodeDecodeError, configparser.Error) as exc:
         raise ConfigError(f"cannot read config file {path}: {_one_line(exc)}")
@@ -70,6 +75,27 @@ def read_file(path, warn):
         warn(f"halo: warning: {path} holds a client secret and others can read it; "
              f"run: chmod 600 {path}")
     return parser
+
+
+def _read_text(path, follow_links=True):
+    """(text, mode) of the config file: a regular file of at most CONFIG_LIMIT bytes.
+
+    Opened without blocking, so a FIFO or a device at the path is refused, not waited on.
+    """
+    nofollow = 0 if follow_links else getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | nofollow)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError("it is not a regular file")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(CONFIG_LIMIT + 1)
+    finally:
+        os.close(fd)
+    if len(data) > CONFIG_LIMIT:
+        raise OSError(f"it is larger than {CONFIG_LIMIT // 1024} KiB; a config file is a "
+                      "few lines")
+    return data.decode("utf-8"), info.st_mode
 
 
 def _holds_secret(parser):
@@ -113,7 +139,8 @@ def resolve(connection, env, warn):
         verbose=connection.verbose,
         cache_dir=cache_dir(env),
         proxy=_proxy(connection, env, from_file),
-        rate=_rate(connection, env, from_file, path))
+        rate=_rate(connection, env, from_file, path),
+        max_answer=connection.max_answer)
     if settings.url:
         settings.url = normalise_url(settings.url)
     return settings
@@ -237,19 +264,36 @@ def check_scheme(settings):
                           "unencrypted; use https:// or pass --insecure-http")
 
 
+def check_profile(profile):
+    """A profile name that fits a `[profile NAME]` header, else exit 2."""
+    from halo_lib.errors import UsageError, printable
+    if not profile or not profile.strip() or "]" in profile or "[" in profile \
+            or profile != profile.strip() or printable(profile) != profile:
+        raise UsageError(f"invalid profile name {printable(profile)!r}: use letters, digits, "
+                         "'-' or '_' (no brackets, spaces at the ends or control characters)")
+
+
+def check_value(key, value):
+    """A setting that fits one line of the profile file, else exit 2."""
+    from halo_lib.errors import UsageError, printable
+    if value and printable(value) != value:
+        shown = "the client secret" if key == "client_secret" else repr(printable(value))
+        raise UsageError(f"invalid {key}: {shown} holds a control character or a line break")
+
+
 def write_section(path, profile, values):
-    """Write one profile section, keeping the others, with mode 0600 from the first byte."""
-    import configparser
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        with open(path, encoding="utf-8") as handle:
-            parser.read_file(handle)
-    except FileNotFoundError:
-        pass
+    """Write one profile section, keeping the others, with mode 0600 from the first byte.
+
+    The file is replaced whole (write_atomically): a symlink planted at the path is
+    replaced by the new file, never written through.
+    """
+    check_profile(profile)
+    parser = read_file(path, lambda line: None, follow_links=False)
     section = section_name(profile)
     if not parser.has_section(section):
         parser.add_section(section)
     for key, value in values.items():
+        check_value(key, value)
         if value:
             parser.set(section, key, value)
     import io

@@ -3,6 +3,7 @@
 Every failure the user can cause or meet ends as one of these; the entry point prints
 its message as one line on stderr and exits with its code.
 """
+import re
 
 OK, API, USAGE, CONFIG, NOT_FOUND, TEMPORARY, OUTPUT, INTERRUPTED = 0, 1, 2, 3, 4, 5, 6, 130
 
@@ -66,6 +67,11 @@ class TemporaryError(HaloError):
         self.sent = sent   # whether the server may have seen the request
 
 
+# A local file (-O FILE, the config) that could not be written: the path and the OS's
+# reason, the same exit status as a stdout that cannot be written.
+LocalError = OutputError
+
+
 class Exit(Exception):
     """A normal early end (help printed, version printed) with a status."""
 
@@ -75,12 +81,48 @@ class Exit(Exception):
 
 
 def redacted(exc, *secrets):
-    """The error, with any secret cut out, should a server have echoed one back."""
+    """The error, with any secret cut out, should a server have echoed one back.
+
+    The secret is cut in the forms a server may echo it in too: URL-encoded (as in a
+    form or a query) and base64 (as in a Basic header).
+    """
     text = str(exc)
     for secret in secrets:
         # A secret of a few letters is no real credential, and cutting it out of every
         # word ("Connection refu<redacted>ed") would garble the message.
-        if secret and len(secret) >= 6 and secret in text:
-            text = text.replace(secret, "<redacted>")
+        if not secret or len(secret) < 6:
+            continue
+        for form in _forms(secret):
+            if form in text:
+                text = text.replace(form, "<redacted>")
     exc.args = (text,)
     return exc
+
+
+def _forms(secret):
+    import base64
+    from urllib.parse import quote, quote_plus
+    raw = secret.encode("utf-8", "surrogatepass")
+    forms = {secret, quote(secret, safe=""), quote_plus(secret), quote(secret)}
+    b64 = base64.b64encode(raw).decode()
+    forms.update((b64, b64.rstrip("="), base64.urlsafe_b64encode(raw).decode().rstrip("=")))
+    # The encoded forms in lower-case hex escapes as well (%2f as well as %2F).
+    forms.update({f.replace(m, m.lower()) for f in list(forms) for m in re.findall("%[0-9A-F]{2}", f)})
+    return sorted(forms, key=len, reverse=True)
+
+
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
+def printable(text):
+    """Server text made safe for a terminal: control characters and escape sequences
+    shown escaped (ESC as \\x1b), never interpreted."""
+    text = str(text)
+    if not _UNSAFE.search(text):
+        return text
+    return _UNSAFE.sub(_escape, text)
+
+
+def _escape(match):
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

@@ -18,6 +18,7 @@ class Connection:
     client_id: Optional[str] = None
     scope: Optional[str] = None
     timeout: Optional[float] = None
+    max_answer: Optional[int] = None        # bytes
     retries: Optional[int] = None
     ca_bundle: Optional[str] = None
     proxy: Optional[str] = None

@@ -48,7 +48,9 @@ def id_(text):
 
 
 def name(text):
-    if not text.strip():
+    """A text id: it goes into the URL path, so it must stay one path segment as sent
+    (`.` and `..` would be folded away by URL normalisation)."""
+    if not text.strip() or text.strip() in (".", ".."):
         raise ValueError(text)
     return text
 
@@ -70,8 +72,23 @@ def _decimal(text):
 
 positive = _within(_decimal, lambda v: v >= 1, "positive integer")
 count = _within(_decimal, lambda v: v >= 0, "non-negative integer")
-seconds = _within(float, lambda v: 0 < v < float("inf"), "number of seconds")
+MAX_SECONDS = 86400.0   # a day: any larger --timeout is a typo
+seconds = _within(float, lambda v: 0 < v <= MAX_SECONDS, "number of seconds (up to 86400)")
 probability = _within(float, lambda v: 0.0 <= v <= 1.0, "probability")
+
+
+_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+
+
+def size(text):
+    """Bytes, with an optional K, M or G (KiB, MiB, GiB): 64M, 512K, 1G."""
+    match = re.fullmatch(r"\s*(\d{1,12})\s*([kmg]?)(i?b)?\s*", text, re.I)
+    if not match:
+        raise ValueError(text)
+    value = int(match.group(1)) * _UNITS[match.group(2).lower()]
+    if not 1024 <= value <= 1 << 40:
+        raise ValueError(text)
+    return value
 
 
 def rate(text):
@@ -94,6 +111,7 @@ number.__name__ = "number"
 name.__name__ = "id"
 pair.__name__ = "key=value"
 rate.__name__ = "rate (N/PERIOD or off)"
+size.__name__ = "size (1K to 1024G)"
 
 def or_stdin(convert):
     """A value, or '-' for values read from stdin."""
@@ -107,6 +125,6 @@ def or_stdin(convert):
 CONVERTERS = {"str": str, "int": int_, "ints": ints, "date": date, "instant": instant,
               "number": number,
               "uuid": uuid, "id": id_, "name": name, "positive": positive, "seconds": seconds,
-              "count": count, "probability": probability, "pair": pair, "rate": rate, "upper": str.upper}
+              "count": count, "probability": probability, "pair": pair, "rate": rate, "size": size, "upper": str.upper}
 
 

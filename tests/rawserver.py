@@ -1,5 +1,6 @@
 """RawServer: HTTP/1.1 on a bare socket, for what an ordinary test server cannot do:
-hang, drop a connection, count connections."""
+hang, drop a connection, count connections, trickle or stream an answer (a route may
+answer with a callable, which is given the socket)."""
 import json
 import socket
 import threading
@@ -43,6 +44,7 @@ class RawServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.stop = threading.Event()
         self.requests = []       # (method, path) in arrival order
+        self.heads = []          # each request's head (request line and headers) as text
         self.connections = 0
         self.hanging = threading.Event()   # set when a request is left without an answer
         self.counts = {}
@@ -72,6 +74,7 @@ class RawServer:
                         return
                     buffer += chunk
                 head, buffer = buffer.split(b"\r\n\r\n", 1)
+                self.heads.append(head.decode("latin-1"))
                 lines = head.decode("latin-1").split("\r\n")
                 method, path, _ = lines[0].split(" ", 2)
                 length = 0
@@ -93,6 +96,12 @@ class RawServer:
                     self.stop.wait(30)
                     return
                 if answer == DROP or answer is None:
+                    return
+                if callable(answer):
+                    try:
+                        answer(conn, self.stop)
+                    except OSError:
+                        pass   # the client hung up: what these answers test
                     return
                 conn.sendall(answer)
 

@@ -29,7 +29,7 @@ class FakeTransport:
         self.sent = []
 
     def send(self, method, url, headers=None, body=None, idempotent=None, parse=None,
-             what=None, retries=None):
+             what=None, retries=None, consume=None, same_origin=False):
         if url.endswith("/api/authinfo"):
             raise NotFound("GET /api/authinfo: 404", 404)
         if "/auth/token" in url:
@@ -42,6 +42,10 @@ class FakeTransport:
         data = doc if isinstance(doc, bytes) else json.dumps(doc).encode()
         kind = "application/octet-stream" if isinstance(doc, bytes) else "application/json"
         answer = Response(status, {"Content-Type": kind}, data, url)
+        if consume is not None:          # a file answer is streamed by whoever asked
+            written = consume(answer, iter([data]))
+            if written is not None:
+                return answer, written
         return answer, parse(answer) if parse else None
 
 

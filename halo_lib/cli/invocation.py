@@ -6,12 +6,13 @@ from halo_lib.values import CONVERTERS
 from halo_lib.errors import UsageError
 from halo_lib.invocation import (ConfigureOptions, Connection, Invocation, ListenOptions,
                                  Paging, Presentation, SandboxOptions, Writing)
-from halo_lib.options import ID_VALUES
+from halo_lib.options import AT_BODY, FILES, GLOBAL_OPTIONS, ID_VALUES
 
 
 def build(command, namespace):
     """The Invocation of the command the command line reached."""
     given = vars(namespace)
+    check_text(command, given)
     value = given.get
     resource, verb = command.resource, command.verb
     ids, target, body = _ids(given), value("target"), value("body")
@@ -39,6 +40,7 @@ def build(command, namespace):
         connection=Connection(
             profile=value("profile"), url=value("url"), tenant=value("tenant"),
             client_id=value("client_id"), scope=value("scope"), timeout=value("timeout"),
+            max_answer=value("max_answer"),
             retries=value("retries"), ca_bundle=value("ca_bundle"), proxy=value("proxy"),
             rate=value("rate"), insecure_http=bool(value("insecure_http")),
             verbose=bool(value("verbose")), sandbox=bool(value("sandbox")),
@@ -86,3 +88,38 @@ def _local(command, given):
                               fail_rate=given.get("fail_rate") or 0.0,
                               rate_limit=given.get("rate_limit"))
     return None
+
+
+def check_text(command, given):
+    """Every value is valid UTF-8 (Python decodes argv with surrogateescape), except file
+    names, where any bytes the file system allows are fine."""
+    facts = {o.dest: o for o in (*GLOBAL_OPTIONS, *command.options(), *command.positionals)}
+    for dest, value in given.items():
+        option = facts.get(dest)
+        if option is not None and option.complete == FILES:
+            continue
+        for text in _strings(value):
+            if option is not None and option.complete == AT_BODY and text.startswith("@"):
+                continue
+            if any("\ud800" <= char <= "\udfff" for char in text):
+                name = (option.flags[0] if option.flags else option.metavar) if option else dest
+                raise UsageError(f"{name}: invalid UTF-8 in '{_shown(text)}'; nothing was "
+                                 "sent")
+
+
+def _shown(text):
+    """The text with its undecodable bytes as \\xNN (and control characters escaped)."""
+    from halo_lib.errors import printable
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogatepass")
+    return printable(raw.decode("utf-8", "backslashreplace"))[:200]
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)

@@ -37,7 +37,22 @@ class Request:
 
 
 def path_with_id(template, value):
-    return template.replace("{id}", quote(str(value), safe=""))
+    path = template.replace("{id}", quote(str(value), safe=""))
+    check_path(path, f"id {value!r}")
+    return path
+
+
+def check_path(path, what):
+    """The path is sent as written: one that URL normalisation would change (`.` and `..`
+    segments) is a usage error, so --dry-run shows exactly what would be sent."""
+    from urllib3.util import parse_url
+    from halo_lib.errors import printable
+    import re
+    path = path.split("?", 1)[0]
+    upper = re.sub("%[0-9a-fA-F]{2}", lambda m: m.group().upper(), path)   # urllib3's case
+    if parse_url("http://h" + path).path != upper:
+        raise UsageError(f"{printable(what)}: the path {printable(path)} would change when "
+                         "normalised ('.' or '..' segments); nothing was sent")
 
 
 class Api:
@@ -46,8 +61,10 @@ class Api:
         self.transport = transport
         self.tokens = tokens
 
-    def send(self, request, parse=None, idempotent=None, what=None):
-        """(Response, parsed) for a planned request; a 401 fetches a new token once."""
+    def send(self, request, parse=None, idempotent=None, what=None, consume=None):
+        """(Response, parsed) for a planned request; a 401 fetches a new token once.
+
+        consume: streams a file answer (see Transport.send)."""
         body, headers = request.body, {"Accept": "application/json",
                                        "Accept-Encoding": "gzip"}
         if body is not None and not isinstance(body, bytes):
@@ -60,7 +77,7 @@ class Api:
             try:
                 return self.transport.send(request.method, request.url(self.base),
                                            headers=headers, body=body, parse=parse,
-                                           idempotent=idempotent, what=what)
+                                           idempotent=idempotent, what=what, consume=consume)
             except AuthError as exc:
                 if exc.status != 401 or attempt == 2:
                     raise redacted(exc, token)
@@ -99,4 +116,5 @@ def api_path(path, base):
         path = "/" + path
     if path.lower() == "/api" or path.lower().startswith("/api/"):
         path = path[4:] or "/"
+    check_path("/api" + path, "PATH")
     return path, parse_qsl(query, keep_blank_values=True)

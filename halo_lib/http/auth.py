@@ -1,20 +1,33 @@
 """OAuth 2.0 client credentials, with the token cached on disk between runs.
 
 A cron job run every minute fetches one token an hour: the cache file (mode 0600, in a
-0700 directory, written atomically) is keyed by URL, client id and scope and reused
-until 60 s before the token expires.
+0700 directory, written atomically) is keyed by URL, client id, scope, tenant and a
+one-way hash of the client secret, and reused until 60 s before the token expires.
+
+The cache is read with suspicion: only a small regular file holding the expected JSON
+types counts; anything else (a FIFO, a device, a link, a huge file) is ignored and
+replaced. A token is only used, cached or sent when it is printable ASCII.
 """
 import hashlib
 import os
+import re
+import stat
 import threading
 import time
 from urllib.parse import urlencode
 
-from halo_lib.config import check_url, host_of
-from halo_lib.errors import ApiError, AuthError, HaloError, redacted
+from halo_lib.config import LOOPBACK, check_url, host_of
+from halo_lib.errors import ApiError, AuthError, HaloError, printable, redacted
 from halo_lib.io.files import write_atomically
 
 EARLY = 60   # seconds before expiry at which a cached token stops being used
+CACHE_FILE_LIMIT = 64 * 1024   # a token cache file is a few hundred bytes
+TOKEN_LIMIT = 16 * 1024
+_USABLE = re.compile(r"[\x21-\x7e]+")   # printable ASCII, no space: fits a header as is
+
+
+def usable(token):
+    return isinstance(token, str) and len(token) <= TOKEN_LIMIT and bool(_USABLE.fullmatch(token))
 
 
 class TokenSource:
@@ -53,17 +66,20 @@ class TokenSource:
                 "POST", url, headers={"Content-Type": "application/x-www-form-urlencoded",
                                       "Accept": "application/json"},
                 body=form.encode(), idempotent=True, parse=lambda r: orjson.loads(r.data),
-                what=f"token request to {url.split('?')[0]}")
+                what=f"token request to {url.split('?')[0]}", same_origin=True)
         except ApiError as exc:   # 400 invalid_client, 401, 404 of a wrong URL: all config
             raise redacted(AuthError(str(exc), exc.status), s.client_secret) from None
         except HaloError as exc:
             raise redacted(exc, s.client_secret)
         token = doc.get("access_token") if isinstance(doc, dict) else None
         if not isinstance(token, str) or not token:
-            raise AuthError(f"the token endpoint {url.split('?')[0]} answered without an "
-                            "access_token")
+            raise AuthError(f"the token endpoint {printable(url.split('?')[0])} answered "
+                            "without an access_token")
+        if not usable(token):   # never cached, never echoed: it may be a header injection
+            raise AuthError(f"the token endpoint {printable(url.split('?')[0])} returned an "
+                            "unusable token (control characters, spaces or non-ASCII)")
         expires_in = doc.get("expires_in")
-        lifetime = expires_in if isinstance(expires_in, (int, float)) else 3600
+        lifetime = expires_in if _number(expires_in) and 0 < expires_in < 10 ** 9 else 3600
         self._store(token, self.now() + lifetime)
         return token
 
@@ -86,35 +102,52 @@ class TokenSource:
         except (HaloError, ValueError):
             return None   # no discovery: Halo's default auth URL applies
         url = doc.get("auth_url") if isinstance(doc, dict) else None
-        if isinstance(url, str) and url.lower().startswith(("https://", "http://")):
-            if host_of(url) == host_of(self.settings.url) or url.lower().startswith("https://"):
-                try:
-                    check_url(url)
-                except HaloError:
-                    return None   # an auth_url no request could be sent to
-                return url
-        return None
+        if not isinstance(url, str) or not url.lower().startswith(("https://", "http://")):
+            return None
+        # The client secret goes over https only, but to loopback or with --insecure-http.
+        if not (url.lower().startswith("https://") or host_of(url) in LOOPBACK
+                or self.settings.insecure_http):
+            self.transport._log(f"* ignoring the plain http auth_url {printable(url)[:200]}")
+            return None
+        try:
+            check_url(url)
+        except HaloError:
+            return None   # an auth_url no request could be sent to
+        return url
 
     # -- the cache
 
     def _cache_file(self):
         s = self.settings
-        key = "\n".join((s.url, s.client_id or "", s.scope or "", s.tenant or ""))
+        secret = hashlib.sha256((s.client_secret or "").encode("utf-8", "surrogatepass"))
+        key = "\n".join((s.url, s.client_id or "", s.scope or "", s.tenant or "",
+                         secret.hexdigest()))
         return os.path.join(s.cache_dir, "token-" + hashlib.sha256(key.encode()).hexdigest()[:32])
 
     def _cached(self):
         if not self.use_cache:
             return None
         import orjson
+        if not self._private_dir():
+            return None
         try:
-            with open(self._cache_file(), "rb") as handle:
-                doc = orjson.loads(handle.read())
+            doc = orjson.loads(_read_small(self._cache_file(), CACHE_FILE_LIMIT))
         except (OSError, ValueError):
             return None
-        if not isinstance(doc, dict) or doc.get("expires_at", 0) - EARLY <= self.now():
+        if not isinstance(doc, dict):
             return None
-        token = doc.get("access_token")
-        return token if isinstance(token, str) and token else None
+        expires_at, token = doc.get("expires_at"), doc.get("access_token")
+        if not _number(expires_at) or expires_at - EARLY <= self.now() or not usable(token):
+            return None
+        return token
+
+    def _private_dir(self):
+        """Whether the cache directory is a real directory of ours (not a planted link)."""
+        try:
+            info = os.lstat(self.settings.cache_dir)
+        except OSError:
+            return False
+        return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
 
     def _store(self, token, expires_at):
         if not self.use_cache:
@@ -123,6 +156,8 @@ class TokenSource:
         directory = self.settings.cache_dir
         try:
             os.makedirs(directory, mode=0o700, exist_ok=True)
+            if not self._private_dir():
+                return   # a link or a stranger's directory: never chmod'ed through, unused
             os.chmod(directory, 0o700)
             write_atomically(self._cache_file(),
                              orjson.dumps({"access_token": token, "expires_at": expires_at}))
@@ -136,3 +171,23 @@ class TokenSource:
             except OSError:
                 pass
 
+
+
+def _number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+
+
+def _read_small(path, limit):
+    """A small regular file's bytes; a FIFO, device, link or huge file is an OSError."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            raise OSError(f"{path} is not a small regular file")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise OSError(f"{path} is too large")
+    return data

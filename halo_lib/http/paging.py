@@ -173,7 +173,7 @@ def pages(api, request, key, paged, page_size=None, limit=None, concurrency=None
     kept = tally.keep(records)
     if kept:
         yield kept
-    if not paged or isinstance(doc, list) or not records or tally.done(len(records), size):
+    if not paged or not isinstance(doc, dict) or not records or tally.done(len(records), size):
         tally.finish(notice, ended_empty=not records)
         return
     # A server that caps page_size may say so in the answer, or only serve fewer records:

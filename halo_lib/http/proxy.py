@@ -151,7 +151,8 @@ class Pools:
         import urllib3
         self.chooser = chooser
         self.pool_kw = pool_kw
-        self.direct = urllib3.PoolManager(**pool_kw)
+        from halo_lib.http.deadline import watch
+        self.direct = watch(urllib3.PoolManager(**pool_kw))   # --timeout: connect to last byte
         self.proxied = {}
         self.refused = {}     # proxy URL -> the ConfigError of its refusal
 
@@ -180,7 +181,8 @@ def _proxy_manager(proxy, pool_kw):
     if parts.username is not None:
         credentials = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
         headers = urllib3.util.make_headers(proxy_basic_auth=credentials)
-    return urllib3.ProxyManager(shown(proxy), proxy_headers=headers, **pool_kw)
+    from halo_lib.http.deadline import watch
+    return watch(urllib3.ProxyManager(shown(proxy), proxy_headers=headers, **pool_kw))
 
 
 def pools(settings, pool_size):

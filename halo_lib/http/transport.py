@@ -6,27 +6,42 @@ safe to retry, and turns every failure into a HaloError with the right exit stat
 import random
 import re
 import time
+import zlib
 
 import urllib3
 from urllib3 import exceptions as ux
 
-from halo_lib.errors import ApiError, AuthError, ConfigError, NotFound, TemporaryError
+from halo_lib.errors import (ApiError, AuthError, ConfigError, NotFound, TemporaryError,
+                             printable)
+from halo_lib.http.deadline import Deadline
 
 BACKOFF_BASE = 0.5     # seconds before the first retry
 BACKOFF_CAP = 20.0     # no single wait is longer, whatever the attempt number
 RETRY_AFTER_CAP = 120.0
 MAX_REDIRECTS = 5
+MAX_ANSWER = 64 * 1024 * 1024   # default cap on an answer's decoded size (--max-answer)
+ERROR_BODY = 64 * 1024          # what is read of a refusal or a redirect: its message
+CHUNK = 64 * 1024
 
 
 class Response:
-    __slots__ = ("status", "headers", "data", "url")
+    __slots__ = ("status", "headers", "data", "url", "result")
 
     def __init__(self, status, headers, data, url):
         self.status, self.headers, self.data, self.url = status, headers, data, url
+        self.result = None
 
     @property
     def content_type(self):
         return (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+
+
+class TooLarge(Exception):
+    """The answer is larger than the cap: never retried, exit 5."""
+
+
+class Cut(Exception):
+    """A streamed answer failed after its bytes went where they cannot be taken back."""
 
 
 class Transport:
@@ -36,30 +51,45 @@ class Transport:
         self.streams = streams
         self.throttled = False     # set on a 429, read by the pager to slow down
         from halo_lib.http import proxy, ratebudget
+        self.timeout = settings.timeout
+        self.max_answer = getattr(settings, "max_answer", None) or MAX_ANSWER
         self.pool = proxy.pools(settings, pool_size)    # direct, or through a proxy per URL
         self.budget = ratebudget.for_settings(settings, streams)
 
     def send(self, method, url, headers=None, body=None, idempotent=None, parse=None,
-             what=None, retries=None):
+             what=None, retries=None, consume=None, same_origin=False):
         """One request with retries; returns (Response, parsed body).
 
         idempotent: may the request be repeated once the server may have seen it?
         parse: turns the 2xx body into a value; a ValueError from it (a truncated page)
         counts as a failure to retry when the request is idempotent.
         retries: this request's own limit (default: --retries).
+        consume: for a file answer: consume(response, chunks) -> a value (not None), or
+        None, untouched, to have the body read (capped) as usual; the value is returned as
+        the parsed body. The
+        chunks are not capped, and --timeout bounds each read of them rather than the whole.
+        same_origin: the request carries a credential of its own (the client secret):
+        a redirect to another origin is refused rather than followed.
         """
         limit = self.retries if retries is None else max(0, retries)
         if idempotent is None:
             idempotent = method in ("GET", "HEAD", "DELETE", "PUT")
-        what = what or f"{method} {_strip_query(url)}"
+        what = printable(what or f"{method} {_strip_query(url)}")
         attempt = 0
         while True:
             attempt += 1
             failure, wait, sent = None, None, True
             if self.budget:
                 self.budget.acquire(url)   # waits while the tenant's rate budget is spent
+            deadline = Deadline(self.timeout)
             try:
-                response = self._follow(method, url, headers, body)
+                with deadline:
+                    response = self._follow(method, url, headers, body, deadline, consume,
+                                            same_origin)
+            except TooLarge as exc:
+                raise TemporaryError(f"{what}: {exc}") from None
+            except Cut as exc:
+                raise TemporaryError(f"{what}: {exc}") from None
             except ux.ProxyError as exc:
                 _proxy_refusal(exc, self.pool, url)
                 failure, sent = f"cannot connect to the proxy: {_reason(exc)}", False
@@ -68,23 +98,24 @@ class Transport:
             except ux.LocationValueError as exc:   # a URL urllib3 cannot parse: not temporary
                 raise ConfigError(f"{what}: invalid URL: {_reason(exc)}") from None
             except ux.SSLError as exc:
-                raise ConfigError(f"{what}: TLS failed: {_reason(exc)} "
-                                  "(see --ca-bundle)") from None
-            except ux.ReadTimeoutError:
-                failure = "no answer within the timeout"
-                if not idempotent:
-                    raise TemporaryError(f"{what}: {failure}; the server may have acted on it",
-                                         sent=True) from None
-            except (ux.ProtocolError, ux.DecodeError, ux.HTTPError) as exc:
-                failure = f"connection failed: {_reason(exc)}"
+                if deadline.expired:
+                    failure = self._late()
+                else:
+                    raise ConfigError(f"{what}: TLS failed: {_reason(exc)} "
+                                      "(see --ca-bundle)") from None
+            except (ux.ReadTimeoutError, ux.ProtocolError, ux.DecodeError, ux.HTTPError) as exc:
+                if deadline.expired or isinstance(exc, ux.ReadTimeoutError):
+                    failure = self._late()
+                else:
+                    failure = f"connection failed: {_reason(exc)}"
                 if not idempotent:
                     raise TemporaryError(f"{what}: {failure}; the server may have acted on it",
                                          sent=True) from None
             else:
                 status = response.status
                 if status < 300:
-                    if parse is None:
-                        return response, None
+                    if parse is None or response.data is None:
+                        return response, response.result
                     try:
                         return response, parse(response)
                     except ValueError as exc:
@@ -111,33 +142,69 @@ class Transport:
             self._log(f"* retrying after: {failure}")
             self.streams.sleep(backoff(attempt, wait))
 
-    def _follow(self, method, url, headers, body):
-        """The request, following redirects; the Authorization header never leaves the host."""
+    def _late(self):
+        return f"no answer within the timeout ({self.timeout:g} s, connect to last byte)"
+
+    def _follow(self, method, url, headers, body, deadline, consume, same_origin):
+        """The request, following redirects; the Authorization header stays on its origin."""
         headers = dict(headers or {})
+        first = url
         for _ in range(MAX_REDIRECTS + 1):
             started = time.monotonic()
-            self._log(f"> {method} {url}")
-            raw = self.pool.request(method, url, headers=headers, body=body,
-                                    redirect=False, preload_content=True)
-            response = Response(raw.status, raw.headers, raw.data, url)
-            self._log(f"< {raw.status} {url} ({(time.monotonic() - started) * 1000:.0f} ms, "
-                      f"{len(raw.data)} bytes)")
+            self._log(f"> {method} {printable(url)}")
+            left = deadline.remaining()
+            raw = self.pool.request(method, url, headers=headers, body=body, redirect=False,
+                                    preload_content=False, decode_content=False,
+                                    timeout=urllib3.Timeout(connect=min(left, 10.0), read=left))
+            response = Response(raw.status, raw.headers, None, url)
             location = raw.headers.get("Location")
-            if raw.status not in (301, 302, 303, 307, 308) or not location:
+            redirect = raw.status in (301, 302, 303, 307, 308) and location
+            try:
+                if raw.status < 300 and consume is not None:
+                    deadline.detach(stop=True)   # a file: each read is bounded, not the whole
+                    response.result = consume(response, _Chunks(raw))
+                if response.result is None:
+                    cap, strict = (self.max_answer, True) if raw.status < 300 else \
+                        (ERROR_BODY, False)
+                    response.data = _read(raw, cap, strict)
+                if deadline.expired:   # the cut socket may have looked like a clean end
+                    raise ux.ReadTimeoutError(None, url, "the attempt's time ran out")
+            except BaseException:
+                raw.close()   # unread bytes must not reach the next request on this socket
+                raise
+            finally:
+                deadline.detach()
+                raw.release_conn()
+            if response.result is not None:
                 return response
-            origin, target = urllib3.util.parse_url(url), urllib3.util.parse_url(location)
-            if not target.host:   # a relative Location: same scheme and host
-                location = f"{origin.scheme}://{origin.netloc}{location}"
-                target = urllib3.util.parse_url(location)
-            if (target.host or "").lower() != (origin.host or "").lower():
-                headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
-            if target.scheme != "https" and origin.scheme == "https":
-                raise ApiError(f"{method} {_strip_query(url)}: refusing a redirect to "
-                               f"plain http ({_strip_query(location)})")
-            if raw.status == 303:
-                method, body = "GET", None
-            url = location
-        raise ApiError(f"{method} {_strip_query(url)}: too many redirects")
+            self._log(f"< {raw.status} {printable(url)} ({(time.monotonic() - started) * 1000:.0f}"
+                      f" ms, {len(response.data)} bytes)")
+            if not redirect:
+                return response
+            url, method, body, headers = self._redirect(
+                raw.status, method, url, first, location, body, headers, same_origin)
+        raise ApiError(f"{method} {_strip_query(printable(url))}: too many redirects")
+
+    def _redirect(self, status, method, url, first, location, body, headers, same_origin):
+        if printable(location) != location or any(c.isspace() for c in location):
+            raise ApiError(f"{method} {_strip_query(url)}: redirected to an invalid location "
+                           f"({printable(location)[:200]})")
+        origin, target = urllib3.util.parse_url(url), urllib3.util.parse_url(location)
+        if not target.host:   # a relative Location: same scheme and host
+            location = f"{origin.scheme}://{origin.netloc}{location}"
+            target = urllib3.util.parse_url(location)
+        if origin_of(target) != origin_of(urllib3.util.parse_url(first)):
+            if same_origin:
+                raise ConfigError(f"{method} {_strip_query(url)}: redirected to another "
+                                  f"origin ({_strip_query(location)}); halo does not send "
+                                  "the client secret there")
+            headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
+        if target.scheme != "https" and origin.scheme == "https":
+            raise ApiError(f"{method} {_strip_query(url)}: refusing a redirect to "
+                           f"plain http ({_strip_query(location)})")
+        if status == 303:
+            method, body = "GET", None
+        return location, method, body, headers
 
     def _log(self, line):
         if self.verbose:
@@ -152,6 +219,77 @@ def _proxy_refusal(exc, pools, url, response=None):
     if refused:
         pools.refused[proxy_url] = refused
         raise refused from None
+
+
+def origin_of(parts):
+    """(scheme, host, port) of a parsed URL, the default port filled in."""
+    scheme = (parts.scheme or "").lower()
+    return scheme, (parts.host or "").lower(), parts.port or {"http": 80, "https": 443}.get(scheme)
+
+
+def human_size(n):
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= size and n % size == 0:
+            return f"{n // size} {unit}"
+    return f"{n} bytes"
+
+
+def _read(raw, cap, strict):
+    """The decoded body, at most `cap` bytes: more is TooLarge (strict) or left unread."""
+    length = raw.headers.get("Content-Length", "")
+    encoded = (raw.headers.get("Content-Encoding") or "").strip().lower()
+    if strict and encoded in ("", "identity") and length.isdigit() and int(length) > cap:
+        raise TooLarge(f"the answer is {human_size(int(length))}, over the "
+                       f"{human_size(cap)} limit (see --max-answer)")
+    data = bytearray()
+    for chunk in _Chunks(raw):
+        if len(data) + len(chunk) > cap:
+            if strict:
+                raise TooLarge(f"the answer is over the {human_size(cap)} limit "
+                               "(see --max-answer)")
+            data += chunk[:cap - len(data)]
+            raw.close()   # the rest stays unread: this connection cannot be reused
+            break
+        data += chunk
+    return data
+
+
+class _Chunks:
+    """The body of an answer as decoded chunks of at most CHUNK bytes; a gzip body is
+    inflated a chunk at a time, so no amount of it is ever held whole."""
+
+    def __init__(self, raw):
+        self.raw = raw
+
+    def __iter__(self):
+        raw = self.raw
+        encoded = (raw.headers.get("Content-Encoding") or "").strip().lower()
+        if encoded not in ("gzip", "x-gzip", "deflate"):
+            yield from raw.stream(CHUNK, decode_content=False)
+            return
+        inflater = zlib.decompressobj(47)   # gzip or zlib, by the header
+        try:
+            for chunk in raw.stream(CHUNK, decode_content=False):
+                while chunk:
+                    if inflater.eof:   # a gzip answer may be several members end to end
+                        if not chunk.strip(b"\0"):
+                            break      # padding after the last member
+                        inflater = zlib.decompressobj(47)
+                    piece = inflater.decompress(chunk, CHUNK)
+                    if piece:
+                        yield piece
+                    chunk = inflater.unconsumed_tail or (inflater.unused_data if inflater.eof
+                                                         else b"")
+                    if not chunk and not inflater.eof and len(piece) == CHUNK:
+                        while True:   # output held back inside zlib
+                            piece = inflater.decompress(b"", CHUNK)
+                            if not piece:
+                                break
+                            yield piece
+        except zlib.error as exc:
+            raise ux.DecodeError(f"cannot inflate the {encoded} answer: {exc}") from None
+        if not inflater.eof:
+            raise ux.DecodeError(f"the {encoded} answer ends early")
 
 
 def backoff(attempt, retry_after_seconds=None):
@@ -238,7 +376,7 @@ def _html_text(text):
 
 
 def _clip(text, limit):
-    text = " ".join(text.split())
+    text = printable(" ".join(text.split()))
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
@@ -251,7 +389,7 @@ def _reason(exc):
             text = text.split(marker, 1)[1]
     text = re.sub(r"^\w*Connection\([^)]*\): ", "", text)
     text = re.sub(r"^\[Errno -?\d+\] ", "", text)
-    return text[:200]
+    return printable(text[:200])
 
 
 def _strip_query(url):

@@ -9,7 +9,6 @@ soon as the first page arrives and memory holds one page at a time. -o json is o
 document: streamed the same way on a pipe, collected when a query or a terminal needs the
 whole of it.
 """
-import os
 
 import orjson
 
@@ -188,14 +187,40 @@ def _raw(value):
     return orjson.dumps(value) + b"\n"
 
 
+QUERY_DEPTH = 100   # nesting ((, [, {) a --query may have; jmespath's parser recurses
+
+
 def compile_query(text):
     import jmespath
     from jmespath.exceptions import JMESPathError
+    from halo_lib.errors import printable
+    shown = printable(text if len(text) <= 200 else text[:199] + "…")
+    depth = deepest = 0
+    for char in text:
+        depth += (char in "([{") - (char in ")]}")
+        deepest = max(deepest, depth)
+    if deepest > QUERY_DEPTH:
+        raise UsageError(f"invalid --query {shown!r}: nested {deepest} deep, "
+                         f"more than {QUERY_DEPTH}")
     try:
-        return jmespath.compile(text)
+        compiled = jmespath.compile(text)
+    except RecursionError:
+        raise UsageError(f"invalid --query {shown!r}: nested too deeply") from None
     except JMESPathError as exc:
-        reason = " ".join(str(exc).split())
-        raise UsageError(f"invalid --query {text!r}: {reason}") from None
+        reason = printable(" ".join(str(exc).split()))[:300]
+        raise UsageError(f"invalid --query {shown!r}: {reason}") from None
+    # `a|a|a...` parses flat but is searched recursively: bound the tree's depth too.
+    stack, deepest = [(compiled.parsed, 1)], 0
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        if deepest > 2 * QUERY_DEPTH:
+            raise UsageError(f"invalid --query {shown!r}: nested more than "
+                             f"{2 * QUERY_DEPTH} deep")
+        if isinstance(node, dict):
+            stack.extend((child, level + 1) for child in node.get("children", ())
+                         if isinstance(child, dict))
+    return compiled
 
 
 def is_json(response):
@@ -206,19 +231,3 @@ def is_json(response):
     if kind.startswith("text/") and response.data.lstrip()[:1] in (b"{", b"["):
         return True
     return not kind and response.data.lstrip()[:1] in (b"{", b"[", b"")
-
-
-def write_file(streams, data, target):
-    """A file answer: to FILE (whole or not at all), else stdout."""
-    if target and target != "-":
-        tmp = f"{target}.halo-part"
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-        return 0
-    if streams.stdout_tty and not target:
-        text = data.decode("utf-8", "replace") if data else ""
-        streams.write((text.rstrip("\n") + "\n").encode() if text else b"")
-        return 0
-    streams.write(data)
-    return 0

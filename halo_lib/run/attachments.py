@@ -101,7 +101,8 @@ def _put(env, url, data):
 
 
 class Download(Plan):
-    """An attachment's bytes: the answer itself, its base64, or the link it gives."""
+    """An attachment's bytes: the answer itself, its base64, or the link it gives, streamed
+    to the -O file (whole or not at all) or to stdout."""
 
     records = False
 
@@ -111,29 +112,51 @@ class Download(Plan):
         self.requests = [Request("GET", path_with_id("/Attachment/{id}", record_id), params)]
 
     def run(self, env, output):
-        from halo_lib.http.api import json_or_nothing
-        from halo_lib.io.output import is_json, write_file
-        streams, api = env.streams, env.api
-        response, _ = api.send(self.requests[0])
+        from halo_lib.io import downloads
+        from halo_lib.io.output import is_json
+        streams, api, target = env.streams, env.api, self.target
+        downloads.check_target(target)
+        consume = downloads.consumer(streams, target)
+        response, written = api.send(self.requests[0], consume=consume)
+        if written is not None:
+            return written
         if not is_json(response):
-            return write_file(streams, response.data, self.target)
-        meta = json_or_nothing(response.data)
+            return downloads.write_bytes(streams, response.data, target)
+        meta = _json_or_none(response.data)
         if not isinstance(meta, dict):
             raise ApiError(f"attachments download {self.record_id}: the answer is not an "
                            "attachment")
         if isinstance(meta.get("data_base64"), str) and meta["data_base64"]:
-            return write_file(streams, base64.b64decode(meta["data_base64"]), self.target)
+            try:
+                data = base64.b64decode(meta["data_base64"], validate=False)
+            except ValueError:
+                raise ApiError(f"attachments download {self.record_id}: data_base64 is not "
+                               "base64") from None
+            return downloads.write_bytes(streams, data, target)
         link = meta.get("download_url") or meta.get("link")
         base = env.settings.url
         if isinstance(link, str) and link.lower().startswith(base.lower() + "/api/"):
-            data = api.send(Request("GET", link[len(base) + 4:]))[0].data
+            response, written = api.send(Request("GET", link[len(base) + 4:]), consume=consume)
         elif isinstance(link, str) and link.lower().startswith("https://"):
-            data = api.transport.send("GET", link, what="GET the attachment file")[0].data
+            response, written = api.transport.send("GET", link, consume=consume,
+                                                   what="GET the attachment file")
         else:
             document = Request("GET", path_with_id("/Attachment/document/{id}",
                                                    self.record_id))
-            data = api.send(document)[0].data
-        return write_file(streams, data, self.target)
+            response, written = api.send(document, consume=consume)
+        if written is not None:
+            return written
+        return downloads.write_bytes(streams, response.data, target)
+
+
+def _json_or_none(data):
+    """The JSON of an answer that says it is JSON; None when it is empty or not JSON."""
+    import orjson
+    from halo_lib.http.api import json_or_nothing
+    try:
+        return json_or_nothing(data)
+    except orjson.JSONDecodeError:
+        return None
 
 
 def upload_description(path, fields):

@@ -1,6 +1,8 @@
 """`halo configure`: write a profile section, or test the saved settings with --test."""
+import os
+
 from halo_lib import config
-from halo_lib.errors import ConfigError
+from halo_lib.errors import ConfigError, LocalError
 
 PROMPTS = (("url", "Halo URL (e.g. https://acme.halopsa.com)"),
            ("tenant", "Tenant (hosted Halo; empty for on-premise)"),
@@ -13,7 +15,11 @@ def configure(connection, streams):
     env = streams.env
     path = config.config_path(env)
     profile = config.profile_name(connection.profile, env)
-    existing = config.read_file(path, streams.err)
+    config.check_profile(profile)
+    existing = config.read_file(path, streams.err, follow_links=False)
+    if os.path.islink(path):
+        streams.err(f"halo: warning: {path} is a symlink to {os.readlink(path)}; it is "
+                    "replaced by a file of its own, and the file it points to is left alone")
     section = config.section_name(profile)
     current = dict(existing.items(section)) if existing.has_section(section) else {}
     values = config.flag_values(connection, env)
@@ -37,7 +43,12 @@ def configure(connection, streams):
             how = ("HALO_CLIENT_SECRET or the first line of stdin" if key == "client_secret"
                    else f"--{key.replace('_', '-')} or {config.ENV[key]}")
             raise ConfigError(f"configure needs {key}: give it with {how}")
-    config.write_section(path, profile, values)
+    for key in config.KEYS:
+        config.check_value(key, values[key])
+    try:
+        config.write_section(path, profile, values)
+    except OSError as exc:
+        raise LocalError(f"cannot write config file {path}: {exc.strerror or exc}") from None
     streams.err(f"halo: saved profile '{profile}' to {path}")
     return 0
 

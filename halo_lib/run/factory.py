@@ -34,7 +34,7 @@ class Factory:
             return config.Settings(
                 url=self._sandbox.url, client_id=self._sandbox.client_id,
                 client_secret=self._sandbox.client_secret, config_path="(sandbox)",
-                verbose=connection.verbose,
+                verbose=connection.verbose, max_answer=connection.max_answer,
                 timeout=connection.timeout or config.DEFAULTS["timeout"],
                 retries=config.DEFAULTS["retries"] if connection.retries is None
                 else connection.retries,

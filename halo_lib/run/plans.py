@@ -136,12 +136,18 @@ class Answer(Plan):
         self.stream_arrays = stream_arrays
 
     def run(self, env, output):
-        from halo_lib.io.output import is_json, write_file
-        if self.file_expected and not self.target and env.streams.stdout_tty:
+        from halo_lib.io import downloads
+        from halo_lib.io.output import is_json
+        streams, target = env.streams, self.target
+        if self.file_expected and not target and streams.stdout_tty:
             raise UsageError("this answer is a file: give -O FILE, or redirect stdout")
-        response, _ = env.api.send(self.requests[0])
+        downloads.check_target(target)
+        response, written = env.api.send(self.requests[0],
+                                         consume=downloads.consumer(streams, target))
+        if written is not None:      # a file answer, streamed to FILE or stdout
+            return written
         if not is_json(response):
-            return write_file(env.streams, response.data, self.target)
+            return downloads.write_bytes(streams, response.data, target)
         doc = _json_or_text(response.data)
         if doc is None:
             return 0

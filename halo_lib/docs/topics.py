@@ -1,0 +1,242 @@
+"""The prose sections of halo(1): input, dates and checkpoints, output, configuration,
+proxies, the rate limit, and limits and security. Each writes one section of a Page."""
+from halo_lib import config
+from halo_lib.docs.roff import bold, code, italic
+
+
+def records_in(page):
+    page.section("INPUT")
+    page.paragraph(
+        f"The {italic('BODY')} of {bold('create')}, {bold('update')} and the verbs that send "
+        f"records is {bold('-')} for standard input, {bold('@FILE')} for a file, or JSON text: "
+        "one object, an array of objects, or NDJSON (one object per line).",
+        f"{bold('-F')} {italic('KEY=VALUE')} sets a field, converting numbers, "
+        f"{bold('true')}, {bold('false')} and {bold('null')} and reading {bold('@FILE')}; "
+        f"{bold('-f')} {italic('KEY=VALUE')} sets a field to the string as given.",
+        "Both may be repeated and override the body, as do the typed field flags of a verb.",
+        f"{bold('-F')} {italic('KEY:=JSON')} sets a field to a JSON value (an array, an "
+        "object, a number, true, false or null) and bad JSON is exit status 2 naming the "
+        f"field; a {italic('KEY')} with dots, {bold('-F a.b=1')}, sets a nested field.",
+        f"{bold('--cf')} {italic('NAME=VALUE')} sets a custom field in Halo's "
+        f"{bold('customfields')} array, replacing an entry of the same name in the body.",
+        "Input that is not valid is refused before anything is sent, with the line and "
+        "column in the message and exit status 2.")
+    page.paragraph(
+        f"{bold('update')} {italic('ID')} {italic('BODY')} sets the id of the record from "
+        f"{italic('ID')}; {bold('update -')} takes records that each carry their "
+        f"{bold('id')}.",
+        f"Records are sent in batches ({bold('--batch-size')}); each saved record is written "
+        "to standard output as it comes back, and each refused one is reported on standard "
+        f"error with the record itself, or written to the {bold('--failed')} file, to be fed "
+        "back in.")
+    page.paragraph(
+        "Bulk input is copied to a temporary file while every record is checked, and only "
+        "then sent batch by batch, so memory stays flat however long the input is and "
+        "invalid input still sends nothing.",
+        "NDJSON streams; one JSON object or array is read whole.")
+    page.paragraph(
+        "Every input record, numbered from 1 over the whole input, ends exactly once as "
+        f"{bold('saved')} (on standard output), {bold('failed')} (with the server's reason), "
+        f"{bold('unknown')} (sent, no answer seen) or {bold('not sent')}, whatever ends the "
+        "run: the end of the input, a fatal error, a closed or failing standard output, "
+        "SIGINT or SIGTERM.",
+        f"Without {bold('--failed')} each is one NDJSON line on standard error: "
+        + code('{"outcome": ..., "number": N, "error": ..., "record": {...}}') + "; saved "
+        "records that standard output could not take are reported there too, with their id.",
+        f"{bold('--failed')} {italic('FILE')} is emptied before the first request (a path "
+        "that cannot be written is exit status 2, nothing sent) and receives the failed and "
+        "not sent records; unknown ones stay on standard error.")
+    page.paragraph(
+        "A batch refused as a whole with 400, 409 or 422 is split in halves and sent again "
+        "until each refused record stands alone, so every good record is saved; 401, 403 "
+        "and 429 are not split.",
+        "A POST answered 429 is retried, honouring Retry-After; when the retries run out "
+        f"its records are {bold('not sent')}.")
+
+
+def dates(page):
+    page.section("DATES AND CHECKPOINTS")
+    page.paragraph(
+        f"A {italic('DATE')} flag takes an ISO 8601 date ({bold('2026-11-30')}, sent as "
+        f"given), an ISO 8601 date-time ({bold('2026-11-30T08:00+02:00')}; without a zone it "
+        "is UTC), or a time back from now: a number and " + bold("m") + ", " + bold("h")
+        + ", " + bold("d") + " or " + bold("w") + f" ({bold('90m')}, {bold('24h')}, "
+        f"{bold('7d')}, {bold('2w')}). A {italic('WHEN')} flag takes the same, but a plain "
+        f"date is sent as its midnight UTC ({bold('2026-11-30T00:00:00Z')}).",
+        f"Date-times and relative times are sent as ISO 8601 UTC date-times, "
+        f"{bold('2026-11-30T06:00:00Z')}; {bold('--dry-run')} shows the exact value.")
+    page.paragraph(
+        f"{bold('--updated-since')} and {bold('--updated-until')} (Halo's "
+        f"{bold('lastupdatefromdate')} and {bold('lastupdatetodate')}) keep the records "
+        "changed in that time, on the lists that have them.",
+        f"There {bold('--checkpoint')} {italic('FILE')} lists what changed since the last "
+        f"successful run: a missing {italic('FILE')} lists everything; after a run that ends "
+        f"with exit status 0, {italic('FILE')} is replaced atomically with the time that run "
+        "started less 5 minutes, an overlap for clocks that disagree and records saved "
+        "while the run paged.",
+        f"A run that fails or is interrupted leaves {italic('FILE')} as it was, so records "
+        "may repeat at the overlap but none is skipped.",
+        f"A {italic('FILE')} that does not hold one UTC date-time is exit status 2, naming it.")
+    page.paragraph(
+        f"{bold('get')} and {bold('delete')} take several ids, and {bold('-')} for ids read "
+        f"from standard input, one per line or NDJSON records with an {bold('id')}.",
+        "They go out one request each, in input order; each id that fails is one NDJSON "
+        f"line on standard error ({bold('id')}, {bold('outcome')}, {bold('error')}), and an "
+        "id that was only missing ends with exit status 4.")
+
+
+def output(page):
+    page.section("OUTPUT")
+    page.paragraph(
+        f"{bold('-o')} chooses the format; NDJSON is the default on a terminal as on a pipe.")
+    page.item(bold("ndjson"), "one compact JSON record per line.")
+    page.item(bold("json"), "one JSON document: the object for a single answer ("
+              f"{bold('get')}, {bold('me')}, a {bold('request')} of one document, a create or "
+              "update of one object), one array for a list, a bulk write or a delete; "
+              "indented and coloured on a terminal, compact and plain on a pipe.")
+    page.item(bold("table"), "aligned columns sized to the terminal (or "
+              f"{bold('COLUMNS')}), widths fixed from the first page so that a long list "
+              "streams; long cells are cut with an ellipsis and control characters escaped.")
+    page.item(bold("csv"), "RFC 4180 with a header row, UTF-8, CRLF line ends; nested values "
+              "as compact JSON, numbers and dates as Halo sent them.")
+    page.item(bold("tsv"), f"the same with tabs; tab, newline, carriage return and backslash "
+              f"in a value are written {bold(chr(92) + 't')}, {bold(chr(92) + 'n')}, "
+              f"{bold(chr(92) + 'r')} and {bold(chr(92) * 2)}.")
+    page.paragraph(
+        f"{bold('--fields')} {italic('A,B.C')} chooses the columns of table, csv and tsv, and "
+        "with ndjson and json keeps only those fields, in that order, under the names as "
+        "given.",
+        "A dot reaches into a nested object, a number picks an element of a list "
+        f"({bold('customfields.0.value')}), and a name on a list takes that field of every "
+        "element.",
+        "Without it, table, csv and tsv show the default columns of the resource, listed "
+        f"under FIELDS in its page (with {bold('--query')}: the keys of the first result).")
+    page.paragraph(
+        f"{bold('--query')} runs before the format: on each record of a list (a null result "
+        f"drops the record), or with {bold('-o json')} on the whole array, as in "
+        f"{bold('--query')} '{bold('length(@)')}'.",
+        "A query that gives null for every record of a non-empty list draws a warning on "
+        "standard error; the exit status stays 0.",
+        f"Colour is only used for {bold('-o json')} on a terminal, never on a pipe; "
+        f"{bold('NO_COLOR')}, {bold('TERM=dumb')} or {bold('--no-color')} turn it off.",
+        f"With {bold('--dry-run')} only the request lines are printed.")
+    page.paragraph(
+        f"The default format comes from {bold('HALO_OUTPUT')}, else the {bold('output')} key "
+        f"of the profile; {bold('-o')} overrides both.",
+        f"A script that parses the output says {bold('-o ndjson')}, so that a profile "
+        "setting another default does not break it.")
+
+
+def configuration(page):
+    page.section("CONFIGURATION")
+    page.paragraph(
+        "Each setting is taken from the first of: a global flag, the environment, the "
+        "profile file, the default.",
+        f"The profile file is INI, with a {bold('[default]')} section and one "
+        f"{bold('[profile NAME]')} section per other profile, each holding "
+        + ", ".join(bold(key) for key in config.KEYS)
+        + f", and {bold('output')}, the default format (see OUTPUT):")
+    page.literal("[default]", "url = https://acme.halopsa.com", "tenant = acme",
+                 "client_id = 0c1d2e3f-example", "client_secret = example-secret",
+                 "output = table", "", "[profile work]", "url = https://halo.example.com",
+                 "client_id = 4a5b6c7d-example", "client_secret = example-secret")
+    page.paragraph(
+        f"{bold('halo configure')} writes a section with mode 0600; a file holding a client "
+        "secret that others can read draws a warning.",
+        f"The client secret has no flag, so that it never shows in {bold('ps')}(1): it comes "
+        f"from {bold(config.ENV['client_secret'])} or the profile file.",
+        f"Plain {bold('http://')} is refused for any host but the loopback address unless "
+        f"{bold('--insecure-http')} is given.")
+
+
+def proxies(page):
+    page.section("PROXIES")
+    page.paragraph(
+        "halo finds its proxy as curl does.",
+        f"{bold('--proxy')} {italic('URL')} applies to every request; without it, https URLs "
+        f"take {bold('HTTPS_PROXY')} (or {bold('https_proxy')}), plain http ones "
+        f"{bold('HTTP_PROXY')} (or {bold('http_proxy')}), either falls back to "
+        f"{bold('ALL_PROXY')}, and without those the profile's {bold('proxy')} key applies.",
+        f"{bold('NO_PROXY')} (or {bold('no_proxy')}) lists hosts reached directly, separated "
+        "by commas: a host name, a domain suffix with or without a leading dot (which also "
+        "matches the domain itself), an IP address or network, any of them with "
+        f"{italic(':PORT')}, or {bold('*')} for every host.",
+        "A loopback host (localhost, 127.0.0.0/8, ::1) is reached directly unless the proxy "
+        f"is named with {bold('--proxy')}.")
+    page.paragraph(
+        "Every request goes the same way: the token request and uploads to presigned URLs "
+        "too.",
+        "https goes through a CONNECT tunnel, and the Halo host's certificate is still "
+        f"verified end to end ({bold('--ca-bundle')}).",
+        f"Credentials in the proxy URL ({bold('http://user:pass@proxy:3128')}) are sent to "
+        f"the proxy and never printed, in {bold('-v')}, {bold('--dry-run')} or errors.",
+        "A proxy that refuses the tunnel or the credentials (403, 407) ends the command with "
+        "exit status 3, naming the proxy without its credentials.")
+
+
+def rate_limit(page):
+    page.section("RATE LIMIT")
+    page.paragraph(
+        "Hosted Halo answers 429 beyond a few hundred requests in any rolling window.",
+        "halo keeps a budget of requests per tenant (URL and client id): 300 in any rolling "
+        f"5 minutes unless {bold('--rate')} {italic('N/PERIOD')}, {bold('HALO_RATE')} or the "
+        f"profile's {bold('rate')} key says otherwise, e.g. {bold('500/3m')} or "
+        f"{bold('30/3s')} (units s, m, h); {bold('off')} turns it off, for a self-hosted "
+        "Halo without a limit.")
+    page.paragraph(
+        "The budget is shared by every halo process of the user through a small state file "
+        "(mode 0600) locked for each request, so cron jobs started together share it.",
+        "A run within the budget never waits. A request beyond it waits until the oldest "
+        "request of the window leaves it; the wait is shown on standard error when that is "
+        f"a terminal, and in {bold('-v')}; never on standard output.",
+        "A 429 without Retry-After waits the same way, until the window frees.",
+        "A missing or unreadable state file is rebuilt, never an error.")
+    page.paragraph(
+        "A list chooses how many pages to fetch ahead from what it observes: one at a time "
+        "while writing a page takes about as long as fetching one (a fast or local server), "
+        "up to 8 when the round trip is the longer and fetching ahead really proves faster, "
+        f"never more than a tenth of the budget, and one at a time after a 429. "
+        f"{bold('--concurrency')} {italic('N')} fixes the number.")
+    page.paragraph(
+        f"{bold('halo sandbox --rate-limit')} {italic('N/PERIOD')} (and "
+        f"{bold('halo --sandbox --rate-limit')} {italic('N/PERIOD')}) plays a rate-limited "
+        "tenant: beyond N requests in any rolling PERIOD it answers 429 without "
+        "Retry-After, as Halo does, so a script can be rehearsed against it.")
+
+
+def limits(page):
+    page.section("LIMITS AND SECURITY")
+    page.paragraph(
+        f"An answer is read into memory up to {bold('--max-answer')} bytes of decoded size "
+        "(default 64M); a gzip answer is inflated a piece at a time and stops at the cap.",
+        "A larger answer is exit 5, naming the cap. File answers (PDFs, attachments) are "
+        f"not capped: they stream to the {bold('-O')} file or standard output.")
+    page.paragraph(
+        f"{bold('--timeout')} bounds each attempt from connecting to the last byte, so a "
+        "server that trickles its answer is cut off and retried like any other timeout; "
+        "for a file answer it bounds each read. It must be above 0 and at most 86400.")
+    page.paragraph(
+        "The client secret travels over https only (plain http to loopback, or with "
+        f"{bold('--insecure-http')}), including to the auth server named by "
+        "/api/authinfo, and the token request follows no redirect to another origin.",
+        "The token is kept across a redirect only to the same scheme, host and port.",
+        "A token with control characters, spaces or non-ASCII is refused (exit 3), never "
+        "cached or shown.",
+        "The token cache is keyed by a one-way hash of the client secret as well, so a "
+        "changed secret is never hidden by an old token; a cache file that is not a small "
+        "regular file of the expected JSON is ignored and replaced, and a cache directory "
+        "that is a symlink is left alone.")
+    page.paragraph(
+        "The config file must be a regular file of at most 1 MiB (else exit 3).",
+        f"{bold('halo configure')} refuses profile names and settings with control "
+        "characters, brackets or line breaks (exit 2), and replaces the file whole: a "
+        "symlink at its path is replaced, not written through, and the mode is 0600.")
+    page.paragraph(
+        "Flag values must be valid UTF-8, a --query may nest at most 100 deep, and an id "
+        "or PATH that URL normalisation would change ('.' or '..') is refused: exit 2, "
+        "nothing sent.",
+        "Server text on standard error has control characters and escape sequences shown "
+        "escaped (\\ex1b), and secrets cut out in plain, URL-encoded and base64 form.",
+        f"An {bold('-O')} file that cannot be written (a directory, a missing directory, a "
+        "full disk) is exit 6, naming the path and the system's reason; no partial file "
+        "is left.")
