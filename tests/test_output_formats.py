@@ -79,6 +79,23 @@ def test_table_widths_are_fixed_by_the_first_page(run, tickets):
                    "3   Closed\n")
 
 
+def test_table_never_cuts_a_number_sized_on_an_earlier_page(run, server):
+    """Ids grow as a list goes on: a later id wider than page 1's column overflows it."""
+    records = [{"id": i, "summary": "s"} for i in (7, 8, 1002)]
+    server.expect_request("/api/Tickets").respond_with_handler(paged(records))
+    out = ok(run("tickets", "list", "-o", "table", "--page-size", "2", "--fields",
+                 "id,summary", columns=40)).decode()
+    assert out.splitlines() == ["ID  SUMMARY", "7   s", "8   s", "1002  s"]
+
+
+def test_table_on_a_pipe_without_columns_cuts_no_later_cell(run, server):
+    records = [{"id": 1, "summary": "short"}, {"id": 2, "summary": "a much longer summary"}]
+    server.expect_request("/api/Tickets").respond_with_handler(paged(records))
+    out = ok(run("tickets", "list", "-o", "table", "--page-size", "1", "--fields",
+                 "summary,id")).decode()
+    assert out.splitlines() == ["SUMMARY  ID", "short    1", "a much longer summary  2"]
+
+
 def test_table_fields_reach_into_nested_objects_and_lists(run, tickets):
     out = ok(run("tickets", "list", "-o", "table", "--fields",
                  "id,client.name,client.tags.1,customfields[0].value,customfields.name",

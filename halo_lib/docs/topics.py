@@ -96,7 +96,8 @@ def output(page):
               "indented and coloured on a terminal, compact and plain on a pipe.")
     page.item(bold("table"), "aligned columns sized to the terminal (or "
               f"{bold('COLUMNS')}), widths fixed from the first page so that a long list "
-              "streams; long cells are cut with an ellipsis and control characters escaped.")
+              "streams; long cells are cut with an ellipsis (numbers never: a wider id pushes its "
+              "row) and control characters escaped; without a terminal width nothing is cut.")
     page.item(bold("csv"), "RFC 4180 with a header row, UTF-8, CRLF line ends; nested values "
               "as compact JSON, numbers and dates as Halo sent them.")
     page.item(bold("tsv"), f"the same with tabs; tab, newline, carriage return and backslash "

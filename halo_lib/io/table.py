@@ -1,10 +1,13 @@
 """-o table: aligned columns sized to the terminal, streamed page by page.
 
 The column widths are fixed from the first page and never change, so the first rows
-print at once and memory holds one page, whatever the length of the list. A cell longer
-than its column is cut with an ellipsis (never wrapped); control characters are escaped
-so a value cannot move the cursor, clear the screen or break a row.
+print at once and memory holds one page, whatever the length of the list. On a terminal
+a cell longer than its column is cut with an ellipsis (never wrapped), except a number:
+an id that outgrows page 1's column pushes the row instead, since a cut id is a wrong
+one. Without a terminal width nothing is cut. Control characters are escaped so a value
+cannot move the cursor, clear the screen or break a row.
 """
+import re
 import unicodedata
 
 from halo_lib.io.fields import pick, text_of
@@ -16,6 +19,7 @@ _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
 # Line and paragraph separators and the bidirectional overrides: invisible, but they
 # reorder or break what a terminal shows.
 _INVISIBLE = set("\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
 def escape(text):
@@ -117,9 +121,14 @@ class Table:
     def _line(self, cells):
         widths = self.widths
         last = len(cells) - 1
-        parts = [cut(cell, widths[i]) if i == last else pad(cut(cell, widths[i]), widths[i])
-                 for i, cell in enumerate(cells)]
+        cells = [self._fitted(cell, widths[i]) for i, cell in enumerate(cells)]
+        parts = [cell if i == last else pad(cell, widths[i]) for i, cell in enumerate(cells)]
         line = GAP.join(parts).rstrip(" ")
         if self.terminal_width and width(line) > self.terminal_width:
             line = cut(line, self.terminal_width)   # more columns than fit: never wrap
         return line + "\n"
+
+    def _fitted(self, cell, size):
+        if self.terminal_width is None or _NUMBER.fullmatch(cell):
+            return cell
+        return cut(cell, size)
