@@ -151,6 +151,7 @@ def call(name, method, path, help, filters=(), fields=(), ids=None, body=None, b
 
 # Halo's names for the last-update filters; a list with them can use --checkpoint.
 UPDATED_FROM, UPDATED_TO = "lastupdatefromdate", "lastupdatetodate"
+END_DATE = "enddate"
 
 # Options many resources share.
 SEARCH = Opt("search", STR, "only records matching this text")
@@ -199,7 +200,7 @@ TICKET_FILTERS = (
     Opt("open-only", BOOL, "only open tickets"),
     Opt("closed-only", BOOL, "only closed tickets"),
     Opt("start-date", DATE, "only tickets from this date on", "startdate"),
-    Opt("end-date", DATE, "only tickets up to this date", "enddate"),
+    Opt("end-date", DATE, "only tickets up to this date", END_DATE),
     DATE_SEARCH, *UPDATED,
     *ORDER,
     Opt("include-last-action", BOOL, "add the last action to each ticket", "includelastaction"),

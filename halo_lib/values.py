@@ -55,6 +55,13 @@ def name(text):
     return text
 
 
+def file_name(text):
+    """A file to read or write: an empty name (an unset variable) is refused."""
+    if not text.strip():
+        raise ValueError(text)
+    return text
+
+
 def _within(convert, ok, shown):
     """A number converter that refuses values outside a range; shown names it in errors."""
     def check(text):
@@ -74,6 +81,7 @@ positive = _within(_decimal, lambda v: v >= 1, "positive integer")
 count = _within(_decimal, lambda v: v >= 0, "non-negative integer")
 MAX_SECONDS = 86400.0   # a day: any larger --timeout is a typo
 seconds = _within(float, lambda v: 0 < v <= MAX_SECONDS, "number of seconds (up to 86400)")
+port = _within(_decimal, lambda v: 0 <= v <= 65535, "port (0 to 65535)")
 probability = _within(float, lambda v: 0.0 <= v <= 1.0, "probability")
 
 
@@ -105,6 +113,7 @@ def pair(text):
     return key, value
 
 
+file_name.__name__ = "file name"
 id_.__name__ = "id"
 int_.__name__ = "int"
 number.__name__ = "number"
@@ -125,6 +134,6 @@ def or_stdin(convert):
 CONVERTERS = {"str": str, "int": int_, "ints": ints, "date": date, "instant": instant,
               "number": number,
               "uuid": uuid, "id": id_, "name": name, "positive": positive, "seconds": seconds,
-              "count": count, "probability": probability, "pair": pair, "rate": rate, "size": size, "upper": str.upper}
+              "count": count, "probability": probability, "port": port, "pair": pair, "file": file_name, "rate": rate, "size": size, "upper": str.upper}
 
 

@@ -157,6 +157,45 @@ def test_checkpoint_refuses_limit_and_updated_since(crun, server, tmp_path):
     assert not os.path.exists(state)
 
 
+@pytest.mark.parametrize("extra", [
+    ["--updated-until", "2023-02-01"],
+    ["--param", "lastupdatetodate=2023-02-01"],
+    ["--param", "lastupdatefromdate=2023-01-01"],
+    ["--end-date", "1d"],
+    ["--date-search", "lastactiondate", "--end-date", "90m"],
+])
+def test_checkpoint_refuses_an_upper_time_bound_that_would_skip_records(crun, server, tmp_path,
+                                                                        extra):
+    """A run that stops short of now would save now less 5 minutes; the records changed
+    between the bound and now would never be listed."""
+    state = tmp_path / "x.since"
+    state.write_text("2023-01-01T00:00:00Z\n")
+    line = one_error_line(crun("tickets", "list", "--checkpoint", str(state), *extra), 2)
+    assert "--checkpoint" in line
+    assert api_requests(server) == []
+    assert state.read_text() == "2023-01-01T00:00:00Z\n"
+
+
+@pytest.mark.parametrize("extra", [["--start-date", "7d"], ["--end-date", "2026-01-01"],
+                                   ["--param", "enddate=2026-01-01"]])
+def test_checkpoint_keeps_date_bounds_that_never_let_a_dropped_record_back(crun, server,
+                                                                             tmp_path, extra):
+    """A lower bound, or a fixed end on a date that only moves forward, drops records that
+    stay dropped: they may go with a checkpoint."""
+    state = tmp_path / "x.since"
+    server.expect_request("/api/Tickets").respond_with_json(answer([{"id": 1}]))
+    result = crun("tickets", "list", "--checkpoint", str(state), *extra)
+    assert result.code == 0, result
+    assert state.read_text() == "2026-11-30T11:55:00Z\n"
+
+
+@pytest.mark.parametrize("value", ["", "   "])
+def test_an_empty_checkpoint_file_name_is_a_usage_error(crun, server, value):
+    line = one_error_line(crun("tickets", "list", "--checkpoint", value), 2)
+    assert "--checkpoint" in line
+    assert api_requests(server) == []
+
+
 def test_checkpoint_dry_run_shows_the_request_and_saves_nothing(crun, server, tmp_path):
     state = tmp_path / "tickets.since"
     state.write_text("2026-11-01T00:00:00Z\n")

@@ -90,9 +90,26 @@ def test_a_body_that_is_not_json_is_kept_as_text(listener_factory):
     assert listener.post("/", b"event=closed&id=5") == 200
     line = listener.line()
     assert line["text"] == "event=closed&id=5" and "body" not in line
-    assert listener.post("/", b"\xff\xfe not utf-8") == 200
-    assert listener.line()["text"].endswith(" not utf-8")
     listener.stop()
+
+
+def test_a_body_that_is_not_utf8_keeps_its_bytes_as_base64(listener_factory):
+    listener = listener_factory()
+    for body in (b"\xff\xfe", b"\xff\xfe not utf-8", b"\x00\x80\xc3"):
+        assert listener.post("/", body) == 200
+        line = listener.line()
+        assert base64.b64decode(line["base64"], validate=True) == body
+        assert "text" not in line and "body" not in line
+    listener.stop()
+
+
+@pytest.mark.parametrize("command", [["webhooks", "listen"], ["sandbox"]])
+@pytest.mark.parametrize("port", ["99999", "65536", "-1", "http"])
+def test_a_port_out_of_range_is_a_usage_error(command, port):
+    done = subprocess.run(HALO + command + ["--port", port], capture_output=True, timeout=30)
+    err = done.stderr.decode()
+    assert done.returncode == 2 and done.stdout == b"", err
+    assert err.count("\n") == 1 and "--port" in err and "Traceback" not in err
 
 
 def test_basic_auth_refuses_wrong_and_missing_credentials_without_a_line(listener_factory):

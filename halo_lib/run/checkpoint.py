@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from halo_lib.when import parse_utc, utc_text
 from halo_lib.errors import HaloError, UsageError
-from halo_lib.resources import UPDATED_FROM
+from halo_lib.resources import END_DATE, UPDATED_FROM, UPDATED_TO
 from halo_lib.run.plans import Plan
 
 OVERLAP = timedelta(minutes=5)
@@ -85,8 +85,23 @@ class Checkpointed(Plan):
 
 
 def check_usable(invocation):
-    """--checkpoint sets the start of the list itself and must see every record."""
+    """--checkpoint sets the start of the list itself and must see every record up to now:
+    the next run starts where this one started, so a record this run leaves out for a
+    reason that no longer holds next time would never be listed. A fixed end on a date
+    (--end-date 2026-01-01) is fine: a record past it stays past it."""
     if invocation.paging.limit:
         raise UsageError("--checkpoint with --limit would skip records: leave out --limit")
-    if any(opt.name == UPDATED_FROM for opt, _ in invocation.filters):
+    given = {opt.name: value for opt, value in invocation.filters if value is not None}
+    if UPDATED_FROM in given:
         raise UsageError("--checkpoint sets the start itself: leave out --updated-since")
+    if UPDATED_TO in given:
+        raise UsageError("--checkpoint with --updated-until would skip the records changed "
+                         "after it for good: leave out --updated-until")
+    end = given.get(END_DATE)
+    if getattr(end, "relative", False):
+        raise UsageError("--checkpoint with a relative --end-date would skip records for "
+                         "good: give --end-date as a date")
+    for key, _ in invocation.params:
+        if key.lower() in (UPDATED_FROM, UPDATED_TO):
+            raise UsageError(f"--checkpoint sets the last-update window itself: leave out "
+                             f"--param {key}")

@@ -2,7 +2,9 @@
 
 An HTTP endpoint on --host:--port (127.0.0.1 by default) takes each POST, whatever its
 path, and writes one line: {"received_at", "path", "body"} where body is the delivery's
-JSON, or {"received_at", "path", "text"} when the body is not JSON (kept, never dropped).
+JSON, or {"received_at", "path", "text"} when the body is UTF-8 text but not JSON, or
+{"received_at", "path", "base64"} with the exact bytes when it is not UTF-8 (kept, never
+dropped or altered).
 The sender gets 200 only once the line is written and flushed, so a delivery Halo counts
 as done is on the pipe; with --basic-auth USER:PASS a missing or wrong credential gets 401
 and no line. Requests are served one at a time, in arrival order, on the main thread, so
@@ -38,8 +40,10 @@ def envelope(path, body, now):
     line = {"received_at": now.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z", "path": path}
     try:
         line["body"] = json.loads(body.decode("utf-8")) if body.strip() else None
-    except (UnicodeDecodeError, ValueError):
-        line["text"] = body.decode("utf-8", "replace")
+    except UnicodeDecodeError:
+        line["base64"] = base64.b64encode(body).decode("ascii")
+    except ValueError:
+        line["text"] = body.decode("utf-8")
     return json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
 
 

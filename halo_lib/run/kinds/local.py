@@ -31,7 +31,7 @@ class _Serving(Kind):
         return []
 
     def options(self, resource, verb):
-        return [Option(("--port",), "port", self.port_help, value="int", metavar="N",
+        return [Option(("--port",), "port", self.port_help, value="port", metavar="N",
                        default=0)] + self.serving_options()
 
     def serving_options(self):
@@ -90,7 +90,8 @@ class Listen(_Serving):
     description = (
         "Each delivery it accepts is one NDJSON line on standard output, written and flushed "
         "before the sender gets 200: {\"received_at\": ..., \"path\": ..., \"body\": ...} "
-        "with the delivery's JSON as body, or \"text\" instead of body when it is not JSON. "
+        "with the delivery's JSON as body, \"text\" instead of body when it is not JSON, or "
+        "\"base64\" (the exact bytes) when it is not UTF-8 text either. "
         "With --basic-auth a missing or wrong credential is answered 401 and prints nothing. "
         "It runs until SIGINT or SIGTERM (exit 130 or 143), or until --count deliveries "
         "(exit 0); a closed standard output ends it quietly (exit 0).")
