@@ -92,3 +92,90 @@ def test_dry_run_shows_each_request_in_order(run, server):
     assert [r["url"].rsplit("/", 1)[1] for r in result.records] == ["4", "5", "6"]
     assert all(r["method"] == "DELETE" for r in result.records)
     assert api_requests(server) == []
+
+
+# ---------------------------------------------------------------- delete -: stdout that fails
+
+def _deleting_server(httpserver, delay=0.0):
+    """Answers every DELETE /api/Tickets/N with 200 after `delay` seconds."""
+    import re
+    import time
+    from werkzeug.wrappers import Response
+
+    def deleted(request):
+        time.sleep(delay)
+        return Response("", status=200)
+    httpserver.expect_request(re.compile(r"/api/Tickets/\d+"), method="DELETE") \
+        .respond_with_handler(deleted)
+    return httpserver
+
+
+def _subprocess_env(server, tmp_path):
+    import os
+    return {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "c"),
+            "XDG_CACHE_HOME": str(tmp_path / "cache"),
+            "HALO_URL": server.url_for("").rstrip("/"), "HALO_CLIENT_ID": "cid",
+            "HALO_CLIENT_SECRET": "secret", "HALO_OUTPUT": "ndjson"}
+
+
+def _deleted_ids(server):
+    return [int(r.path.rsplit("/", 1)[1]) for r in api_requests(server) if r.method == "DELETE"]
+
+
+def _accounted(out_lines, err):
+    """outcome -> ids: from the lines stdout gave and the NDJSON lines on stderr."""
+    found = {"deleted": [json.loads(line)["id"] for line in out_lines]}
+    for line in err.splitlines():
+        if line.startswith("{"):
+            report = json.loads(line)
+            found.setdefault(report["outcome"], []).append(report["id"])
+    return found
+
+
+def test_delete_dash_into_head_stops_and_accounts_for_every_id(server, tmp_path):
+    """halo tickets delete - < 40 ids | head -2: the deletes stop at the first write that
+    fails, and every id is told once: on stdout, or on stderr as deleted or not sent."""
+    import subprocess
+    from conftest import ROOT
+    import sys
+    _deleting_server(server, delay=0.15)
+    ids = b"".join(b"%d\n" % n for n in range(1, 41))
+    process = subprocess.Popen([sys.executable, str(ROOT / "halo.py"), "tickets", "delete", "-"],
+                               env=_subprocess_env(server, tmp_path), stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdin.write(ids)
+    process.stdin.close()
+    shown = [process.stdout.readline(), process.stdout.readline()]   # what `head -2` does
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=30) == 6, err
+    assert "Traceback" not in err and "unexpected" not in err
+    found = _accounted(shown, err)
+    assert found["deleted"] == [1, 2, 3]          # 3 was deleted; its line found no reader
+    assert found["not sent"] == list(range(4, 41))
+    assert _deleted_ids(server) == [1, 2, 3]
+    assert "stdout was closed by its reader" in err
+    assert err.splitlines()[-1] == "halo: 40 id(s): 3 deleted (1 not on stdout), 37 not sent"
+
+
+@pytest.mark.parametrize("output", ["ndjson", "json", "csv"])
+def test_delete_dash_to_a_full_stdout_is_exit_6_with_every_id_on_stderr(server, tmp_path,
+                                                                         output):
+    import subprocess
+    import sys
+    from conftest import ROOT
+    _deleting_server(server)
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run([sys.executable, str(ROOT / "halo.py"), "-o", output, "tickets",
+                               "delete", "-"], env=_subprocess_env(server, tmp_path),
+                              input=b"5\n6\n7\n", stdout=full, stderr=subprocess.PIPE,
+                              timeout=30)
+    err = done.stderr.decode()
+    assert done.returncode == 6, err
+    assert "cannot write to stdout: No space left on device" in err
+    found = _accounted([], err)
+    deleted = _deleted_ids(server)
+    # Each id once: deleted (not on stdout) for those the server deleted, the rest not sent.
+    assert found["deleted"] == deleted
+    assert found.get("not sent", []) == [n for n in (5, 6, 7) if n not in deleted]
+    assert deleted == ([5] if output != "json" else [5, 6, 7])

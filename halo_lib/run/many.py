@@ -8,10 +8,18 @@ goes to the output in that order; each failure is one NDJSON line on stderr: {"i
 "outcome", "error"}. The exit status is the worst failure's: credentials (3), temporary
 (5), refused (1), and 4 when ids were only missing. One id on the command line fails as
 any single request does: one `halo: ...` line on stderr.
+
+Deleting several ids is a bulk operation, so when stdout closes or fails mid-run (`| head
+-2`, a full disk) no further DELETE is sent, and every id is told exactly once: its line
+on stdout, or on stderr as {"id", "outcome": "deleted", "error": "not on stdout: ..."},
+"failed", "not found" or "not sent"; a tally line ends stderr and the exit status is 6,
+as for bulk writes. With -o json the array is written at the end: if that fails, every
+deleted id is told on stderr.
 """
 import orjson
 
-from halo_lib.errors import ApiError, NotFound, TemporaryError, UsageError
+from halo_lib.errors import (OUTPUT, ApiError, NotFound, OutputError, TemporaryError,
+                             UsageError)
 from halo_lib.http.api import Request, path_with_id
 from halo_lib.run.plans import Plan
 
@@ -33,11 +41,19 @@ class ByIds(Plan):
 
     def run(self, env, output):
         codes = []
+        self.unshown = []            # deleted ids whose lines stdout has not taken yet
+        self.stdout_failed = None    # why stdout stopped working, once it did
+        self.told = {}               # outcome -> count, for the tally of a bulk delete
+        self.lost = 0                # deleted ids told on stderr instead of stdout
         for index, (record_id, request) in enumerate(zip(self.ids, self.requests)):
             try:
                 if self.deleting:
                     env.api.send(request)
+                    self._count("deleted")
+                    self.unshown.append(record_id)
                     output.document({"id": record_id, "deleted": True})
+                    if not output.as_array:    # -o json writes the array at the end
+                        self.unshown.clear()
                 else:
                     doc = env.api.json(request)
                     if doc is None or doc == {} or doc == []:
@@ -47,13 +63,67 @@ class ByIds(Plan):
                 if self.single:
                     raise
                 codes.append(exc.exit_code)
+                self._count(_outcome(exc))
                 _failure(env.streams, record_id, _outcome(exc), exc)
                 if exc.exit_code == 3:   # credentials: every later id would fail alike
-                    for later in self.ids[index + 1:]:
-                        _failure(env.streams, later, "not sent", "not sent: an earlier "
-                                 "request was refused for its credentials")
+                    self._not_sent(env, self.ids[index + 1:], "not sent: an earlier "
+                                   "request was refused for its credentials")
                     break
+            except (BrokenPipeError, OutputError) as exc:
+                if not self.deleting or self.single:
+                    raise
+                self._stdout_failed(env, exc)
+                self._not_sent(env, self.ids[index + 1:],
+                               "not sent: stdout stopped working, so the run stopped")
+                return OUTPUT
         return next((c for c in SEVERITY if c in codes), 0)
+
+    def settle(self, env, code, stop, close_error):
+        if not self.deleting or self.single or stop is not None:
+            return super().settle(env, code, stop, close_error)
+        if close_error is not None and self.stdout_failed is None:
+            self._stdout_failed(env, close_error)
+            code = OUTPUT
+        if self.stdout_failed is not None or any(k != "deleted" for k in self.told):
+            self._tally(env)
+        return code
+
+    def _count(self, outcome, n=1):
+        self.told[outcome] = self.told.get(outcome, 0) + n
+
+    def _stdout_failed(self, env, exc):
+        """stdout no longer takes lines: the deleted ids it did not take go to stderr."""
+        self.stdout_failed = reason = _stdout_reason(exc)
+        _say(env.streams, f"halo: {reason}")
+        for record_id in self.unshown:
+            _failure(env.streams, record_id, "deleted", f"not on stdout: {reason}")
+        self.lost = len(self.unshown)
+        self.unshown = []
+
+    def _not_sent(self, env, ids, reason):
+        for later in ids:
+            _failure(env.streams, later, "not sent", reason)
+        self._count("not sent", len(ids))
+
+    def _tally(self, env):
+        parts = []
+        for outcome, n in self.told.items():
+            lost = self.lost if outcome == "deleted" else 0
+            parts.append(f"{n} {outcome}" + (f" ({lost} not on stdout)" if lost else ""))
+        _say(env.streams, f"halo: {len(self.ids)} id(s): " + ", ".join(parts))
+
+
+def _stdout_reason(exc):
+    if isinstance(exc, BrokenPipeError):
+        return "stdout was closed by its reader"
+    return str(exc)
+
+
+def _say(streams, line):
+    try:
+        streams.err(line)
+    except (OSError, ValueError):
+        pass   # stderr is gone too: the exit status remains
 
 
 def _outcome(exc):
@@ -66,7 +136,7 @@ def _outcome(exc):
 
 def _failure(streams, record_id, outcome, error):
     line = {"id": record_id, "outcome": outcome, "error": " ".join(str(error).split())}
-    streams.err(orjson.dumps(line).decode())
+    _say(streams, orjson.dumps(line).decode())
 
 
 def collect_ids(given, convert, streams):
