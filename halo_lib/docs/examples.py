@@ -111,9 +111,10 @@ COMMAND_EXAMPLES = {
          "halo --dry-run request DELETE /Tickets/123"),
     ),
     "sql": (
-        ("Tickets opened in the last week, one JSON line each:",
+        ("Tickets opened since 1 November 2026, one JSON line each (FAULTS is Halo's "
+         "table of tickets):",
          "halo sql \"SELECT faultid, symptom FROM faults"
-         " WHERE dateoccured > DATEADD(day, -7, GETDATE())\""),
+         " WHERE dateoccured >= '2026-11-01'\""),
         ("A longer query from a file, or from standard input:",
          "halo sql @open-by-agent.sql"),
         ("Only one column, as plain text:",

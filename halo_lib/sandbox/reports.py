@@ -2,9 +2,11 @@
 
 `GET /Report/{id}?loadreport=true` runs the report's `sql` and `POST /Report` with
 `_loadreportonly` runs the posted one; both answer Halo's ReportContent
-({"loaded", "load_error", "rows"}). The SQL sees one table, `tickets` (also named `faults`,
-Halo's own name for it), with a column per scalar field of a ticket. Only a single SELECT
-(or WITH ... SELECT) is run, on a read-only in-memory copy rebuilt when tickets change.
+({"loaded", "load_error", "rows"}). The SQL sees the tickets twice: as `faults`, Halo's
+own table, with Halo's column names (FAULTS_COLUMNS), so a query written for a tenant runs
+here as written; and as `tickets`, a column per scalar field of the API's ticket. Only a
+single SELECT (or WITH ... SELECT) is run, on a read-only in-memory copy rebuilt when
+tickets change.
 """
 
 import threading
@@ -12,6 +14,17 @@ import threading
 MAX_ROWS = 100000
 _lock = threading.Lock()
 _cache = {}   # id(sandbox) -> (tickets version, connection)
+
+# Halo's FAULTS table: its column for each field of the API's ticket the sandbox keeps.
+FAULTS_COLUMNS = (
+    ("faultid", "id"), ("symptom", "summary"), ("symptom2", "details"),
+    ("status", "status_id"), ("seriousness", "priority_id"),
+    ("requesttype", "tickettype_id"), ("areaint", "client_id"), ("sitenumber", "site_id"),
+    ("userid", "user_id"), ("assignedtoint", "agent_id"), ("sectio_", "team"),
+    ("slaid", "sla_id"), ("dateoccured", "dateoccurred"), ("datecleared", "dateclosed"),
+    ("dateassigned", "dateassigned"), ("fixbydate", "fixbydate"),
+    ("lastactiondate", "lastactiondate"),
+)
 
 
 def _connection(sb):
@@ -26,7 +39,9 @@ def _connection(sb):
     columns = [k for k, v in sample.items() if not isinstance(v, (list, dict))]
     db = sqlite3.connect(":memory:", check_same_thread=False)
     db.execute("CREATE TABLE tickets (" + ", ".join(f'"{c}"' for c in columns) + ")")
-    db.execute("CREATE VIEW faults AS SELECT * FROM tickets")
+    halo = ", ".join(f'"{field}" AS {name}' for name, field in FAULTS_COLUMNS
+                     if field in columns)
+    db.execute(f"CREATE VIEW faults AS SELECT {halo} FROM tickets")
     marks = ", ".join("?" for _ in columns)
     db.executemany(f"INSERT INTO tickets VALUES ({marks})",
                    ([_scalar(r.get(c)) for c in columns] for r in col.records(keys, 0, len(keys))))
