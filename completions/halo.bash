@@ -321,6 +321,7 @@ _halo_positional() {
 # How the value of a flag completes.
 _halo_value_kind() {
     case $1 in
+        --date-search) REPLY='choices dateoccured datecleared lastactiondate' ;;
         --output|-o) REPLY='choices ndjson json table csv tsv' ;;
         --fields) REPLY=fields ;;
         --ca-bundle|--checkpoint|--failed|--output-file|-O) REPLY=files ;;

@@ -249,5 +249,7 @@ def typed_option(opt, where):
     dest = f"{where}:{opt.name}"
     if opt.type == "bool":
         return switch(("--" + opt.flag,), dest, opt.help, halo=(where, opt.name))
+    choices = getattr(opt, "choices", None)
     return Option(("--" + opt.flag,), dest, opt.help, value=TABLE_VALUES[opt.type],
-                  metavar=TABLE_METAVARS[opt.type], halo=(where, opt.name))
+                  metavar=None if choices else TABLE_METAVARS[opt.type],
+                  choices=choices, halo=(where, opt.name))

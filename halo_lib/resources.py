@@ -23,13 +23,14 @@ PAGE_CAP = 100
 class Opt:
     """A typed option: sets one Halo query parameter (filters) or body field (fields)."""
 
-    __slots__ = ("flag", "name", "type", "help")
+    __slots__ = ("flag", "name", "type", "help", "choices")
 
-    def __init__(self, flag, type, help, name=None):
+    def __init__(self, flag, type, help, name=None, choices=None):
         self.flag = flag                              # kebab-case, without the dashes
         self.name = name or flag.replace("-", "_")    # Halo's own name on the wire
         self.type = type
         self.help = help
+        self.choices = tuple(choices) if choices else None   # the only values it takes
 
 
 class Verb:
@@ -168,11 +169,17 @@ DETAILS = Opt("include-details", BOOL, "include every field of the record", "inc
 UPDATED = (Opt("updated-since", TIME, "only records changed at or after this time",
                UPDATED_FROM),
            Opt("updated-until", TIME, "only records changed up to this time", UPDATED_TO))
-# The values of datesearch Halo documents: which date --start-date and --end-date apply to.
+# The values of datesearch Halo documents (its reference names dateoccured and datecleared,
+# Halo's spelling; lastactiondate is its ticket's last-action date), each with what it
+# means: which date --start-date and --end-date apply to. The parser, help, man pages,
+# completions and the sandbox read this one list.
+DATE_SEARCH_MEANINGS = {"dateoccured": "opened", "datecleared": "closed",
+                        "lastactiondate": "last action"}
+DATE_SEARCH_VALUES = tuple(DATE_SEARCH_MEANINGS)
 DATE_SEARCH = Opt("date-search", STR,
-                  "date the start and end dates apply to: dateoccured (opened, Halo's "
-                  "spelling), datecleared (closed) or lastactiondate (last action)",
-                  "datesearch")
+                  "the date --start-date and --end-date apply to: " + ", ".join(
+                      f"{value} ({meaning})" for value, meaning in DATE_SEARCH_MEANINGS.items()),
+                  "datesearch", choices=DATE_SEARCH_VALUES)
 
 TICKET_FIELDS = (
     Opt("summary", STR, "one-line summary"),

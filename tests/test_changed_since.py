@@ -5,7 +5,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from conftest import api_requests, one_error_line
+from conftest import ROOT, api_requests, one_error_line
 from fixedclock import NOW, clock_runner
 from halo_lib.resources import BY_NAME, DATE, TIME
 
@@ -85,10 +85,49 @@ def test_a_bad_date_is_refused_before_sending(crun, server, bad):
 
 
 def test_date_search_help_lists_its_values(crun):
+    from halo_lib.resources import DATE_SEARCH_VALUES
     result = crun("tickets", "list", "--help")
     text = " ".join(result.out.decode().split())
-    for value in ("dateoccured", "datecleared", "lastactiondate"):
-        assert value in text
+    assert "--date-search {" + ",".join(DATE_SEARCH_VALUES) + "}" in text
+    page = (ROOT / "man" / "halo-tickets.1").read_text()
+    assert "|".join(DATE_SEARCH_VALUES) in page
+
+
+def test_the_documented_date_search_values_are_halos(crun):
+    """Halo's reference names dateoccured and datecleared; lastactiondate is the date of
+    the last action Halo's ticket lists sort and search by."""
+    from halo_lib.resources import DATE_SEARCH_VALUES
+    assert set(DATE_SEARCH_VALUES) == {"dateoccured", "datecleared", "lastactiondate"}
+
+
+@pytest.mark.parametrize("bad", ["fixbydate", "dateoccurred", "last_update", ""])
+def test_a_date_search_value_halo_does_not_document_is_refused(crun, server, bad):
+    line = one_error_line(crun("tickets", "list", "--date-search", bad,
+                               "--start-date", "7d"), 2)
+    assert "--date-search" in line and "dateoccured" in line
+    assert api_requests(server) == []
+
+
+def test_each_date_search_value_reaches_the_wire(crun, server):
+    from halo_lib.resources import DATE_SEARCH_VALUES
+    server.expect_request("/api/Tickets").respond_with_json(answer([]))
+    for value in DATE_SEARCH_VALUES:
+        assert crun("tickets", "list", "--date-search", value).code == 0
+    sent = [dict(query_of(r)).get("datesearch") for r in api_requests(server)]
+    assert sent == list(DATE_SEARCH_VALUES)
+
+
+def test_the_readme_names_the_date_search_values_of_the_option():
+    """Each README sentence about --date-search names exactly the option's values."""
+    import re
+    from halo_lib.resources import DATE_SEARCH_VALUES
+    text = " ".join((ROOT / "README.md").read_text().split())
+    sentences = [m.group(0) for m in re.finditer(r"`--date-search`[^.]*\.", text)]
+    assert len(sentences) >= 2
+    for sentence in sentences:
+        named = [w for w in re.findall(r"`([a-z_]+)`", sentence)
+                 if "date" in w and w != "datesearch"]
+        assert named == list(DATE_SEARCH_VALUES), sentence
 
 
 # ---------------------------------------------------------------- --checkpoint

@@ -84,6 +84,14 @@ def test_bash_completes_option_values(env):
     assert bash_complete(env, "halo", "tickets", "list", "--client-id", "") == []
 
 
+def test_bash_completes_the_values_of_date_search_from_the_option(env):
+    from halo_lib.resources import DATE_SEARCH_VALUES
+    assert bash_complete(env, "halo", "tickets", "list", "--date-search", "") == \
+        list(DATE_SEARCH_VALUES)
+    assert bash_complete(env, "halo", "tickets", "list", "--date-search", "date") == \
+        [v for v in DATE_SEARCH_VALUES if v.startswith("date")]
+
+
 def test_bash_completes_the_default_fields_of_the_resource(env):
     assert bash_complete(env, "halo", "tickets", "list", "--fields", "s") == \
         ["summary", "status_name"]
@@ -201,6 +209,12 @@ def test_zsh_completes_values_files_and_globals_after_the_verb(zsh_complete):
     assert found["halo tickets create -F note=@no"] == ["notes.txt"]
     assert found["halo attachments upload no"] == ["notes.txt"]
     assert found["halo --dry-run tickets update 12 --cl"] == ["--client-id"]
+
+
+def test_zsh_completes_the_values_of_date_search(zsh_complete):
+    from halo_lib.resources import DATE_SEARCH_VALUES
+    found = zsh_complete("halo tickets list --date-search ")
+    assert found["halo tickets list --date-search "] == list(DATE_SEARCH_VALUES)
 
 
 def test_zsh_completes_the_default_fields_of_the_resource(zsh_complete):

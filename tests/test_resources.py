@@ -22,6 +22,9 @@ def filter_flags(verb):
         if opt.type == BOOL:
             argv.append("--" + opt.flag)
             expected.append((opt.name, "true"))
+        elif opt.choices:
+            argv += ["--" + opt.flag, opt.choices[-1]]
+            expected.append((opt.name, opt.choices[-1]))
         else:
             argv += ["--" + opt.flag, SAMPLE_VALUE[opt.type]]
             expected.append((opt.name, SENT_VALUE[opt.type]))

@@ -12,6 +12,7 @@ Every filter a resource declares in the table means something here, as on Halo:
 - the remaining flags add fields (see includes.py) or change nothing in a list's records.
 """
 
+from halo_lib.resources import DATE_SEARCH_VALUES
 from halo_lib.sandbox.words import CLOSED_STATUS_IDS
 from halo_lib.sandbox.wire import error, is_true
 
@@ -24,11 +25,11 @@ SEARCH_FIELDS = ("summary", "name", "title", "subject", "value", "emailaddress",
 DATE_FIELDS = ("dateoccurred", "datetime", "date", "invoice_date", "start_date",
                "datecreated", "date_created")
 START_FILTERS, END_FILTERS = ("startdate", "start_date"), ("enddate", "end_date")
-# The values of `datesearch` (Halo's spelling) and the record field each one names.
-DATE_SEARCH = {"dateoccured": "dateoccurred", "datecleared": "dateclosed",
-               "lastactiondate": "lastactiondate", "last_update": "last_update",
-               "fixbydate": "fixbydate", "dateassigned": "dateassigned",
-               "datetime": "datetime"}
+# The values of `datesearch` Halo documents (halo_lib.resources, Halo's spelling), each
+# with the field of the sandbox's record it names; no other value is taken.
+_DATE_FIELD = {"dateoccured": "dateoccurred", "datecleared": "dateclosed",
+               "lastactiondate": "lastactiondate"}
+DATE_SEARCH = {value: _DATE_FIELD[value] for value in DATE_SEARCH_VALUES}
 # The field Halo compares lastupdatefromdate/lastupdatetodate with, by list.
 LAST_UPDATE = "last_update"
 # Flags that keep only some records when true: (kind, field, argument).
