@@ -179,3 +179,11 @@ def test_delete_dash_to_a_full_stdout_is_exit_6_with_every_id_on_stderr(server, 
     assert found["deleted"] == deleted
     assert found.get("not sent", []) == [n for n in (5, 6, 7) if n not in deleted]
     assert deleted == ([5] if output != "json" else [5, 6, 7])
+
+
+@pytest.mark.parametrize("verb", [["delete", "-"], ["get", "-"], ["update", "-"]])
+def test_csv_on_stdin_is_refused_with_a_hint_to_say_o_ndjson(run, server, verb):
+    """What `halo tickets list --query id -r` writes under a profile with output = csv."""
+    line = one_error_line(run("tickets", *verb, stdin=b"value\n11\n12\n"), 2)
+    assert "line 1" in line and "-o ndjson" in line
+    assert api_requests(server) == []

@@ -69,7 +69,7 @@ def resource_examples(resource):
 
 TOP_EXAMPLES = (
     ("Open tickets of one client, as tab-separated id and summary:",
-     "halo tickets list --client-id 12 --open-only | jq -r '[.id, .summary] | @tsv'"),
+     "halo -o ndjson tickets list --client-id 12 --open-only | jq -r '[.id, .summary] | @tsv'"),
     ("Every client as one JSON array in a file:",
      "halo -o json clients list > clients.json"),
     ("The open tickets of agent 4 as a table sized to the terminal:",
@@ -78,22 +78,22 @@ TOP_EXAMPLES = (
      "halo tickets list --client-id 12 -o csv --fields id,summary,client_name,"
      "last_update > acme.csv"),
     ("Reassign the open tickets of agent 4 to agent 7:",
-     "halo tickets list --agent-id 4 --open-only | jq -c '{id, agent_id: 7}'"
+     "halo -o ndjson tickets list --agent-id 4 --open-only | jq -c '{id, agent_id: 7}'"
      " | halo tickets update -"),
     ("Delete the tickets a search finds, after checking the requests with --dry-run:",
-     "halo tickets list --search spam --query id --raw | xargs halo --dry-run tickets delete"),
+     "halo -o ndjson tickets list --search spam --query id --raw | xargs halo --dry-run tickets delete"),
     ("Create tickets from a file, then retry the ones the server refused:",
      "halo tickets create @new.ndjson --failed refused.ndjson"
      " || halo tickets create @refused.ndjson"),
     ("A crontab line saving the open tickets at 06:00 on weekdays with the work profile "
      "(cron's PATH is short, so halo is named by its full path):",
-     "0 6 * * 1-5 /usr/local/bin/halo --profile work tickets list --open-only"
+     "0 6 * * 1-5 /usr/local/bin/halo --profile work -o ndjson tickets list --open-only"
      " > /var/tmp/open-tickets.ndjson"),
     ("A crontab line appending the tickets changed since the last successful run:",
-     "*/15 * * * * /usr/local/bin/halo tickets list"
+     "*/15 * * * * /usr/local/bin/halo -o ndjson tickets list"
      " --checkpoint ~/.local/state/halo/tickets.since >> tickets.ndjson"),
     ("Delete the tickets in status 9, the ids read from standard input:",
-     "halo tickets list --status-id 9 --query id -r | halo tickets delete -"),
+     "halo -o ndjson tickets list --status-id 9 --query id -r | halo tickets delete -"),
     ("Tickets counted per client with one SQL request:",
      "halo sql 'SELECT areaint AS client, COUNT(*) AS n FROM faults GROUP BY areaint'"),
     ("Try a command without a Halo tenant, against the built-in sandbox:",
@@ -118,7 +118,7 @@ COMMAND_EXAMPLES = {
         ("A longer query from a file, or from standard input:",
          "halo sql @open-by-agent.sql"),
         ("Only one column, as plain text:",
-         "echo 'SELECT faultid FROM faults' | halo sql - --query faultid --raw"),
+         "echo 'SELECT faultid FROM faults' | halo -o ndjson sql - --query faultid --raw"),
     ),
     "configure": (
         ("Write the default profile, prompting for what is missing:",

@@ -66,12 +66,17 @@ def _parse_lines(data, name, whole):
             if number == 1 and not records and whole.lineno > 1:
                 raise _syntax(name, whole)   # one document across lines, broken later on
             raise UsageError(f"invalid JSON in {name} at line {number}, column {exc.colno}: "
-                             f"{_what(exc)}") from None
+                             f"{_what(exc)}" + _hint(name)) from None
         if not isinstance(doc, dict):
             raise UsageError(f"invalid input in {name} at line {number}: {_kind(doc)}, "
                              "not an object")
         records.append(doc)
     return records
+
+
+def _hint(name):
+    """Input on stdin that is not JSON may be another halo's csv or table."""
+    return " (the output of another halo? give that one -o ndjson)" if name == "stdin" else ""
 
 
 def _syntax(name, exc):
@@ -236,7 +241,7 @@ class RecordSource:
                 doc = orjson.loads(line)
             except orjson.JSONDecodeError as exc:
                 raise UsageError(f"invalid JSON in {name} at line {number}, column "
-                                 f"{exc.colno}: {_what(exc)}") from None
+                                 f"{exc.colno}: {_what(exc)}" + _hint(name)) from None
             if not isinstance(doc, dict):
                 raise UsageError(f"invalid input in {name} at line {number}: {_kind(doc)}, "
                                  "not an object")

@@ -23,6 +23,9 @@ from halo_lib.errors import (OUTPUT, ApiError, NotFound, OutputError, TemporaryE
 from halo_lib.http.api import Request, path_with_id
 from halo_lib.run.plans import Plan
 
+# A line that is no id, from a halo whose profile makes csv or a table.
+STDIN_HINT = " (the output of another halo? give that one -o ndjson)"
+
 # Worse first: the exit status a mix of failures ends with.
 SEVERITY = (3, 5, 1, 4)
 
@@ -174,5 +177,6 @@ def stdin_ids(data, convert):
         try:
             ids.append(convert(value))
         except ValueError:
-            raise UsageError(f"invalid id {value!r} on stdin at line {number}") from None
+            raise UsageError(f"invalid id {value!r} on stdin at line {number}"
+                             + STDIN_HINT) from None
     return ids

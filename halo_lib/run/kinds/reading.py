@@ -42,14 +42,14 @@ class List(Kind):
 
     def examples(self, s, verb):
         examples = [(f"Stream {s.name} into jq, stopping after 100 records:",
-                     f"halo {s.name} list {s.narrow}--limit 100 | jq -c ."),
+                     f"halo -o ndjson {s.name} list {s.narrow}--limit 100 | jq -c ."),
                     ("Print only their ids, one per line:",
                      f"halo {s.name} list {s.narrow}--query id --raw")]
         if _checkpoints(verb):
             examples += [("Those changed in the last 24 hours:",
                           f"halo {s.name} list --updated-since 24h"),
                          ("Those changed since the last successful run (for cron):",
-                          f"halo {s.name} list --checkpoint ~/.local/state/halo/{s.name}.since"
+                          f"halo -o ndjson {s.name} list --checkpoint ~/.local/state/halo/{s.name}.since"
                           f" >> {s.name}.ndjson")]
         return examples
 
@@ -76,7 +76,7 @@ class Get(ById):
     resource_records = True
 
     example_lines = (
-        ("Show one record of {name} as indented JSON:", "halo {name} get {one} | jq ."),
+        ("Show one record of {name} as indented JSON:", "halo -o ndjson {name} get {one} | jq ."),
         ("Show several, in the order given, the ids read from a file:",
          "halo {name} get - < ids.txt"))
 
@@ -89,7 +89,7 @@ class Delete(ById):
     example_lines = (
         ("Delete two records:", "halo {name} delete {one} {two}"),
         ("See what deleting every record a list finds would send:",
-         "halo {name} list {narrow}--query id --raw | halo --dry-run {name} delete -"))
+         "halo -o ndjson {name} list {narrow}--query id --raw | halo --dry-run {name} delete -"))
 
 
 class Me(Kind):
@@ -118,4 +118,4 @@ class Report(Kind):
                     f"report {inv.id}")
 
     example_lines = (("Run a report for a period and keep its rows as NDJSON:",
-                      "halo {name} {verb} {one} --from 30d --to 2026-11-30 > rows.ndjson"),)
+                      "halo -o ndjson {name} {verb} {one} --from 30d --to 2026-11-30 > rows.ndjson"),)

@@ -98,5 +98,5 @@ class Update(_Write):
         return [("Update one record:",
                  f"halo {s.name} update {s.one} -F {s.assignment(s.field)}"),
                 ("Update every record a list finds:",
-                 f"halo {s.name} list {s.narrow}| jq -c '{{id, {s.field.name}: "
+                 f"halo -o ndjson {s.name} list {s.narrow}| jq -c '{{id, {s.field.name}: "
                  f"{s.json(s.field)}}}' | halo {s.name} update -")]
