@@ -76,13 +76,22 @@ def dates(page):
         "while the run paged.",
         f"A run that fails or is interrupted leaves {italic('FILE')} as it was, so records "
         "may repeat at the overlap but none is skipped.",
-        f"A {italic('FILE')} that does not hold one UTC date-time is exit status 2, naming it.")
+        f"A {italic('FILE')} that does not hold one UTC date-time, or an empty "
+        f"{italic('FILE')} name, is exit status 2, naming it.",
+        "The run must reach up to now, or the records it leaves out would never be listed: "
+        f"{bold('--checkpoint')} with {bold('--limit')}, {bold('--updated-since')}, "
+        f"{bold('--updated-until')}, a relative {bold('--end-date')} or a {bold('--param')} "
+        "of the last-update window is exit status 2, nothing sent.")
     page.paragraph(
         f"{bold('get')} and {bold('delete')} take several ids, and {bold('-')} for ids read "
         f"from standard input, one per line or NDJSON records with an {bold('id')}.",
         "They go out one request each, in input order; each id that fails is one NDJSON "
         f"line on standard error ({bold('id')}, {bold('outcome')}, {bold('error')}), and an "
-        "id that was only missing ends with exit status 4.")
+        "id that was only missing ends with exit status 4.",
+        f"Deleting several ids accounts for each like a bulk write: when standard output is "
+        "closed or fails, no further DELETE is sent, each id deleted but not written is "
+        f"reported on standard error with outcome {bold('deleted')}, each id left as "
+        f"{bold('not sent')}, a tally line follows, and the exit status is 6.")
 
 
 def output(page):
