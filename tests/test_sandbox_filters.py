@@ -210,3 +210,43 @@ def test_invoice_lines_follow_ihid_and_client_id(api):
     of_client = api.get("/api/Invoice/lines", client_id=str(invoice["client_id"]))
     assert {line["client_id"] for line in of_client} == {invoice["client_id"]}
     assert 4 in {line["ihid"] for line in of_client}
+
+
+def halo_order(value):
+    """How a list orders its values: numbers by value, text without case, nulls last."""
+    if value is None:
+        return (2, 0, "")
+    if isinstance(value, (int, float)):
+        return (0, value, "")
+    return (1, 0, str(value).lower())
+
+
+@pytest.mark.parametrize("name", ["tickets", "opportunities", "projects"])
+def test_ticket_lists_order_by_every_scalar_field_both_ways(api, name):
+    resource = BY_NAME[name]
+    everything = listed(api, resource)
+    fields = [f for f, v in everything[0].items() if not isinstance(v, (list, dict))]
+    for field in fields:
+        for desc in (False, True):
+            params = {"order": field, "orderdesc": "true"} if desc else {"order": field}
+            expected = sorted(everything, key=lambda r: halo_order(r.get(field)), reverse=desc)
+            answer = listed(api, resource, **params)
+            assert ids(answer) == ids(expected), (name, field, desc)
+    assert ids(listed(api, resource, orderdesc="true")) == ids(everything)[::-1]
+
+
+def test_order_follows_a_written_value():
+    with Sandbox(records=200) as sandbox:
+        api, tickets = Api(sandbox), BY_NAME["tickets"]
+        last = listed(api, tickets, order="client_name")[-1]
+        status, _, _ = api.call("POST", "/api/Tickets", [{"id": 5, "client_id": last["client_id"]}])
+        assert status == 200
+        everything = listed(api, tickets)
+        for desc in (False, True):
+            expected = sorted(everything, key=lambda r: r["client_name"].lower(), reverse=desc)
+            params = {"order": "client_name", "orderdesc": "true"} if desc else \
+                {"order": "client_name"}
+            answer = listed(api, tickets, **params)
+            assert ids(answer) == ids(expected), desc
+        tail = [r for r in everything if r["client_name"] == last["client_name"]]
+        assert 5 in ids(tail)

@@ -8,18 +8,22 @@ on a column is answered from it; the others (search, for one) still test whole r
 Only generated records are indexed: the store tests changed and created ones itself.
 """
 
+import functools
 import threading
 from array import array
 from datetime import datetime, timezone
 
-from halo_lib.sandbox.data import (ASSETS_PER_CLIENT, TYPE_IDS, last_touched, ticket_core,
+from halo_lib.sandbox.data import (ASSETS_PER_CLIENT, TYPE_IDS, last_touched, ticket_cores,
                                    ticket_summary)
-from halo_lib.sandbox.words import CLOSED_STATUS_IDS, SLAS
+from halo_lib.sandbox.words import CLOSED_STATUS_IDS, PRIORITIES, SLAS, SUPPLIERS
 
 _lock = threading.Lock()
 CORE = ("client_id", "user_id", "agent_id", "opened", "status_id", "priority_id",
-        "tickettype_id", "categoryid_1")
-DATES = {"dateoccurred": "opened", "last_update": "touched", "lastactiondate": "touched"}
+        "tickettype_id", "categoryid_1", "attachment_count", "assigned", "closing")
+# Date fields of a record -> the column of their epoch seconds (NONE where the date is null).
+DATES = {"dateoccurred": "opened", "last_update": "touched", "lastactiondate": "touched",
+         "dateassigned": "dateassigned", "fixbydate": "fixbydate", "dateclosed": "dateclosed"}
+NONE = -(1 << 62)
 
 
 def epoch(text):
@@ -33,15 +37,23 @@ def epoch(text):
     return int(value.timestamp())
 
 
+def _lock_of(ds, name, what):
+    """The lock building one column (or the core) of one list: one column being built
+    never makes a request for another wait."""
+    with _lock:
+        return ds.column_locks.setdefault((name, what), threading.Lock())
+
+
 def _core(ds, name):
     cache = ds.column_cache.setdefault(name, {})
-    if "opened" not in cache:
-        count = ds.count(name)
-        rows = [ticket_core(ds, name, i, count) for i in range(1, count + 1)]
-        arrays = [array("q", values) for values in zip(*rows)] if rows else \
-            [array("q") for _ in CORE]
-        arrays[-1] = array("q", (v + 1 for v in arrays[-1]))   # category ids count from 1
-        cache.update(zip(CORE, arrays))
+    if "closing" in cache:   # the last of CORE: all of them are there
+        return cache
+    with _lock_of(ds, name, "core"):
+        if "closing" not in cache:
+            count = ds.count(name)
+            arrays = [array("q", v) for v in ticket_cores(ds, name, 1, count + 1, count)]
+            arrays[7] = array("q", (v + 1 for v in arrays[7]))   # category ids count from 1
+            cache.update(zip(CORE, arrays))
     return cache
 
 
@@ -52,19 +64,21 @@ def column(ds, name, field):
     ready = ds.column_cache.get(name, {}).get(field)
     if ready is not None:   # built already: no wait behind a column being built
         return ready
-    with _lock:
-        cache = _core(ds, name)
-        if field in cache:
-            return cache[field]
-        made = _derived(ds, name, cache, field)
-        if made is not None:
-            cache[field] = made
-        return made
+    cache = _core(ds, name)
+    if field in cache:
+        return cache[field]
+    with _lock_of(ds, name, field):
+        made = cache.get(field)
+        if made is None:
+            made = _derived(ds, name, cache, field)
+            if made is not None:
+                cache[field] = made
+    return made
 
 
-def warm(ds, name):
+def warm(ds, name, fields=("status_id", "touched", "site_id", "summary", "team")):
     """Build the columns filters use most, so the first such list does not wait."""
-    for field in ("status_id", "team", "site_id"):
+    for field in fields:
         column(ds, name, field)
 
 
@@ -83,15 +97,47 @@ def _derived(ds, name, cache, field):
                            for i, c in enumerate(clients, 1)))
     if field == "parent_id":
         return array("q", (i - 1 if i % 10 == 0 else 0 for i in range(1, len(clients) + 1)))
+    if field == "supplier_id":
+        return array("q", (1 + i % len(SUPPLIERS) if i % 10 == 0 else 0
+                           for i in range(1, len(clients) + 1)))
+    if field == "dateassigned":
+        return array("q", map(int.__add__, cache["opened"], cache["assigned"]))
+    if field == "fixbydate":
+        hours = [0] + [p[1] * 3600 for p in PRIORITIES]
+        return array("q", (o + hours[p] for o, p in zip(cache["opened"], cache["priority_id"])))
+    if field == "dateclosed":
+        return array("q", (o + d if s in CLOSED_STATUS_IDS else NONE for o, d, s in
+                           zip(cache["opened"], cache["closing"], cache["status_id"])))
     if field == "team":
         return [ds.agent_team(a).lower() for a in cache["agent_id"]]
     if field == "summary":
-        sites = cache.get("site_id") or _derived(ds, name, cache, "site_id")
-        return [ticket_summary(ds, name, i, c, s).lower()
+        sites = column(ds, name, "site_id")
+        users, places = _Memo(ds.user_name), _Memo(ds.site_name)
+        return [ticket_summary(ds, name, i, c, s, users.__getitem__, places.__getitem__).lower()
                 for i, (c, s) in enumerate(zip(clients, sites), 1)]
     if field == "touched":
         return array("q", (last_touched(ds, o, i) for i, o in enumerate(cache["opened"], 1)))
     return None
+
+
+class _Memo(dict):
+    """name(id), made once per id."""
+
+    def __init__(self, name):
+        super().__init__()
+        self.name = name
+
+    def __missing__(self, key):
+        value = self[key] = self.name(key)
+        return value
+
+
+# Tests of query.TESTS on an integer column: (values, argument, index) -> bool.
+INT_TESTS = {
+    "positive": lambda values, _, i: values[i - 1] > 0,
+    "truthy": lambda values, _, i: values[i - 1] != 0,
+    "falsy": lambda values, _, i: values[i - 1] == 0,
+}
 
 
 def _test(ds, name, kind, field, arg):
@@ -105,12 +151,17 @@ def _test(ds, name, kind, field, arg):
         values, bound = column(ds, name, DATES[field]), epoch(arg)
         if bound is None:
             return None
-        if kind == "after":
+        if kind == "after":   # NONE (a null date) is below every bound
             return lambda i: values[i - 1] >= bound
-        return lambda i: values[i - 1] <= bound
+        return lambda i: NONE < values[i - 1] <= bound
     if kind == "search" and field == ("summary",):
         texts = column(ds, name, "summary")
         return lambda i: arg in texts[i - 1]
+    if kind in INT_TESTS and field not in DATES:
+        values = column(ds, name, field)
+        if values is None or isinstance(values, list):
+            return None
+        return functools.partial(INT_TESTS[kind], values, arg)
     if kind == "equal":
         values = column(ds, name, field)
         if values is None:
@@ -138,3 +189,38 @@ def match(ds, name, conditions, count):
     for test in tests:
         found = [i for i in found if test(i)]
     return found, rest
+
+
+# Name fields of a ticket -> (the id column naming it, the name of an id).
+def _names():
+    from halo_lib.sandbox.words import STATUSES, TICKET_TYPES, TOP_LEVELS, CATEGORIES
+    return {"client_name": ("client_id", lambda ds, v: ds.client_name(v)),
+            "agent_name": ("agent_id", lambda ds, v: ds.agent_name(v)),
+            "user_name": ("user_id", lambda ds, v: ds.user_name(v)),
+            "site_name": ("site_id", lambda ds, v: ds.site_name(v)),
+            "status_name": ("status_id", lambda ds, v: STATUSES[v - 1][0]),
+            "priority_name": ("priority_id", lambda ds, v: PRIORITIES[v - 1][0]),
+            "tickettype_name": ("tickettype_id", lambda ds, v: TICKET_TYPES[v - 1]),
+            "sla_name": ("sla_id", lambda ds, v: SLAS[v - 1]),
+            "toplevel_name": ("toplevel_id", lambda ds, v: TOP_LEVELS[v - 1]),
+            "category_1": ("categoryid_1", lambda ds, v: CATEGORIES[v - 1])}
+
+
+def order_key(ds, name, field):
+    """A function generated index -> a key ordering records by `field` as query.sort_key
+    orders their values (nulls last), or None when no column holds the field."""
+    if name not in TYPE_IDS:
+        return None
+    if field == "id":
+        return lambda i: i
+    named = _names().get(field)
+    if named is not None:
+        ids, label = column(ds, name, named[0]), named[1]
+        keys = {v: label(ds, v).lower() for v in set(ids)}
+        return lambda i: keys[ids[i - 1]]
+    values = column(ds, name, DATES.get(field, field))
+    if values is None:
+        return None
+    if field in DATES:
+        return lambda i: (values[i - 1] == NONE, values[i - 1])
+    return lambda i: values[i - 1]

@@ -13,7 +13,8 @@ from halo_lib.sandbox.words import (JOBS, TICKET_DETAILS, OUTCOMES, ACTION_NOTES
 
 
 def _ticket_like(ds, i, rng, count, name):
-    c, u, a, opened, status, priority, tt, cat = ticket_core(ds, name, i, count)
+    c, u, a, opened, status, priority, tt, cat, files, assigned, closing = \
+        ticket_core(ds, name, i, count)
     s, closed, sla = ds.user_site(u), status in CLOSED_STATUS_IDS, 1 + (c % len(SLAS))
     fix_hours = PRIORITIES[priority - 1][1]
     summary = ticket_summary(ds, name, i, c, s)
@@ -32,13 +33,13 @@ def _ticket_like(ds, i, rng, count, name):
         "category_1": CATEGORIES[cat], "categoryid_1": cat + 1,
         "estimate": rng.choice((0, 0.5, 1, 2, 4)), "timetaken": round(rng.random() * 3, 2),
         "flagged": rng.random() < 0.05, "onhold": status == 7,
-        "attachment_count": rng.choice((0, 0, 0, 1, 2)),
+        "attachment_count": files,
         # Every 10th ticket is a child of the one before it.
         "child_count": int((i + 1) % 10 == 0 and i + 1 <= count),
         "parent_id": i - 1 if i % 10 == 0 else 0,
-        "dateassigned": iso(opened + rng.randrange(1, 3600)),
+        "dateassigned": iso(opened + assigned),
         "fixbydate": iso(opened + fix_hours * 3600),
-        "dateclosed": iso(opened + rng.randrange(3600, 10 * 86400)) if closed else None,
+        "dateclosed": iso(opened + closing) if closed else None,
     }
     touched = last_touched(ds, opened, i)
     rec.update(

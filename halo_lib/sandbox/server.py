@@ -114,8 +114,10 @@ class Sandbox(Dispatch, Handlers):
                                         name=f"halo-sandbox-{self.port}", daemon=True)
         self._thread.start()
         if self.records >= WARM_FROM:
-            # Index the ticket columns while the user reads the export lines, so the
-            # first filtered list over a large sandbox does not wait for it.
+            # The core columns of the tickets (about 0.2 s for 100,000) before the first
+            # request, so even the first filtered list answers at once; the columns
+            # derived from them are built meanwhile while the user reads the export lines.
+            columns.column(self.dataset, "tickets", "status_id")
             threading.Thread(target=columns.warm, args=(self.dataset, "tickets"),
                              name="halo-sandbox-columns", daemon=True).start()
         return self

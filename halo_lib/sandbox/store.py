@@ -171,7 +171,9 @@ class Collection:
 
     def _match(self, query, changed):
         matched = self._from_columns(query, changed)
-        if matched is None:
+        if matched is None and not query.conditions:
+            matched = list(self.keys())   # only an order: nothing to test
+        elif matched is None:
             matched = []
             for k in self._candidates(query, changed):
                 rec = self.get(k)
@@ -179,11 +181,20 @@ class Collection:
                     matched.append(k)
         if query.order:
             field = query.order
-            matched.sort(key=lambda k: sort_key((self.get(k) or {}).get(field)),
-                         reverse=query.descending)
+            key = self._column_order(field)
+            if key is None:
+                key = lambda k: sort_key((self.get(k) or {}).get(field))  # noqa: E731
+            matched.sort(key=key, reverse=query.descending)
         elif query.descending:
             matched.reverse()
         return matched
+
+    def _column_order(self, field):
+        """Order by a column of the generated records, when there is one and nothing has
+        been written (a written record's value is only in the record)."""
+        if self.id_type != "int" or not self.base_count or self.changed or self.deleted:
+            return None
+        return columns.order_key(self.data, self.name, field)
 
     def _from_columns(self, query, changed):
         """The matching ids when a column index answers some conditions, else None."""
