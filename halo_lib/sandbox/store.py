@@ -182,7 +182,9 @@ class Collection:
         if query.order:
             field = query.order
             key = self._column_order(field)
-            if key is None:
+            if field == "id" and self.id_type == "int":
+                key = None   # integer ids order themselves
+            elif key is None:
                 key = lambda k: sort_key((self.get(k) or {}).get(field))  # noqa: E731
             matched.sort(key=key, reverse=query.descending)
         elif query.descending:
