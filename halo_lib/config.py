@@ -130,6 +130,13 @@ def resolve(connection, env, warn):
     from_file = dict(parser.items(section)) if parser.has_section(section) else {}
     given = flag_values(connection, env)
     values = {key: given[key] or from_file.get(key) or DEFAULTS.get(key) for key in KEYS}
+    for key in KEYS:
+        _check_sendable(values[key], _source(key, connection, env, from_file, path))
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY",
+                 "all_proxy", "NO_PROXY", "no_proxy", "HALO_RATE"):
+        _check_sendable(env.get(name), name)
+    _check_sendable(connection.proxy, "--proxy")
+    _check_sendable(from_file.get("proxy"), f"'proxy' in {path}")
     settings = Settings(
         **values, profile=profile, config_path=path,
         timeout=_or_default(connection.timeout, "timeout"),
@@ -144,6 +151,27 @@ def resolve(connection, env, warn):
     if settings.url:
         settings.url = normalise_url(settings.url)
     return settings
+
+
+def _source(key, connection, env, from_file, path):
+    """Where a setting's value came from, as a message names it."""
+    if key != "client_secret" and getattr(connection, key, None):
+        return f"--{key.replace('_', '-')}"
+    if env.get(ENV[key]):
+        return ENV[key]
+    return f"'{key}' in {path}"
+
+
+def _check_sendable(value, source):
+    """A value that is not valid UTF-8 (the environment hands such bytes over as
+    surrogates) cannot be sent: exit 3 naming where it came from, before any request."""
+    if not value:
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ConfigError(f"{source} is not valid UTF-8; set it to the value as text") \
+            from None
 
 
 def _or_default(value, name):
@@ -276,6 +304,10 @@ def check_profile(profile):
 def check_value(key, value):
     """A setting that fits one line of the profile file, else exit 2."""
     from halo_lib.errors import UsageError, printable
+    try:
+        (value or "").encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"invalid {key}: it is not valid UTF-8") from None
     if value and printable(value) != value:
         shown = "the client secret" if key == "client_secret" else repr(printable(value))
         raise UsageError(f"invalid {key}: {shown} holds a control character or a line break")

@@ -12,6 +12,7 @@ def main(argv=None, streams=None):
     """Run halo with argv (default sys.argv[1:]); returns the exit status."""
     real_process = streams is None
     if real_process:
+        _silence_warnings()
         closed = _replace_closed_streams()
         streams = Streams(stdout=ClosedStdout() if "stdout" in closed else None)
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -62,6 +63,14 @@ def _say(streams, line):
 
 def _line(text):
     return (text if text.endswith("\n") else text + "\n").encode()
+
+
+def _silence_warnings():
+    """No Python warning (a library's deprecation notice, a source line) ever reaches
+    halo's stderr: stderr carries halo's own lines only. PYTHONWARNINGS is overridden."""
+    import warnings
+    warnings.simplefilter("ignore")
+    warnings.showwarning = lambda *args, **kwargs: None
 
 
 def _replace_closed_streams():

@@ -295,9 +295,9 @@ def test_configure_keeps_the_saved_secret_when_none_is_given(bare, tmp_path):
                                              "client_secret": "saved", "tenant": "t"}}
 
 
-def test_configure_refuses_an_unusable_url(bare, tmp_path):
+def test_configure_refuses_an_unusable_url_as_a_usage_error(bare, tmp_path):
     line = one_error_line(bare("--url", "https://", "--client-id", "a", "configure",
-                               stdin=b"s\n"), 3)
+                               stdin=b"s\n"), 2)
     assert "invalid URL" in line
     assert not (tmp_path / "config" / "halo" / "config").exists()
 

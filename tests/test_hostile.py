@@ -488,10 +488,18 @@ def test_ids_and_paths_that_normalise_away_are_exit_2(run, server, argv):
 def test_dry_run_shows_the_path_that_is_sent(raw_server, tmp_path):
     server = raw_server(lambda m, p, n: token_route(m, p) or http_response(200, {"id": "x"}))
     run = runner_for(server.url, tmp_path)
-    shown = run("--dry-run", "priorities", "get", "a/..").records[0]["url"]
-    assert shown == server.url + "/api/Priority/a%2F.."
-    assert run("priorities", "get", "a/..").records == [{"id": "x"}]
-    assert server.requests[-1] == ("GET", "/api/Priority/a%2F..")
+    shown = run("--dry-run", "priorities", "get", "a é").records[0]["url"]
+    assert shown == server.url + "/api/Priority/a%20%C3%A9"
+    assert run("priorities", "get", "a é").records == [{"id": "x"}]
+    assert server.requests[-1] == ("GET", "/api/Priority/a%20%C3%A9")
+
+
+def test_an_id_holding_a_slash_is_exit_2_as_a_server_may_decode_it(raw_server, tmp_path):
+    server = raw_server(lambda m, p, n: token_route(m, p) or http_response(200, {"id": "x"}))
+    run = runner_for(server.url, tmp_path)
+    line = one_error_line(run("priorities", "get", "a/.."), 2)
+    assert "encoded slash" in line
+    assert [r for r in server.requests if r[1].startswith("/api/Priority")] == []
 
 
 # ---------------------------------------------------------------- -O FILE

@@ -38,21 +38,36 @@ class Request:
 
 def path_with_id(template, value):
     path = template.replace("{id}", quote(str(value), safe=""))
-    check_path(path, f"id {value!r}")
-    return path
+    return check_path(path, f"id {value!r}")
 
 
 def check_path(path, what):
-    """The path is sent as written: one that URL normalisation would change (`.` and `..`
-    segments) is a usage error, so --dry-run shows exactly what would be sent."""
+    """The path exactly as it will be sent (urllib3's own encoding: non-ASCII as UTF-8
+    %XX, %xx upper-cased), so --dry-run prints what goes on the wire.
+
+    A segment that is `.` or `..` once percent-decoded (any case), or that holds an
+    encoded slash or a backslash, is a usage error: a server normalising the URL would
+    reach another path than the one shown. Nothing is sent."""
+    from urllib.parse import unquote
     from urllib3.util import parse_url
     from halo_lib.errors import printable
-    import re
-    path = path.split("?", 1)[0]
-    upper = re.sub("%[0-9a-fA-F]{2}", lambda m: m.group().upper(), path)   # urllib3's case
-    if parse_url("http://h" + path).path != upper:
-        raise UsageError(f"{printable(what)}: the path {printable(path)} would change when "
-                         "normalised ('.' or '..' segments); nothing was sent")
+    path = path.split("?", 1)[0].replace("#", "%23")
+    for segment in path.split("/"):
+        decoded = unquote(segment, errors="replace")
+        if decoded in (".", ".."):
+            problem = f"a {decoded!r} segment"
+        elif "/" in decoded or "\\" in decoded:
+            problem = "an encoded slash or a backslash in a segment"
+        else:
+            continue
+        raise UsageError(f"{printable(what)}: the path {printable(path)} holds {problem}, "
+                         "which URL normalisation would turn into another path; "
+                         "nothing was sent")
+    sent = parse_url("http://h" + path).path or "/"
+    if parse_url("http://h" + sent).path != sent:   # not stable: it cannot be shown as sent
+        raise UsageError(f"{printable(what)}: the path {printable(path)} cannot be sent "
+                         "as written; nothing was sent")
+    return sent
 
 
 class Api:
@@ -116,5 +131,5 @@ def api_path(path, base):
         path = "/" + path
     if path.lower() == "/api" or path.lower().startswith("/api/"):
         path = path[4:] or "/"
-    check_path("/api" + path, "PATH")
+    path = check_path("/api" + path, "PATH")[4:]
     return path, parse_qsl(query, keep_blank_values=True)

@@ -114,12 +114,22 @@ def bypassed(no_proxy, host, port):
         if want_port is not None and want_port != port:
             continue
         name = name.strip("[]").rstrip(".")
-        if _ip_match(name, host):
-            return True
+        if _is_ip(host):   # an address matches exactly or by CIDR, never by suffix
+            if _ip_match(name, host):
+                return True
+            continue
         name = name.lstrip("*").lstrip(".")
         if name and (host == name or host.endswith("." + name)):
             return True
     return False
+
+
+def _is_ip(host):
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _split_port(entry):
@@ -191,7 +201,7 @@ def pools(settings, pool_size):
     timeout = settings.timeout
     return Pools(Chooser(getattr(settings, "proxy", None)),
                  num_pools=4, maxsize=pool_size, block=False, retries=False,
-                 timeout=urllib3.Timeout(connect=min(timeout, 10.0), read=timeout),
+                 timeout=urllib3.Timeout(connect=timeout, read=timeout),
                  cert_reqs="CERT_REQUIRED", ca_certs=settings.ca_bundle or None)
 
 
@@ -214,3 +224,31 @@ def refusal(exc, proxy, status=None):
     hint = "; check the proxy's user name and password" if status != 403 else ""
     return ConfigError(f"the proxy {shown(proxy)} refused: HTTP {status} "
                        f"{reason}".rstrip() + hint)
+
+
+def failure(exc, proxy):
+    """(error class, message) for a proxy that failed other than by refusing credentials:
+    one line naming the proxy without its credentials. A tunnel answered 5xx, or a proxy
+    that cannot be reached, is temporary (retried, then exit 5); another 4xx is exit 3.
+    None when the cause is a timeout (reported as such by the caller)."""
+    import re
+    from urllib3 import exceptions as ux
+    from halo_lib.errors import TemporaryError, printable
+    cause = getattr(exc, "original_error", None) or exc
+    if isinstance(cause, (ux.ReadTimeoutError, ux.ConnectTimeoutError, TimeoutError)) \
+            and not isinstance(cause, ux.NewConnectionError):
+        return None
+    text = " ".join(str(cause).split())
+    found = re.search(r"Tunnel connection failed: (\d{3})(.*)", text)
+    if found:
+        status = int(found.group(1))
+        line = f"the proxy {shown(proxy)} refused the tunnel: {status} " \
+            f"{printable(found.group(2).strip())[:200]}".rstrip()
+        return (TemporaryError if status >= 500 else ConfigError), line
+    for marker in ("Failed to establish a new connection: ", ">: "):
+        if marker in text:
+            text = text.split(marker, 1)[1]
+    text = re.sub(r"^\[Errno -?\d+\] ", "", text).rstrip("')\"")
+    reason = printable(text[:200]) or "no connection"
+    reason = reason[:1].lower() + reason[1:]
+    return TemporaryError, f"cannot connect to the proxy {shown(proxy)}: {reason}"

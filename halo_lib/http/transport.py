@@ -92,7 +92,7 @@ class Transport:
                 raise TemporaryError(f"{what}: {exc}") from None
             except ux.ProxyError as exc:
                 _proxy_refusal(exc, self.pool, url)
-                failure, sent = f"cannot connect to the proxy: {_reason(exc)}", False
+                failure, sent = self._proxy_failure(exc, url, deadline), False
             except (ux.NewConnectionError, ux.ConnectTimeoutError, ux.NameResolutionError) as exc:
                 failure, sent = f"cannot connect: {_reason(exc)}", False
             except ux.LocationValueError as exc:   # a URL urllib3 cannot parse: not temporary
@@ -142,6 +142,17 @@ class Transport:
             self._log(f"* retrying after: {failure}")
             self.streams.sleep(backoff(attempt, wait))
 
+    def _proxy_failure(self, exc, url, deadline):
+        """The one line for a proxy that failed; a 4xx other than a refusal is exit 3."""
+        from halo_lib.http import proxy
+        found = proxy.failure(exc, self.pool.proxy_for(url))
+        if found is None or deadline.expired:
+            return self._late()
+        kind, line = found
+        if kind is ConfigError:
+            raise ConfigError(line)
+        return line
+
     def _late(self):
         return f"no answer within the timeout ({self.timeout:g} s, connect to last byte)"
 
@@ -153,9 +164,12 @@ class Transport:
             started = time.monotonic()
             self._log(f"> {method} {printable(url)}")
             left = deadline.remaining()
+            # Direct: a connect that takes over 10 s is retried. Through a proxy the connect
+            # includes the proxy's TLS and its CONNECT: the attempt's whole time is given.
+            connect = left if self.pool.proxy_for(url) else min(left, 10.0)
             raw = self.pool.request(method, url, headers=headers, body=body, redirect=False,
                                     preload_content=False, decode_content=False,
-                                    timeout=urllib3.Timeout(connect=min(left, 10.0), read=left))
+                                    timeout=urllib3.Timeout(connect=connect, read=left))
             response = Response(raw.status, raw.headers, None, url)
             location = raw.headers.get("Location")
             redirect = raw.status in (301, 302, 303, 307, 308) and location
@@ -189,10 +203,12 @@ class Transport:
         if printable(location) != location or any(c.isspace() for c in location):
             raise ApiError(f"{method} {_strip_query(url)}: redirected to an invalid location "
                            f"({printable(location)[:200]})")
+        from urllib.parse import urljoin
+        location = urljoin(url, location)   # relative and scheme-relative (//host/path)
         origin, target = urllib3.util.parse_url(url), urllib3.util.parse_url(location)
-        if not target.host:   # a relative Location: same scheme and host
-            location = f"{origin.scheme}://{origin.netloc}{location}"
-            target = urllib3.util.parse_url(location)
+        if target.scheme not in ("http", "https") or not target.host:
+            raise ApiError(f"{method} {_strip_query(url)}: redirected to an invalid location "
+                           f"({printable(_strip_query(location))[:200]})")
         if origin_of(target) != origin_of(urllib3.util.parse_url(first)):
             if same_origin:
                 raise ConfigError(f"{method} {_strip_query(url)}: redirected to another "

@@ -18,7 +18,8 @@ class Configure(Kind):
         from halo_lib.run.plans import Local
         if inv.local.test:
             return Local(lambda env: test(env), "fetch a token with the saved settings")
-        return Local(lambda env: configure(inv.connection, env.streams),
+        return Local(lambda env: configure(inv.connection, env.streams,
+                                             inv.presentation.format),
                      "write a profile to the config file")
 
 
