@@ -171,6 +171,8 @@ def proxies(page):
         "by commas: a host name, a domain suffix with or without a leading dot (which also "
         "matches the domain itself), an IP address or network, any of them with "
         f"{italic(':PORT')}, or {bold('*')} for every host.",
+        "Suffixes match host names only: an IP address matches the same address or a "
+        "network holding it.",
         "A loopback host (localhost, 127.0.0.0/8, ::1) is reached directly unless the proxy "
         f"is named with {bold('--proxy')}.")
     page.paragraph(
@@ -181,7 +183,11 @@ def proxies(page):
         f"Credentials in the proxy URL ({bold('http://user:pass@proxy:3128')}) are sent to "
         f"the proxy and never printed, in {bold('-v')}, {bold('--dry-run')} or errors.",
         "A proxy that refuses the tunnel or the credentials (403, 407) ends the command with "
-        "exit status 3, naming the proxy without its credentials.")
+        "exit status 3, naming the proxy without its credentials.",
+        "A tunnel answered with a 5xx, or a proxy that cannot be reached, is a network "
+        "failure: retried, then exit status 5, on one line naming the proxy.",
+        f"An {bold('https://')} proxy is spoken to over TLS; connections through a proxy "
+        f"have the whole {bold('--timeout')} of the attempt.")
 
 
 def rate_limit(page):
@@ -239,12 +245,19 @@ def limits(page):
     page.paragraph(
         "The config file must be a regular file of at most 1 MiB (else exit 3).",
         f"{bold('halo configure')} refuses profile names and settings with control "
-        "characters, brackets or line breaks (exit 2), and replaces the file whole: a "
+        "characters, brackets or line breaks, and a URL, proxy, rate or output format it "
+        "could not use (exit 2, nothing written); it saves url, tenant, client_id, "
+        "client_secret, scope, proxy, rate and output from the flags and environment. It "
+        "replaces the file whole: a "
         "symlink at its path is replaced, not written through, and the mode is 0600.")
     page.paragraph(
         "Flag values must be valid UTF-8, a --query may nest at most 100 deep, and an id "
-        "or PATH that URL normalisation would change ('.' or '..') is refused: exit 2, "
-        "nothing sent.",
+        "or PATH that URL normalisation would change (a segment that is '.' or '..' once "
+        "percent-decoded, or holds an encoded slash or a backslash) is refused: exit 2, "
+        "nothing sent. Other characters are percent-encoded as sent (UTF-8), and "
+        f"{bold('--dry-run')} shows that URL byte for byte.",
+        "Settings from the environment that are not valid UTF-8 are exit 3 naming the "
+        "variable, before any request; no Python warning is ever printed.",
         "Server text on standard error has control characters and escape sequences shown "
         "escaped (\\ex1b), and secrets cut out in plain, URL-encoded and base64 form.",
         f"An {bold('-O')} file that cannot be written (a directory, a missing directory, a "
