@@ -211,3 +211,65 @@ def test_configure_with_an_invalid_url_is_a_usage_error_and_writes_nothing(bare,
 ])
 def test_no_proxy_suffixes_match_host_names_only(rule, host, direct):
     assert bypassed(rule, host, 443) is direct
+
+
+@pytest.fixture
+def tls_squid():
+    """A real squid whose listening port speaks TLS (an https:// proxy URL)."""
+    import shutil
+    import time
+    if not shutil.which("squid") or not shutil.which("openssl"):
+        pytest.skip("squid and openssl are needed for an https proxy")
+    import tempfile
+    from pathlib import Path
+    where = Path(tempfile.mkdtemp(prefix="halo-squid-"))   # pytest's tmp is 0700 to root
+    os.chmod(where, 0o777)   # squid drops to its own user for its logs
+    cert, key = where / "cert.pem", where / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", str(key), "-out",
+                    str(cert), "-days", "2", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost"], check=True, capture_output=True)
+    os.chmod(key, 0o644)
+    port = _free_port()
+    (where / "squid.conf").write_text(
+        f"https_port 127.0.0.1:{port} tls-cert={cert} tls-key={key}\nhttp_access allow all\n"
+        f"pid_filename {where}/squid.pid\naccess_log {where}/access.log\n"
+        f"cache_log {where}/cache.log\ncache deny all\ncoredump_dir {where}\n"
+        "shutdown_lifetime 0 seconds\n")
+    process = subprocess.Popen(["squid", "-N", "-f", str(where / "squid.conf")],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                process.wait()
+                shutil.rmtree(where, ignore_errors=True)
+                pytest.skip("squid did not start with an https_port")
+            time.sleep(0.1)
+    yield port, cert, where / "access.log"
+    process.terminate()
+    process.wait(timeout=15)
+    shutil.rmtree(where, ignore_errors=True)
+
+
+def test_an_https_proxy_url_works_through_a_real_tls_proxy(tls_squid, tmp_path):
+    from halo_lib.sandbox import Sandbox
+    port, cert, log = tls_squid
+    with Sandbox(records=3) as sandbox:
+        run = runner_for(sandbox.url, tmp_path, HALO_CLIENT_ID=sandbox.client_id,
+                         HALO_CLIENT_SECRET=sandbox.client_secret)
+        result = run("--retries", "0", "--proxy", f"https://localhost:{port}",
+                     "--ca-bundle", str(cert), "tickets", "list", "--limit", "2")
+    assert (result.code, result.err) == (0, ""), result
+    assert [r["id"] for r in result.records] == [1, 2]
+    import time
+    for _ in range(50):   # squid writes its access log a moment after the answer
+        if log.exists() and "/api/Tickets" in log.read_text():
+            break
+        time.sleep(0.1)
+    seen = log.read_text()
+    assert "POST http://127.0.0.1" in seen and "/auth/token" in seen and "/api/Tickets" in seen
