@@ -1,7 +1,8 @@
 """File answers (a PDF, an attachment): streamed to -O FILE or stdout, never held whole.
 
--O FILE is written through write_atomically: the file appears whole or not at all, and
-a failure (a directory, a missing directory, a full disk) is one line naming the path
+-O FILE is written through write_named: a regular file appears whole or not at all; an
+existing device or FIFO (/dev/null, a named pipe) is written straight into, as curl -o
+does, never replaced. A failure (a directory, a missing directory, a full disk) is one line naming the path
 and the system's reason, exit 6, with no `.halo-part` file left behind.
 """
 import errno
@@ -44,9 +45,9 @@ def consumer(streams, target):
 
 def write_file(target, chunks):
     """chunks (bytes, or an iterable of bytes) to FILE, whole or not at all."""
-    from halo_lib.io.files import write_atomically
+    from halo_lib.io.files import write_named
     try:
-        write_atomically(target, chunks, mode=0o666)
+        write_named(target, chunks, mode=0o666)
     except OSError as exc:
         raise _local(target, exc) from None
     return 0

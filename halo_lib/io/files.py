@@ -3,9 +3,45 @@
 Every file halo writes for later (the config, the token cache, a checkpoint, an -O
 download) goes through write_atomically: a reader sees the old file or the new one, never
 half of it, and a planted symlink at the temporary name is never followed.
+
+A path the user names (-O FILE, the config file) goes through write_named instead: an
+existing device, FIFO or socket there is written straight into, as curl -o does, and never
+replaced by a regular file (`-O /dev/null` discards, a FIFO's reader gets the bytes,
+`/dev/full` fails with ENOSPC).
 """
 import os
 import secrets
+import stat
+
+
+def write_named(path, chunks, mode=0o600):
+    """`chunks` to a path the user named: atomically when it is a regular file or new,
+    straight into it when it is something else (a device, a FIFO). Raises OSError."""
+    if _special(path):
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return _write_into(fd, chunks)
+        os.close(fd)   # it became a regular file meanwhile: replace it whole after all
+    return write_atomically(path, chunks, mode)
+
+
+def _special(path):
+    """Whether path (symlinks followed) exists and is neither a regular file nor a directory
+    (a directory is left to fail as one)."""
+    try:
+        kind = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(kind) or stat.S_ISDIR(kind))
+
+
+def _write_into(fd, chunks):
+    if isinstance(chunks, (bytes, bytearray, memoryview)):
+        chunks = (chunks,)
+    with os.fdopen(fd, "wb") as handle:
+        for chunk in chunks:
+            handle.write(chunk)
+        handle.flush()
 
 
 def write_atomically(path, chunks, mode=0o600):
