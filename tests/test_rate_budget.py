@@ -186,3 +186,47 @@ def test_three_concurrent_lists_share_one_budget_with_no_429(tmp_path):
     # 20 pages each and one shared token fetch (2-6 requests more): 62-66 requests at 30 per
     # 3 s cannot take less than two full windows; a budget that let them run free would.
     assert 6.0 <= elapsed < 20, elapsed
+
+
+def hostile_state(kind, state, tmp_path):
+    state.unlink()
+    if kind == "fifo":
+        os.mkfifo(state)
+    elif kind == "symlink to /dev/zero":
+        state.symlink_to("/dev/zero")
+    elif kind == "symlink to a file":
+        (tmp_path / "elsewhere").write_text("")
+        state.symlink_to(tmp_path / "elsewhere")
+    elif kind == "huge":
+        with open(state, "wb") as handle:
+            handle.write(b"1.000\n" * 200000)     # 1.2 MB of numbers
+            handle.truncate(200 << 20)            # and a sparse tail: 200 MB
+    elif kind == "garbage json":
+        state.write_text('{"times": [1, 2, 3], "oops": ')
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink to /dev/zero", "symlink to a file", "huge",
+                                  "garbage json"])
+def test_a_state_file_that_is_not_a_small_regular_file_is_replaced_and_still_shared(
+        halo_run, tmp_path, kind):
+    assert halo_run("--rate", "4/1m", "tickets", "get", "1").code == 0   # makes the file
+    (state,) = state_files(tmp_path)
+    hostile_state(kind, state, tmp_path)
+    results = []
+
+    def five_runs():    # each a separate run of one request, sharing only the state file
+        for number in range(2, 7):
+            results.append(halo_run("--rate", "4/1m", "tickets", "get", str(number)))
+    worker = threading.Thread(target=five_runs, daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "halo hung on the state file"
+    assert [(r.code, r.err) for r in results] == [(0, "")] * 5, results
+    assert len(halo_run.sleeps) == 1, halo_run.sleeps     # the fifth run waited: shared
+    info = os.lstat(state)
+    assert stat.S_ISREG(info.st_mode) and stat.S_IMODE(info.st_mode) == 0o600
+    assert info.st_size < 1000
+    times = state.read_text().split()          # rebuilt: only this window's send times
+    assert 1 <= len(times) <= 4 and all(re.fullmatch(r"\d+\.\d{3}", t) for t in times)
+    if kind == "symlink to a file":
+        assert (tmp_path / "elsewhere").read_text() == ""

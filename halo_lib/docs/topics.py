@@ -206,7 +206,9 @@ def rate_limit(page):
         "request of the window leaves it; the wait is shown on standard error when that is "
         f"a terminal, and in {bold('-v')}; never on standard output.",
         "A 429 without Retry-After waits the same way, until the window frees.",
-        "A missing or unreadable state file is rebuilt, never an error.")
+        "A missing or unreadable state file is rebuilt, never an error; anything at its path "
+        "that is not a small regular file (a symlink, a FIFO, a device) is replaced, never "
+        "followed or read.")
     page.paragraph(
         "A list chooses how many pages to fetch ahead from what it observes: one at a time "
         "while writing a page takes about as long as fetching one (a fast or local server), "

@@ -7,7 +7,8 @@ The times of the requests sent in the current window live in a small state file 
 an exclusive fcntl lock before every request, so three cron jobs started together share
 one budget. Within the budget nothing waits; beyond it a request waits until the oldest
 one in the window is older than the period. A state file that is missing or unreadable
-is rebuilt, never an error.
+is rebuilt, never an error; one that is not a small regular file (a symlink, a FIFO, a
+device, over 1 MiB) is never followed, waited on or read, but replaced by a new 0600 file.
 """
 import hashlib
 import os
@@ -18,6 +19,7 @@ import time
 DEFAULT_RATE = "300/5m"
 UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0}
 SLACK, SLACK_SECONDS = 0.02, 0.1   # see Budget.span
+MAX_STATE = 1 << 20   # a larger state file is not ours: it is replaced
 SHOW_WAITS_FROM = 1.0    # on a terminal without -v, shorter waits pass silently
 
 
@@ -115,14 +117,11 @@ class _State:
 
     def __enter__(self):
         if self.path:
-            import fcntl
             try:
                 os.makedirs(os.path.dirname(self.path), mode=0o700, exist_ok=True)
-                flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
-                self.fd = os.open(self.path, flags, 0o600)
-                fcntl.flock(self.fd, fcntl.LOCK_EX)
+                self.fd = _locked(self.path)
             except OSError:
-                self._close()    # no shared state possible: this process keeps its own
+                self.fd = None    # no shared state possible: this process keeps its own
         return self
 
     def __exit__(self, *exc):
@@ -140,7 +139,7 @@ class _State:
     def _read(self):
         try:
             os.lseek(self.fd, 0, os.SEEK_SET)
-            data = os.read(self.fd, 1 << 20).decode("ascii")
+            data = os.read(self.fd, MAX_STATE).decode("ascii")
             return [float(line) for line in data.split()]
         except (OSError, ValueError, UnicodeDecodeError):
             return []    # corrupt: rebuilt by the next save
@@ -157,6 +156,56 @@ class _State:
             os.ftruncate(self.fd, len(data))
         except OSError:
             self.memory[:] = times
+
+
+def _locked(path):
+    """The state file, open and locked: a small regular file, never a link followed, a FIFO
+    waited on or a device read. Anything else at the path is replaced by an empty file."""
+    import fcntl
+    flags = os.O_RDWR | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(5):
+        if not _usable(path):
+            _replace(path)
+        try:
+            fd = os.open(path, flags, 0o600)
+        except OSError:
+            continue    # replaced by another process meanwhile, or a link: look again
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            # Still the file at the path (another process may have replaced it meanwhile)
+            # and still one to read: else look again.
+            if _same(fd, path) and _small_regular(os.fstat(fd)):
+                return fd
+        except OSError:
+            pass
+        os.close(fd)
+    raise OSError("the rate state file keeps changing")
+
+
+def _small_regular(info):
+    import stat
+    return stat.S_ISREG(info.st_mode) and info.st_size <= MAX_STATE
+
+
+def _usable(path):
+    try:
+        return _small_regular(os.lstat(path))
+    except FileNotFoundError:
+        return True     # O_CREAT makes it
+    except OSError:
+        return False
+
+
+def _same(fd, path):
+    mine, there = os.fstat(fd), os.lstat(path)
+    return (mine.st_dev, mine.st_ino) == (there.st_dev, there.st_ino)
+
+
+def _replace(path):
+    """An empty 0600 file in place of whatever is at path (renamed over it: a link is
+    replaced, not followed)."""
+    from halo_lib.io.files import write_atomically
+    write_atomically(path, b"", mode=0o600)
 
 
 def for_settings(settings, streams):
