@@ -13,9 +13,11 @@ EXIT_STATUS = (
     (USAGE, "usage error or invalid input; nothing was sent"),
     (CONFIG, "authentication or configuration error (missing settings, token refused, 401/403)"),
     (NOT_FOUND, "not found (404)"),
-    (TEMPORARY, "temporary failure that outlasted the retries (429, 5xx, timeout, network)"),
-    (OUTPUT, "output could not be written (stdout full, failing or closed, or closed by its "
-             "reader during a bulk write)"),
+    (TEMPORARY, "temporary failure that outlasted the retries (429, 5xx, timeout, network), "
+                "or an answer over the size cap"),
+    (OUTPUT, "output could not be written (stdout full, failing or closed; a bulk write's "
+             "reader gone; an -O FILE in a missing directory, a directory, a full disk or a "
+             "full device)"),
     (INTERRUPTED, "interrupted (SIGINT; SIGTERM exits 143)"),
 )
 

@@ -247,3 +247,28 @@ def test_checkpoint_dry_run_shows_the_request_and_saves_nothing(crun, server, tm
 def test_checkpoint_only_on_lists_that_filter_by_last_update(crun):
     result = crun("invoices", "list", "--checkpoint", "x")
     assert result.code == 2 and "unrecognized arguments" in result.err
+
+
+@pytest.mark.parametrize("kind", ["fifo", "null device"])
+def test_a_checkpoint_that_is_not_a_regular_file_is_exit_2_and_left_alone(crun, server,
+                                                                          tmp_path, kind):
+    import stat
+    import threading
+    state = tmp_path / "tickets.since"
+    if kind == "fifo":
+        os.mkfifo(state)
+    else:
+        if os.geteuid() != 0:
+            pytest.skip("mknod needs root")
+        os.mknod(state, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    results = []
+    worker = threading.Thread(daemon=True, target=lambda: results.append(
+        crun("tickets", "list", "--checkpoint", str(state))))
+    worker.start()
+    worker.join(20)
+    assert results, "halo hung on the checkpoint"
+    line = one_error_line(results[0], 2)
+    assert str(state) in line and "not a regular file" in line
+    assert api_requests(server) == []
+    mode = os.lstat(state).st_mode
+    assert stat.S_ISFIFO(mode) if kind == "fifo" else stat.S_ISCHR(mode)

@@ -157,3 +157,11 @@ def test_examples_are_checked_against_the_parser():
         examples.check_examples(["halo tickets list --no-such-flag | jq ."])
     assert examples.halo_invocations("0 6 * * * /usr/bin/halo -o json clients list > x") == \
         [["-o", "json", "clients", "list"]]
+
+
+def test_the_readme_exit_status_table_is_exit_status():
+    from halo_lib.errors import EXIT_STATUS
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| code | meaning |\n| --- | --- |\n")[1].split("\n\n")[0]
+    rows = [line.strip("|").split("|", 1) for line in table.splitlines()]
+    assert [(int(code), text.strip()) for code, text in rows] == list(EXIT_STATUS)

@@ -76,8 +76,9 @@ def dates(page):
         "while the run paged.",
         f"A run that fails or is interrupted leaves {italic('FILE')} as it was, so records "
         "may repeat at the overlap but none is skipped.",
-        f"A {italic('FILE')} that does not hold one UTC date-time, or an empty "
-        f"{italic('FILE')} name, is exit status 2, naming it.",
+        f"A {italic('FILE')} that does not hold one UTC date-time, that exists and is not a "
+        f"regular file (a device, a named pipe), or an empty {italic('FILE')} name, is exit "
+        "status 2, naming it, before anything is sent.",
         "The run must reach up to now, or the records it leaves out would never be listed: "
         f"{bold('--checkpoint')} with {bold('--limit')}, {bold('--updated-since')}, "
         f"{bold('--updated-until')}, a relative {bold('--end-date')} or a {bold('--param')} "
@@ -264,4 +265,8 @@ def limits(page):
         "escaped (\\ex1b), and secrets cut out in plain, URL-encoded and base64 form.",
         f"An {bold('-O')} file that cannot be written (a directory, a missing directory, a "
         "full disk) is exit 6, naming the path and the system's reason; no partial file "
-        "is left.")
+        "is left.",
+        f"An {bold('-O')} or {bold('--failed')} path that exists and is not a regular file "
+        "(a device such as /dev/null, a named pipe) is written straight into, as curl -o "
+        "does, never replaced: /dev/null discards, a pipe's reader gets the bytes, /dev/full "
+        "is exit 6.")

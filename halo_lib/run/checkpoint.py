@@ -10,6 +10,7 @@ a last-update time a little before it became visible to a list. Records changed 
 window are listed by two runs; none is skipped.
 """
 import os
+import stat
 from datetime import timedelta
 
 from halo_lib.when import parse_utc, utc_text
@@ -29,7 +30,12 @@ class Checkpoint:
     def _read(self):
         """The saved time as text, None when FILE does not exist yet."""
         try:
-            with open(self.path, "rb") as handle:
+            # O_NONBLOCK: a FIFO is refused below, never waited on
+            fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
+            with os.fdopen(fd, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    raise UsageError(f"checkpoint {self.path} is not a regular file: name a "
+                                     "file of its own")
                 data = handle.read(200)
         except FileNotFoundError:
             return None
