@@ -279,3 +279,20 @@ def test_a_closed_stdout_reports_the_saved_ids_on_stderr_and_exits_6(bulk, tmp_p
     assert found["not sent"] == list(range(51, 121))
     assert "cannot write to stdout: stdout is closed" in err
     assert bulk.saved_numbers() == list(range(1, 51))
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mknod needs root")
+def test_failed_file_on_a_full_device_reports_the_records_on_stderr_not_in_it(halo, bulk,
+                                                                             tmp_path):
+    import stat
+    full = str(tmp_path / "full")
+    os.mknod(full, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+    result = halo("tickets", "create", "-", "--failed", full, stdin=ndjson([1, 2, 3], bad={2}))
+    assert result.code == 6, result
+    lines = result.err.splitlines()
+    assert lines[0] == f"halo: cannot write --failed {full}: No space left on device"
+    assert [(r["outcome"], r["number"]) for r in reports(result.err)] == [("failed", 2)]
+    summary = lines[-1]
+    assert summary.startswith("halo: 3 record(s): 2 saved, 1 failed"), summary
+    assert f"written to {full}" not in summary and "stderr" in summary, summary
+    assert stat.S_ISCHR(os.lstat(full).st_mode)

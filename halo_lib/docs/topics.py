@@ -45,7 +45,10 @@ def records_in(page):
         "records that standard output could not take are reported there too, with their id.",
         f"{bold('--failed')} {italic('FILE')} is emptied before the first request (a path "
         "that cannot be written is exit status 2, nothing sent) and receives the failed and "
-        "not sent records; unknown ones stay on standard error.")
+        "not sent records; unknown ones stay on standard error.",
+        f"When {italic('FILE')} fails during the run (a full disk), the records it did not "
+        "take are reported on standard error, the tally says where they are, and the exit "
+        "status is 6.")
     page.paragraph(
         "A batch refused as a whole with 400, 409 or 422 is split in halves and sent again "
         "until each refused record stands alone, so every good record is saved; 401, 403 "

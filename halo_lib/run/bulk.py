@@ -201,6 +201,8 @@ class FailureReport:
         self.path = path
         self.handle = None
         self.counts = {"failed": 0, "unknown": 0, "not sent": 0}
+        self.in_file = 0         # records written to FILE
+        self.file_failed = False
         self.saved = 0
         self.code = 0
         self.held = None   # (outcome, reason, first, last): a run of records not yet told
@@ -221,11 +223,12 @@ class FailureReport:
             try:
                 self.handle.write(b"".join(orjson.dumps(r) + b"\n" for _, r in numbered))
                 self.handle.flush()
+                self.in_file += len(numbered)
                 self._tell(outcome, reason, [n for n, _ in numbered])
                 return
             except OSError as exc:
                 self._say(f"halo: cannot write --failed {self.path}: {exc.strerror or exc}")
-                self.handle = None
+                self._drop()
                 self.code = OUTPUT
         for number, record in numbered:
             self._say(orjson.dumps({"outcome": outcome, "number": number, "error": reason,
@@ -271,9 +274,29 @@ class FailureReport:
         if lost:
             parts = [f"{self.saved} saved"] + [f"{n} {what}" for what, n in self.counts.items()
                                                 if n]
-            where = f" (failed and not sent written to {self.path})" if self.path else ""
-            self._say(f"halo: {self.total} record(s): " + ", ".join(parts) + where)
+            self._say(f"halo: {self.total} record(s): " + ", ".join(parts) + self._where())
         return code or self.code
+
+    def _drop(self):
+        """FILE failed: the rest go to stderr."""
+        self.file_failed = True
+        try:
+            self.handle.close()
+        except OSError:
+            pass   # what is still buffered failed the same way and is reported on stderr
+        self.handle = None
+
+    def _where(self):
+        """Where the failed and not-sent records are, for the tally: never a FILE that
+        could not take them."""
+        if not self.path:
+            return ""
+        if not self.file_failed:
+            return f" (failed and not sent written to {self.path})"
+        if not self.in_file:
+            return f" (failed and not sent on stderr: {self.path} could not be written)"
+        return (f" (failed and not sent: the first {self.in_file} written to {self.path}, "
+                "the rest on stderr)")
 
     def _say(self, line, held=False):
         if not held:
