@@ -180,3 +180,22 @@ def test_invalid_json_for_request_is_exit_2(run, server):
     line = one_error_line(run("request", "POST", "/Tickets", "-", stdin=b""), 2)
     assert "empty" in line
     assert server.log == []
+
+
+@pytest.mark.parametrize("dry", [[], ["--dry-run"]])
+def test_a_field_file_of_invalid_utf8_is_exit_2_naming_it_and_nothing_sent(run, server,
+                                                                         tmp_path, dry):
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes(b"caf\xe9 au lait\n")
+    result = run(*dry, "tickets", "create", "-F", f"summary=@{bad}")
+    line = one_error_line(result, 2)
+    assert str(bad) in line and "UTF-8" in line and "summary" in line
+    assert server.log == []
+
+
+def test_a_raw_field_takes_an_at_sign_as_text_and_reads_no_file(run, saving, tmp_path):
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes(b"caf\xe9\n")
+    result = run("tickets", "create", "-f", f"summary=@{bad}")
+    assert result.code == 0, result
+    assert posted(saving) == [[{"summary": f"@{bad}"}]]

@@ -13,6 +13,8 @@ def records_in(page):
         f"{bold('-F')} {italic('KEY=VALUE')} sets a field, converting numbers, "
         f"{bold('true')}, {bold('false')} and {bold('null')} and reading {bold('@FILE')}; "
         f"{bold('-f')} {italic('KEY=VALUE')} sets a field to the string as given.",
+        f"A file read by {bold('-F')} {italic('KEY=@FILE')} must hold UTF-8 text: anything "
+        "else is exit status 2 naming the file, nothing sent.",
         "Both may be repeated and override the body, as do the typed field flags of a verb.",
         f"{bold('-F')} {italic('KEY:=JSON')} sets a field to a JSON value (an array, an "
         "object, a number, true, false or null) and bad JSON is exit status 2 naming the "

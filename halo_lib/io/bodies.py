@@ -111,8 +111,12 @@ def typed_value(text, streams, key=None):
     if text == "null":
         return None
     if text.startswith("@"):
-        data, _ = read_source(text, streams)
-        return data.decode("utf-8", "replace")
+        data, path = read_source(text, streams)
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"invalid UTF-8 in {path} (-F {key}=@...) at byte {exc.start}: "
+                             "a field is text; nothing was sent") from None
     try:
         return int(text, 10)
     except ValueError:
