@@ -82,3 +82,37 @@ def test_output_file_that_exists_as_a_regular_file_is_still_replaced_whole(run, 
     assert run("invoices", "pdf", "1", "-O", str(target)).code == 0
     assert target.read_bytes() == BODY
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "cache") == ["out.pdf"]
+
+
+def test_an_answer_that_breaks_off_into_a_fifo_is_not_sent_again(raw_server, tmp_path):
+    """Bytes written into a pipe cannot be taken back: a retry would repeat them."""
+    from conftest import runner_for
+    from rawserver import http_response, token_route
+    half = b"%PDF-1.4 " + b"y" * 99991
+
+    def broken(conn, stop):
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\n"
+                     b"Content-Length: 200000\r\nConnection: close\r\n\r\n" + half)
+
+    def route(method, path, n):
+        if token_route(method, path):
+            return token_route(method, path)
+        return broken if n == 1 else http_response(200, BODY, content_type="application/pdf")
+    server = raw_server(route)
+    fifo = str(tmp_path / "ff")
+    os.mkfifo(fifo)
+    thread, got = reading(fifo)
+    results = []
+    halo = threading.Thread(daemon=True, target=lambda: results.append(
+        runner_for(server.url, tmp_path)("attachments", "download", "1", "-O", fifo)))
+    halo.start()
+    halo.join(20)
+    if halo.is_alive():      # blocked opening the pipe again for a retry: let it go
+        with open(fifo, "rb") as handle:
+            handle.read()
+    thread.join(10)
+    assert results and not halo.is_alive(), "halo opened the pipe again to retry"
+    line = one_error_line(results[0], 5)
+    assert "broke off after 100000 bytes were written to " + fifo in line
+    assert got == [half]
+    assert [p for m, p in server.requests if "Attachment" in p] == ["/api/Attachment/1"]

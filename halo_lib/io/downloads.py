@@ -45,7 +45,9 @@ def consumer(streams, target):
 
 def write_file(target, chunks):
     """chunks (bytes, or an iterable of bytes) to FILE, whole or not at all."""
-    from halo_lib.io.files import write_named
+    from halo_lib.io.files import special, write_named
+    if special(target) and not isinstance(chunks, (bytes, bytearray, memoryview)):
+        chunks = _once(chunks, target)   # bytes in a pipe cannot be taken back for a retry
     try:
         write_named(target, chunks, mode=0o666)
     except OSError as exc:
@@ -66,19 +68,26 @@ def write_bytes(streams, data, target):
 
 
 def _to_stdout(streams, chunks):
+    for chunk in _once(chunks, "stdout"):
+        streams.write(chunk)
+    return 0
+
+
+def _once(chunks, where):
+    """The chunks, for a place that cannot take bytes back (stdout, a pipe): an answer that
+    breaks off once some are out is Cut, not tried again."""
     from urllib3.exceptions import HTTPError
     from halo_lib.http.transport import Cut
     written = 0
     try:
         for chunk in chunks:
-            streams.write(chunk)
+            yield chunk
             written += len(chunk)
     except HTTPError as exc:
         if not written:
             raise   # nothing out yet: the transport may try again
-        raise Cut(f"the answer broke off after {written} bytes were written to stdout "
+        raise Cut(f"the answer broke off after {written} bytes were written to {where} "
                   f"({type(exc).__name__})") from None
-    return 0
 
 
 def _local(path, exc):

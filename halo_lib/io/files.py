@@ -17,7 +17,7 @@ import stat
 def write_named(path, chunks, mode=0o600):
     """`chunks` to a path the user named: atomically when it is a regular file or new,
     straight into it when it is something else (a device, a FIFO). Raises OSError."""
-    if _special(path):
+    if special(path):
         fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return _write_into(fd, chunks)
@@ -25,7 +25,7 @@ def write_named(path, chunks, mode=0o600):
     return write_atomically(path, chunks, mode)
 
 
-def _special(path):
+def special(path):
     """Whether path (symlinks followed) exists and is neither a regular file nor a directory
     (a directory is left to fail as one)."""
     try:
