@@ -378,3 +378,30 @@ def test_table_and_csv_of_an_empty_answer_to_request(run, server):
     server.expect_request("/api/Status").respond_with_json([])
     assert ok(run("request", "GET", "/Status", "-o", "table")) == b""
     assert ok(run("request", "GET", "/Status", "-o", "csv")) == b""
+
+
+def _csv_into(target, *argv):
+    import subprocess
+    import sys
+    from conftest import ROOT
+    command = [sys.executable, str(ROOT / "halo.py"), "--sandbox", "-o", "csv", *argv]
+    return subprocess.run(command, stdout=target, stderr=subprocess.PIPE, timeout=60)
+
+
+def test_csv_saved_to_a_new_file_starts_with_a_bom_for_excel(tmp_path):
+    """Excel reads a CSV file as UTF-8 only behind a byte-order mark; pipes never get one,
+    and neither does a file appended to."""
+    path = tmp_path / "clients.csv"
+    with open(path, "wb") as target:
+        assert _csv_into(target, "clients", "list", "--limit", "2").returncode == 0
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfid,")
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][0] == "id" and len(rows) == 3
+    with open(path, "ab") as target:
+        assert _csv_into(target, "clients", "list", "--limit", "1").returncode == 0
+    assert path.read_bytes().count(b"\xef\xbb\xbf") == 1
+    import subprocess
+    piped = _csv_into(subprocess.PIPE, "clients", "list", "--limit", "1")
+    assert piped.returncode == 0 and piped.stdout.startswith(b"id,")

@@ -114,7 +114,9 @@ def output(page):
               "streams; long cells are cut with an ellipsis (numbers never: a wider id pushes its "
               "row) and control characters escaped; without a terminal width nothing is cut.")
     page.item(bold("csv"), "RFC 4180 with a header row, UTF-8, CRLF line ends; nested values "
-              "as compact JSON, numbers and dates as Halo sent them.")
+              "as compact JSON, numbers and dates as Halo sent them; saved to a new file "
+              "(> report.csv), it starts with a UTF-8 byte-order mark so that Excel reads it "
+              "as UTF-8, while a pipe or a file appended to gets none.")
     page.item(bold("tsv"), f"the same with tabs; tab, newline, carriage return and backslash "
               f"in a value are written {bold(chr(92) + 't')}, {bold(chr(92) + 'n')}, "
               f"{bold(chr(92) + 'r')} and {bold(chr(92) * 2)}.")

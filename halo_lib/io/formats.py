@@ -4,19 +4,25 @@ CSV is RFC 4180 (comma, CRLF line ends, fields with a comma, quote or line break
 quotes doubled), UTF-8. TSV has no quoting: a tab, newline, carriage return or backslash
 in a value is written as \\t, \\n, \\r or \\\\. Nested values are compact JSON; numbers and
 dates are written as Halo sent them.
+
+CSV saved to a new file (`> report.csv`) starts with a UTF-8 byte-order mark: without it
+Excel opens the file as the local code page and garbles every accented name. A pipe, a
+terminal or a file appended to never gets one, so `cut`, `head` and concatenation work.
 """
 import csv
 import io
 
 from halo_lib.io.fields import pick, text_of
 
+BOM = "\ufeff".encode()
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 class Delimited:
-    def __init__(self, columns, tab=False):
+    def __init__(self, columns, tab=False, bom=False):
         self.columns = columns
         self.tab = tab
+        self.bom = bom and not tab
         self.started = False
 
     def header(self):
@@ -24,7 +30,8 @@ class Delimited:
         if self.started:
             return b""
         self.started = True
-        return self._rows([[name for name, _ in self.columns]])
+        head = self._rows([[name for name, _ in self.columns]])
+        return BOM + head if self.bom else head
 
     def page(self, records):
         head = self.header()

@@ -118,7 +118,8 @@ class Output:
             self.writer = Table(columns, self.streams.columns)
         else:
             from halo_lib.io.formats import Delimited
-            self.writer = Delimited(columns, tab=self.fmt == "tsv")
+            self.writer = Delimited(columns, tab=self.fmt == "tsv",
+                                    bom=self.streams.stdout_new_file)
         return self.writer
 
     def _streams_array(self):

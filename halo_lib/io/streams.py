@@ -15,7 +15,7 @@ from halo_lib.errors import OutputError
 class Streams:
     def __init__(self, stdin=None, stdout=None, stderr=None, env=None, sleep=None,
                  stdin_tty=None, stdout_tty=None, stderr_tty=None, now=None,
-                 columns=None):
+                 columns=None, stdout_new_file=None):
         self.stdin = stdin if stdin is not None else sys.stdin.buffer
         self.stdout = stdout if stdout is not None else sys.stdout.buffer
         self.stderr = stderr if stderr is not None else sys.stderr
@@ -26,6 +26,7 @@ class Streams:
         self.stdout_tty = _isatty(self.stdout) if stdout_tty is None else stdout_tty
         self.stderr_tty = _isatty(self.stderr) if stderr_tty is None else stderr_tty
         self._columns = columns
+        self._new_file = stdout_new_file
 
     @property
     def columns(self):
@@ -33,6 +34,14 @@ class Streams:
         if self._columns is None:
             self._columns = _terminal_columns(self.stdout, self.stdout_tty, self.env)
         return self._columns or None
+
+    @property
+    def stdout_new_file(self):
+        """Whether stdout is a regular file written from its start (`> report.csv`), not a
+        pipe, a terminal or a file appended to."""
+        if self._new_file is None:
+            self._new_file = _at_start_of_file(self.stdout)
+        return self._new_file
 
     writing = False
     pending_signal = None
@@ -77,6 +86,15 @@ class Streams:
 def _utc_now():
     from datetime import datetime, timezone
     return datetime.now(timezone.utc)
+
+
+def _at_start_of_file(stream):
+    import stat
+    try:
+        fd = stream.fileno()
+        return stat.S_ISREG(os.fstat(fd).st_mode) and os.lseek(fd, 0, os.SEEK_CUR) == 0
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 def _terminal_columns(stream, tty, env):
