@@ -4,93 +4,129 @@ Built once, by halo_lib.cli, from the parsed arguments; nothing changes it after
 Everything downstream reads these attributes and never the argparse namespace, so a
 test can build an Invocation by hand and run it without a command line.
 """
-from dataclasses import dataclass, field
-from typing import Any, Optional, Tuple
 
 
-@dataclass(frozen=True)
+def record(cls):
+    """A frozen record built from keyword arguments over the class's annotated defaults.
+
+    dataclasses would do, but importing it (with inspect and typing) and generating its
+    methods costs about 10 ms on every command; this costs nothing measurable. A default
+    that is itself a record class stands for a fresh instance of it.
+    """
+    names = tuple(cls.__annotations__)
+    required = [n for n in names if not hasattr(cls, n)]
+
+    def __init__(self, **values):
+        unknown = set(values).difference(names)
+        missing = [n for n in required if n not in values]
+        if unknown or missing:
+            raise TypeError(f"{cls.__name__}: unknown {sorted(unknown)}, missing {missing}")
+        for name in names:
+            value = values[name] if name in values else getattr(cls, name)
+            if name not in values and getattr(value, "is_record", False):
+                value = value()
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"{cls.__name__} is frozen")
+
+    def __eq__(self, other):
+        return type(other) is type(self) and all(
+            getattr(self, n) == getattr(other, n) for n in names)
+
+    def __repr__(self):
+        return f"{cls.__name__}(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in names) + ")"
+
+    cls.__init__, cls.__setattr__, cls.__eq__, cls.__repr__ = (
+        __init__, __setattr__, __eq__, __repr__)
+    cls.__hash__ = None
+    cls.is_record = True
+    return cls
+
+
+@record
 class Connection:
     """Where and how to reach Halo: flags only (the environment and the profile file
     are read when the settings are resolved)."""
-    profile: Optional[str] = None
-    url: Optional[str] = None
-    tenant: Optional[str] = None
-    client_id: Optional[str] = None
-    scope: Optional[str] = None
-    timeout: Optional[float] = None
-    max_answer: Optional[int] = None        # bytes
-    retries: Optional[int] = None
-    ca_bundle: Optional[str] = None
-    proxy: Optional[str] = None
-    rate: Optional[str] = None              # N/PERIOD or off, checked by the parser
+    profile: str | None = None
+    url: str | None = None
+    tenant: str | None = None
+    client_id: str | None = None
+    scope: str | None = None
+    timeout: float | None = None
+    max_answer: int | None = None        # bytes
+    retries: int | None = None
+    ca_bundle: str | None = None
+    proxy: str | None = None
+    rate: str | None = None              # N/PERIOD or off, checked by the parser
     insecure_http: bool = False
     verbose: bool = False
     sandbox: bool = False
-    rate_limit: Optional[str] = None        # with --sandbox: the sandbox's own limit
+    rate_limit: str | None = None        # with --sandbox: the sandbox's own limit
 
 
-@dataclass(frozen=True)
+@record
 class Paging:
-    limit: Optional[int] = None
-    page_size: Optional[int] = None
-    concurrency: Optional[int] = None
+    limit: int | None = None
+    page_size: int | None = None
+    concurrency: int | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Presentation:
     """How records are written: the format (None: HALO_OUTPUT, the profile, else ndjson),
     the fields, the JMESPath query, raw strings, colour and progress."""
-    format: Optional[str] = None
-    fields: Optional[str] = None
-    query: Optional[str] = None
+    format: str | None = None
+    fields: str | None = None
+    query: str | None = None
     raw: bool = False
     no_color: bool = False
     quiet: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Writing:
     """Input records: BODY, -F/-f pairs, batches and where refused records go."""
-    body: Optional[str] = None              # '-', '@FILE' or JSON text, as given
-    typed_fields: Tuple[Tuple[str, str], ...] = ()
-    raw_fields: Tuple[Tuple[str, str], ...] = ()
-    custom_fields: Tuple[Tuple[str, str], ...] = ()   # --cf NAME=VALUE
-    batch_size: Optional[int] = None
-    failed: Optional[str] = None
+    body: str | None = None              # '-', '@FILE' or JSON text, as given
+    typed_fields: tuple = ()
+    raw_fields: tuple = ()
+    custom_fields: tuple = ()   # --cf NAME=VALUE
+    batch_size: int | None = None
+    failed: str | None = None
 
     @property
     def has_pairs(self):
         return bool(self.typed_fields or self.raw_fields or self.custom_fields)
 
 
-@dataclass(frozen=True)
+@record
 class Invocation:
     """kind: the verb kind class (halo_lib.run.kinds) that plans this command.
 
     filters and fields are (Opt, value) pairs of the resource table's typed options, in
     the table's order; params are the --param pairs; ids are already typed.
     """
-    kind: Any
-    resource: Any = None                    # halo_lib.resources.Resource
-    verb: Any = None                        # halo_lib.resources.Verb
-    ids: Tuple[Any, ...] = ()               # typed; '-' stands for ids read from stdin
-    target: Optional[str] = None            # update's optional ID, as typed
-    file: Optional[str] = None              # upload's FILE
-    method: Optional[str] = None            # request's METHOD
-    path: Optional[str] = None              # request's PATH
+    kind: object
+    resource: object = None                    # halo_lib.resources.Resource
+    verb: object = None                        # halo_lib.resources.Verb
+    ids: tuple = ()               # typed; '-' stands for ids read from stdin
+    target: str | None = None            # update's optional ID, as typed
+    file: str | None = None              # upload's FILE
+    method: str | None = None            # request's METHOD
+    path: str | None = None              # request's PATH
     paginate: bool = False
-    sql: Optional[str] = None               # sql's QUERY: the text, '-' or @FILE
-    checkpoint: Optional[str] = None        # list --checkpoint FILE
-    filters: Tuple[Tuple[Any, Any], ...] = ()
-    fields: Tuple[Tuple[Any, Any], ...] = ()
-    params: Tuple[Tuple[str, str], ...] = ()
-    output_file: Optional[str] = None       # -O FILE
+    sql: str | None = None               # sql's QUERY: the text, '-' or @FILE
+    checkpoint: str | None = None        # list --checkpoint FILE
+    filters: tuple = ()
+    fields: tuple = ()
+    params: tuple = ()
+    output_file: str | None = None       # -O FILE
     dry_run: bool = False
-    writing: Writing = field(default_factory=Writing)
-    paging: Paging = field(default_factory=Paging)
-    presentation: Presentation = field(default_factory=Presentation)
-    connection: Connection = field(default_factory=Connection)
-    local: Any = None                       # a local command's own options (configure, sandbox)
+    writing: Writing = Writing
+    paging: Paging = Paging
+    presentation: Presentation = Presentation
+    connection: Connection = Connection
+    local: object = None                       # a local command's own options (configure, sandbox)
 
     @property
     def id(self):
@@ -104,24 +140,24 @@ class Invocation:
         return self.kind.name
 
 
-@dataclass(frozen=True)
+@record
 class ConfigureOptions:
     test: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class SandboxOptions:
     port: int = 0
     records: int = 1000
     seed: int = 1
     latency: int = 0
     fail_rate: float = 0.0
-    rate_limit: Optional[str] = None
+    rate_limit: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class ListenOptions:
     host: str = "127.0.0.1"
     port: int = 0
-    basic_auth: Optional[str] = None
-    count: Optional[int] = None
+    basic_auth: str | None = None
+    count: int | None = None

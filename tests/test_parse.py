@@ -1,6 +1,5 @@
 """argv -> Invocation, parsing only (like gh's tests of NewCmdX with a runF that keeps the
 options): the typed invocation each command line gives, and nothing run or sent."""
-import dataclasses
 
 import pytest
 
@@ -101,7 +100,7 @@ def test_local_commands_carry_their_own_options():
 
 def test_the_invocation_cannot_be_changed():
     inv = parsed("tickets", "get", "1")
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         inv.ids = (2,)
 
 
