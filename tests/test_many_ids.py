@@ -187,3 +187,34 @@ def test_csv_on_stdin_is_refused_with_a_hint_to_say_o_ndjson(run, server, verb):
     line = one_error_line(run("tickets", *verb, stdin=b"value\n11\n12\n"), 2)
     assert "line 1" in line and "-o ndjson" in line
     assert api_requests(server) == []
+
+
+@pytest.mark.parametrize("signame, status", [("SIGTERM", 143), ("SIGINT", 130)])
+def test_a_signal_during_delete_dash_accounts_for_every_id(server, tmp_path, signame, status):
+    """A cron job killed mid-way: every id is told once, on stdout (deleted), or on stderr
+    as unknown (its DELETE was under way) or not sent, then the tally; 130/143."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    from conftest import ROOT
+    _deleting_server(server, delay=0.2)
+    process = subprocess.Popen([sys.executable, str(ROOT / "halo.py"), "tickets", "delete", "-"],
+                               env=_subprocess_env(server, tmp_path), stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdin.write(b"".join(b"%d\n" % n for n in range(1, 31)))
+    process.stdin.close()
+    shown = [process.stdout.readline(), process.stdout.readline()]
+    time.sleep(0.1)                      # the third DELETE is under way
+    process.send_signal(getattr(signal, signame))
+    out, err = process.stdout.read(), process.stderr.read()
+    assert process.wait(timeout=30) == status, err
+    err = err.decode()
+    assert "Traceback" not in err and "unexpected" not in err
+    found = _accounted(shown + out.splitlines(), err)
+    told = sorted(i for ids in found.values() for i in ids)
+    assert told == list(range(1, 31)), found              # each id exactly once
+    assert found["deleted"] == sorted(set(found["deleted"]))
+    assert set(found["deleted"]) | set(found.get("unknown", [])) >= set(_deleted_ids(server))
+    assert found["not sent"] and not set(found["not sent"]) & set(_deleted_ids(server))
+    assert err.splitlines()[-1].startswith("halo: 30 id(s): ")

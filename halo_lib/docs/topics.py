@@ -97,7 +97,9 @@ def dates(page):
         f"Deleting several ids accounts for each like a bulk write: when standard output is "
         "closed or fails, no further DELETE is sent, each id deleted but not written is "
         f"reported on standard error with outcome {bold('deleted')}, each id left as "
-        f"{bold('not sent')}, a tally line follows, and the exit status is 6.")
+        f"{bold('not sent')}, a tally line follows, and the exit status is 6. SIGINT or "
+        f"SIGTERM stops it alike: the id whose DELETE was under way is {bold('unknown')}, "
+        f"the ids left {bold('not sent')}, then the tally; the exit status is 130 or 143.")
 
 
 def output(page):

@@ -14,13 +14,16 @@ Deleting several ids is a bulk operation, so when stdout closes or fails mid-run
 on stdout, or on stderr as {"id", "outcome": "deleted", "error": "not on stdout: ..."},
 "failed", "not found" or "not sent"; a tally line ends stderr and the exit status is 6,
 as for bulk writes. With -o json the array is written at the end: if that fails, every
-deleted id is told on stderr.
+deleted id is told on stderr. SIGINT or SIGTERM stops it the same way: the id whose
+DELETE was under way is told as "unknown", the later ones as "not sent", then the tally,
+and the exit status is 130 or 143.
 """
 import orjson
 
 from halo_lib.errors import (OUTPUT, ApiError, NotFound, OutputError, TemporaryError,
                              UsageError)
 from halo_lib.http.api import Request, path_with_id
+from halo_lib.io.streams import Interrupted
 from halo_lib.run.plans import Plan
 
 # A line that is no id, from a halo whose profile makes csv or a table.
@@ -41,22 +44,38 @@ class ByIds(Plan):
                          for record_id in ids]
         # -o json: the record of one id on the command line is that object, else an array.
         self.single_object = single and not deleting
+        # A bulk delete that a signal stops still tells every id before it exits.
+        self.stops = (Interrupted, KeyboardInterrupt) if deleting and not single else ()
 
     def run(self, env, output):
-        codes = []
         self.unshown = []            # deleted ids whose lines stdout has not taken yet
         self.stdout_failed = None    # why stdout stopped working, once it did
         self.told = {}               # outcome -> count, for the tally of a bulk delete
         self.lost = 0                # deleted ids told on stderr instead of stdout
+        self.next_index = 0          # the ids before it are told (stdout or stderr)
+        self.in_flight = False       # the DELETE of ids[next_index] is under way
+        try:
+            return self._each(env, output)
+        except self.stops as stop:
+            with env.streams.deferred():
+                self._interrupted(env, stop)
+            raise
+
+    def _each(self, env, output):
+        codes = []
         for index, (record_id, request) in enumerate(zip(self.ids, self.requests)):
             try:
                 if self.deleting:
+                    self.in_flight = True
                     env.api.send(request)
-                    self._count("deleted")
-                    self.unshown.append(record_id)
-                    output.document({"id": record_id, "deleted": True})
-                    if not output.as_array:    # -o json writes the array at the end
-                        self.unshown.clear()
+                    with env.streams.deferred():   # counted, shown and marked as one step
+                        self.in_flight = False
+                        self._count("deleted")
+                        self.unshown.append(record_id)
+                        self.next_index = index + 1
+                        output.document({"id": record_id, "deleted": True})
+                        if not output.as_array:    # -o json writes the array at the end
+                            self.unshown.clear()
                 else:
                     doc = env.api.json(request)
                     if doc is None or doc == {} or doc == []:
@@ -65,9 +84,12 @@ class ByIds(Plan):
             except (ApiError, TemporaryError) as exc:
                 if self.single:
                     raise
-                codes.append(exc.exit_code)
-                self._count(_outcome(exc))
-                _failure(env.streams, record_id, _outcome(exc), exc)
+                with env.streams.deferred():
+                    self.in_flight = False
+                    self.next_index = index + 1
+                    codes.append(exc.exit_code)
+                    self._count(_outcome(exc))
+                    _failure(env.streams, record_id, _outcome(exc), exc)
                 if exc.exit_code == 3:   # credentials: every later id would fail alike
                     self._not_sent(env, self.ids[index + 1:], "not sent: an earlier "
                                    "request was refused for its credentials")
@@ -81,7 +103,19 @@ class ByIds(Plan):
                 return OUTPUT
         return next((c for c in SEVERITY if c in codes), 0)
 
+    def _interrupted(self, env, stop):
+        name = {2: "SIGINT", 15: "SIGTERM"}.get(getattr(stop, "signum", 2), "a signal")
+        rest = self.ids[self.next_index:]
+        if self.in_flight and rest:
+            _failure(env.streams, rest[0], "unknown",
+                     f"its DELETE was sent when {name} arrived; the outcome was not seen")
+            self._count("unknown")
+            rest = rest[1:]
+        self._not_sent(env, rest, f"not sent: interrupted by {name}")
+
     def settle(self, env, code, stop, close_error):
+        if isinstance(stop, self.stops or ()) and self.told:
+            self._tally(env)
         if not self.deleting or self.single or stop is not None:
             return super().settle(env, code, stop, close_error)
         if close_error is not None and self.stdout_failed is None:
@@ -104,6 +138,8 @@ class ByIds(Plan):
         self.unshown = []
 
     def _not_sent(self, env, ids, reason):
+        if not ids:
+            return
         for later in ids:
             _failure(env.streams, later, "not sent", reason)
         self._count("not sent", len(ids))
