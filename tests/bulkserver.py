@@ -4,10 +4,12 @@ statuses when given one. Runs in a thread; every request is logged."""
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from localserver import LocalServer
 
 
-class BulkServer:
+class BulkServer(LocalServer):
     def __init__(self, delay=0.0, refusal=400):
         self.delay = delay            # seconds before each POST is answered
         self.refusal = refusal        # status for a batch holding a bad record
@@ -15,26 +17,12 @@ class BulkServer:
         self.saved = []               # records saved, in order, with their ids
         self.posts = []               # the record arrays POSTed, in order
         self.lock = threading.Lock()
-        self.httpd = _Quiet(("127.0.0.1", 0), _handler(self))
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def start(self):
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.listen(_handler(self))
 
     def saved_numbers(self):
         with self.lock:
             return [r["n"] for r in self.saved]
 
-
-class _Quiet(ThreadingHTTPServer):
-    def handle_error(self, request, client_address):
-        pass
 
 
 def _handler(server):

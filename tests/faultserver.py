@@ -7,11 +7,13 @@ a script of faults to apply to given pages (one fault per attempt, in order).
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
+from localserver import LocalServer
 
-class FaultServer:
+
+class FaultServer(LocalServer):
     def __init__(self, total=5000, token_ttl=3600):
         self.total = total
         self.token_ttl = token_ttl
@@ -23,17 +25,7 @@ class FaultServer:
         self.saved = []           # records the POSTs saved
         self.delay = 0.0          # seconds before each page is answered
         self.lock = threading.Lock()
-        self.httpd = _QuietServer(("127.0.0.1", 0), _handler(self))
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def start(self):
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.listen(_handler(self))
 
     def pages_requested(self):
         return [int(q["page_no"][0]) for m, p, q, h, b in self.log
@@ -48,10 +40,6 @@ class FaultServer:
             script = self.faults.get(page)
             return script.pop(0) if script else None
 
-
-class _QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request, client_address):
-        pass   # a client that hangs up (a killed halo) is what these tests do on purpose
 
 
 def _handler(server):

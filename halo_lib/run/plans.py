@@ -14,10 +14,12 @@ and never closes the output: the executor does both.
     Upload, Download   attachment files (halo_lib.run.attachments)
     Local      no request: configure, sandbox
 """
+from abc import ABC, abstractmethod
+
 from halo_lib.errors import NotFound, UsageError
 
 
-class Plan:
+class Plan(ABC):
     requests = ()
     records = True       # the answers are records: -o json makes one array of them
     local = False        # sends no request: --dry-run needs no URL
@@ -31,9 +33,9 @@ class Plan:
 
     stops = ()          # exceptions that end run() early but still want settle()
 
+    @abstractmethod
     def run(self, env, output):
         """Send the requests and present the answers; returns the exit status."""
-        raise NotImplementedError
 
     def settle(self, env, code, stop, close_error):
         """The exit status once the output is closed (close_error: how closing failed)."""

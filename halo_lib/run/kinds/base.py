@@ -1,10 +1,12 @@
 """The base of every verb kind, and the registry the kinds enter by being defined."""
+from abc import ABC, abstractmethod
+
 from halo_lib.options import ID_VALUES, Option, param_option
 
 KINDS = {}
 
 
-class Kind:
+class Kind(ABC):
     """A kind of verb. Subclasses set `name` and override what differs:
 
     positionals(resource, verb) and options(resource, verb): the arguments its verbs take
@@ -29,8 +31,9 @@ class Kind:
     def options(self, resource, verb):
         return [param_option()]
 
+    @abstractmethod
     def plan(self, invocation, env):
-        raise NotImplementedError
+        """The Plan of one invocation (every named kind defines it)."""
 
     example_rank = 99    # where its examples come in a man page
 
