@@ -257,6 +257,29 @@ def test_a_bad_proxy_url_is_exit_3_without_credentials(tmp_path, halo_http):
     assert "invalid proxy URL" in line and "secretpw" not in line
 
 
+@pytest.mark.parametrize("scheme, flag, env, named", [
+    ("http", ("--proxy", "http://[::1"), {}, "--proxy"),
+    ("https", (), {"HTTPS_PROXY": "http://[::1"}, "HTTPS_PROXY"),
+    ("https", (), {"https_proxy": "http://u:secretpw@[::1:3128"}, "https_proxy"),
+    ("http", (), {"HTTP_PROXY": "[::1]:99999"}, "HTTP_PROXY"),
+    ("http", (), {"ALL_PROXY": "http://[::1"}, "ALL_PROXY"),
+])
+def test_a_malformed_proxy_url_is_exit_3_naming_the_setting(tmp_path, scheme, flag, env, named):
+    """An IPv6 address without its closing bracket is no URL urlsplit can read: a clean
+    exit 3 naming where the value came from, nothing sent, never a ValueError."""
+    from rawserver import RawServer
+    server = RawServer(lambda method, path, n: None)
+    try:
+        url = f"{scheme}://halo.invalid:{server.port}"
+        run = runner_for(url, tmp_path, **env)
+        line = one_error_line(run(*flag, "--insecure-http", "tickets", "get", "1"), 3)
+    finally:
+        server.close()
+    assert "invalid proxy URL" in line and f"in {named}" in line, line
+    assert "ValueError" not in line and "secretpw" not in line, line
+    assert server.requests == [] and server.connections == 0
+
+
 @pytest.mark.parametrize("rule, host, port, direct", [
     ("example.com", "example.com", 443, True),
     ("example.com", "api.example.com", 443, True),

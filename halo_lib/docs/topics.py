@@ -196,6 +196,9 @@ def proxies(page):
         "exit status 3, naming the proxy without its credentials.",
         "A tunnel answered with a 5xx, or a proxy that cannot be reached, is a network "
         "failure: retried, then exit status 5, on one line naming the proxy.",
+        f"A proxy URL halo cannot read ({bold('http://[::1')}, a port that is not a number, "
+        "a scheme other than http or https) is exit status 3 before anything is sent, "
+        "naming the setting it came from.",
         f"An {bold('https://')} proxy is spoken to over TLS; connections through a proxy "
         f"have the whole {bold('--timeout')} of the attempt.")
 

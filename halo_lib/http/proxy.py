@@ -41,20 +41,29 @@ class Chooser:
         parts = urlsplit(url)
         scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
         port = parts.port or (443 if scheme == "https" else 80)
-        if self.flag:
-            chosen, named = self.flag, True
-        else:
-            chosen = _first(self.env, ENV_FOR.get(scheme, ())) or _first(self.env, ALL) \
-                or self.profile
-            named = False
+        setting, chosen = self.chosen(scheme)
         if not chosen:
             return None
-        check(chosen)
+        check(chosen, setting)
+        named = setting == "--proxy"
         if _is_loopback(host) and not named:
             return None
         if bypassed(self.no_proxy, host, port):
             return None
         return _with_scheme(chosen)
+
+
+    def chosen(self, scheme):
+        """(the setting that names it, the proxy URL) for a target scheme; (None, None)."""
+        if self.flag:
+            return "--proxy", self.flag
+        for names in (ENV_FOR.get(scheme, ()), ALL):
+            for name in names:
+                if self.env.get(name):
+                    return name, self.env[name]
+        if self.profile:
+            return "the profile's proxy key", self.profile
+        return None, None
 
 
 def _first(env, names):
@@ -68,15 +77,17 @@ def _with_scheme(url):
     return url if "://" in url else "http://" + url
 
 
-def check(url):
-    """A proxy URL halo can use, else exit 3 (named without credentials)."""
-    parts = urlsplit(_with_scheme(url))
+def check(url, setting="--proxy"):
+    """A proxy URL halo can use, else exit 3 naming the setting it came from and the URL
+    without credentials. urlsplit itself raises ValueError on some (an IPv6 host without
+    its closing bracket, `http://[::1`), as reading .port does on a bad port."""
     try:
+        parts = urlsplit(_with_scheme(url))
         parts.port
     except ValueError:
         parts = None
     if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"invalid proxy URL {shown(url)!r}: expected e.g. "
+        raise ConfigError(f"invalid proxy URL {shown(url)!r} in {setting}: expected e.g. "
                           "http://proxy.example:3128")
 
 
