@@ -243,7 +243,8 @@ def limits(page):
         "A larger answer is exit 5, naming the cap. File answers (PDFs, attachments) are "
         f"not capped: they stream to the {bold('-O')} file or standard output.")
     page.paragraph(
-        f"{bold('--timeout')} bounds each attempt from connecting to the last byte, so a "
+        f"{bold('--timeout')} bounds each attempt from connecting to the last byte, on "
+        "every connection (also one opened after the server closed the one before), so a "
         "server that trickles its answer is cut off and retried like any other timeout; "
         "for a file answer it bounds each read. It must be above 0 and at most 86400.")
     page.paragraph(

@@ -7,7 +7,11 @@ a broken connection, and the transport sees `expired` and calls it a timeout).
 
 The connection pool's connection classes are swapped for ones that tell the current
 thread's Deadline which socket they are about to use (`watch(pool)`), so the pool itself
-can be built anywhere (a proxy pool too).
+can be built anywhere (a proxy pool too). The Deadline keeps the socket itself, not only
+the connection: when an answer says `Connection: close` (or ends with the connection),
+http.client hands the socket to the response and clears the connection's `sock`, so a
+cut that looked only at the connection would find nothing and a trickled body would run
+on past the timeout.
 """
 import socket
 import threading
@@ -22,6 +26,7 @@ class Deadline:
         self.at = time.monotonic() + seconds
         self.expired = False
         self._conn = None
+        self._socks = []      # every socket the attempt used, connection or not
         self._lock = threading.Lock()
         self._timer = threading.Timer(seconds, self._fire)
         self._timer.daemon = True
@@ -43,14 +48,28 @@ class Deadline:
     def attach(self, conn):
         with self._lock:
             self._conn = conn
+            self._keep(getattr(conn, "sock", None))
         if self.expired:
             self._cut()
+
+    def connected(self, conn):
+        """A connection (re)opened its socket: watch that socket until the attempt ends."""
+        with self._lock:
+            if self._conn is conn:
+                self._keep(conn.sock)
+        if self.expired:
+            self._cut()
+
+    def _keep(self, sock):
+        if sock is not None and sock not in self._socks:
+            self._socks.append(sock)
 
     def detach(self, stop=False):
         """Stop watching the socket before it goes back to the pool; stop: for good (the
         body of a download, which only each read's timeout bounds)."""
         with self._lock:
             self._conn = None
+            self._socks = []
             if stop:
                 self._timer.cancel()
 
@@ -60,8 +79,10 @@ class Deadline:
 
     def _cut(self):
         with self._lock:
-            sock = getattr(self._conn, "sock", None)
-            if sock is not None:
+            if self._conn is None:
+                return    # between requests: nothing of this attempt to cut
+            self._keep(getattr(self._conn, "sock", None))
+            for sock in self._socks:
                 try:
                     sock.shutdown(socket.SHUT_RDWR)
                 except OSError:
@@ -75,6 +96,12 @@ def _watched(base):
             if deadline is not None:
                 deadline.attach(self)
             return super().request(*args, **kwargs)
+
+        def connect(self):
+            super().connect()
+            deadline = getattr(_current, "deadline", None)
+            if deadline is not None:
+                deadline.connected(self)
     Watched.__name__ = base.__name__
     return Watched
 
