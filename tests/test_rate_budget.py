@@ -230,3 +230,65 @@ def test_a_state_file_that_is_not_a_small_regular_file_is_replaced_and_still_sha
     assert 1 <= len(times) <= 4 and all(re.fullmatch(r"\d+\.\d{3}", t) for t in times)
     if kind == "symlink to a file":
         assert (tmp_path / "elsewhere").read_text() == ""
+
+
+# ---------------------------------------------------------------- a state file held or refused
+
+LOCKER = ("import fcntl, os, sys, time\n"
+          "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)\n"
+          "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+          "print('locked', flush=True)\n"
+          "time.sleep(60)\n")
+
+
+def test_a_held_lock_on_the_state_file_is_exit_5_naming_it_within_the_timeout(halo_run,
+                                                                               tmp_path):
+    assert halo_run("--rate", "40/1m", "tickets", "get", "1").code == 0   # makes the file
+    (state,) = state_files(tmp_path)
+    holder = subprocess.Popen([sys.executable, "-c", LOCKER, str(state)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        results = []
+        started = time.monotonic()
+        worker = threading.Thread(target=lambda: results.append(
+            halo_run("--rate", "40/1m", "--timeout", "1", "tickets", "get", "2")), daemon=True)
+        worker.start()
+        worker.join(30)
+        elapsed = time.monotonic() - started
+    finally:
+        holder.kill()
+        holder.wait()
+    assert results, "halo hung on the held lock"
+    line = one_error_line(results[0], 5)
+    assert str(state) in line and "lock" in line, line
+    assert elapsed < 10, elapsed
+
+
+def test_a_cache_directory_owned_by_another_user_is_not_trusted(halo_run, tmp_path):
+    if os.getuid() != 0:
+        pytest.skip("making a directory of another user needs root")
+    cache = tmp_path / "cache" / "halo"
+    cache.mkdir(parents=True, mode=0o777)
+    os.chown(cache, 65534, 65534)
+    cache.chmod(0o777)    # writable by us too: only its owner makes it untrusted
+    result = halo_run("--rate", "40/1m", "tickets", "get", "1")
+    assert result.code == 0, result
+    assert state_files(tmp_path) == []
+    lines = result.err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("halo: "), result
+    assert str(cache) in lines[0] and "not shared" in lines[0] and "owned" in lines[0], lines
+
+
+def test_a_state_path_that_is_a_directory_is_said_once_on_stderr(halo_run, tmp_path):
+    assert halo_run("--rate", "40/1m", "tickets", "get", "1").code == 0
+    (state,) = state_files(tmp_path)
+    state.unlink()
+    state.mkdir()
+    (state / "keep").write_text("x")     # not empty: cannot be replaced
+    result = halo_run("--rate", "40/1m", "tickets", "list", "--page-size", "100")
+    assert result.code == 0 and len(result.records) == 300, result
+    lines = result.err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("halo: "), result
+    assert str(state) in lines[0] and "not shared" in lines[0], lines
+    assert (state / "keep").read_text() == "x"

@@ -221,7 +221,12 @@ def rate_limit(page):
         "A 429 without Retry-After waits the same way, until the window frees.",
         "A missing or unreadable state file is rebuilt, never an error; anything at its path "
         "that is not a small regular file (a symlink, a FIFO, a device) is replaced, never "
-        "followed or read.")
+        "followed or read.",
+        f"The lock is waited for at most {bold('--timeout')}; held longer by another "
+        "process, it ends the command with exit status 5 and a line naming the state file.",
+        "The cache directory is used only when it is a directory of the user's own; when it "
+        "is not, or the state file cannot be used, the budget is kept by that process alone "
+        "and standard error says so on one line.")
     page.paragraph(
         "A list chooses how many pages to fetch ahead from what it observes: one at a time "
         "while writing a page takes about as long as fetching one (a fast or local server), "

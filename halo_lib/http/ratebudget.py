@@ -9,6 +9,13 @@ one budget. Within the budget nothing waits; beyond it a request waits until the
 one in the window is older than the period. A state file that is missing or unreadable
 is rebuilt, never an error; one that is not a small regular file (a symlink, a FIFO, a
 device, over 1 MiB) is never followed, waited on or read, but replaced by a new 0600 file.
+
+The lock is waited for at most --timeout: a process that holds it for longer (stopped,
+or hung) ends the request with exit 5 naming the file, rather than hanging every halo.
+The cache directory is trusted only when it is a directory of this user (as the token
+cache does): another user's directory could feed us times or read ours. When it is not,
+or the state file cannot be used (a directory at its path), the budget is kept in this
+process alone, and stderr says so once: the other processes no longer share it.
 """
 import hashlib
 import os
@@ -52,7 +59,7 @@ class Budget:
     """Before each request to the tenant: `acquire(url)` returns once it may be sent."""
 
     def __init__(self, rate, origin, key, directory=None, sleep=time.sleep, say=None,
-                 clock=time.time):
+                 clock=time.time, lock_wait=30.0, warn=None):
         self.limit, self.period = rate
         # A request counts from when we send it, the server's window from when it arrives:
         # a little slack keeps the two from disagreeing at the edge of the window.
@@ -62,7 +69,9 @@ class Budget:
         if directory:
             digest = hashlib.sha256(key.encode()).hexdigest()[:32]
             self.path = os.path.join(directory, f"rate-{digest}")
+        self.directory = directory
         self.sleep, self.say, self.clock = sleep, say, clock
+        self.lock_wait, self.warn = lock_wait, warn
         self.lock = threading.Lock()
         self.memory = []          # the window, when there is no cache directory
         self.virtual = 0.0        # the time after our own waits (an injected sleep may not wait)
@@ -81,7 +90,7 @@ class Budget:
         while True:
             with self.lock:
                 now = self.now()
-                with _State(self.path, self.memory) as state:
+                with self._state() as state:
                     window = state.window(now, self.span)
                     if len(window) < self.limit:
                         state.save(window + [now])
@@ -96,11 +105,39 @@ class Budget:
             return None
         with self.lock:
             now = self.now()
-            with _State(self.path, self.memory) as state:
+            with self._state() as state:
                 window = state.window(now, self.span)
         if not window:
             return None
         return max(window[0] + self.span - now, 0.5)
+
+    def _state(self):
+        if self.path and not self._trusted():
+            self.path = None
+        return _State(self, self.path, self.memory)
+
+    def _trusted(self):
+        """Whether the cache directory is a directory of this user (made 0700 if missing)."""
+        import stat
+        try:
+            os.makedirs(self.directory, mode=0o700, exist_ok=True)
+            info = os.lstat(self.directory)
+        except OSError as exc:
+            return self.unshared(f"cannot use {self.directory}: {exc.strerror or exc}")
+        if not stat.S_ISDIR(info.st_mode):
+            return self.unshared(f"{self.directory} is not a directory")
+        if info.st_uid != os.getuid():
+            return self.unshared(f"{self.directory} is owned by another user")
+        return True
+
+    def unshared(self, reason):
+        """From now on the budget is this process's own; said once, on one line."""
+        self.path = None
+        if self.warn:
+            from halo_lib.errors import printable
+            self.warn(f"halo: the rate budget is not shared with other halo processes: "
+                      f"{printable(reason)}")
+        return False
 
     def _wait(self, seconds, now):
         if self.say:
@@ -112,16 +149,15 @@ class Budget:
 class _State:
     """The window's send times: the locked state file, or a list in memory."""
 
-    def __init__(self, path, memory):
-        self.path, self.memory, self.fd = path, memory, None
+    def __init__(self, budget, path, memory):
+        self.budget, self.path, self.memory, self.fd = budget, path, memory, None
 
     def __enter__(self):
         if self.path:
             try:
-                os.makedirs(os.path.dirname(self.path), mode=0o700, exist_ok=True)
-                self.fd = _locked(self.path)
-            except OSError:
-                self.fd = None    # no shared state possible: this process keeps its own
+                self.fd = _locked(self.path, self.budget.lock_wait)
+            except OSError as exc:     # no shared state possible: this process keeps its own
+                self.budget.unshared(f"cannot use {self.path}: {exc.strerror or exc}")
         return self
 
     def __exit__(self, *exc):
@@ -158,11 +194,12 @@ class _State:
             self.memory[:] = times
 
 
-def _locked(path):
+def _locked(path, wait):
     """The state file, open and locked: a small regular file, never a link followed, a FIFO
-    waited on or a device read. Anything else at the path is replaced by an empty file."""
-    import fcntl
+    waited on or a device read. Anything else at the path is replaced by an empty file.
+    The lock is waited for at most `wait` seconds, then TemporaryError (exit 5)."""
     flags = os.O_RDWR | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
+    until = time.monotonic() + wait
     for _ in range(5):
         if not _usable(path):
             _replace(path)
@@ -171,15 +208,34 @@ def _locked(path):
         except OSError:
             continue    # replaced by another process meanwhile, or a link: look again
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            _lock(fd, path, wait, until)
             # Still the file at the path (another process may have replaced it meanwhile)
             # and still one to read: else look again.
             if _same(fd, path) and _small_regular(os.fstat(fd)):
                 return fd
         except OSError:
             pass
+        except BaseException:
+            os.close(fd)
+            raise
         os.close(fd)
-    raise OSError("the rate state file keeps changing")
+    raise OSError(f"{path} keeps changing")
+
+
+def _lock(fd, path, wait, until):
+    """An exclusive lock on fd, polled (a blocking flock cannot be given a time limit)."""
+    import fcntl
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= until:
+                from halo_lib.errors import TemporaryError, printable
+                raise TemporaryError(f"the rate budget's state file {printable(path)} stayed "
+                                     f"locked by another process for {wait:g} s (--timeout); "
+                                     "nothing was sent", sent=False) from None
+            time.sleep(0.02)
 
 
 def _small_regular(info):
@@ -220,4 +276,5 @@ def for_settings(settings, streams):
     def say(seconds, limit):
         if verbose or (tty and seconds >= SHOW_WAITS_FROM):
             streams.err(f"halo: rate limit {limit} reached; waiting {seconds:.1f} s")
-    return Budget(rate, settings.url, key, settings.cache_dir, streams.sleep, say)
+    return Budget(rate, settings.url, key, settings.cache_dir, streams.sleep, say,
+                  lock_wait=settings.timeout, warn=streams.err)
