@@ -81,6 +81,11 @@ def dates(page):
         "while the run paged.",
         f"A run that fails or is interrupted leaves {italic('FILE')} as it was, so records "
         "may repeat at the overlap but none is skipped.",
+        "So does a list that was not served whole: a record deleted or added while it is "
+        "paged shifts the others across pages, so one may never come. Fewer records than "
+        "announced, a record served twice or pages that repeat end the run with exit "
+        f"status 5 and {italic('FILE')} as it was; the records written stay written and the "
+        "next run lists them again.",
         f"A {italic('FILE')} that does not hold one UTC date-time, that exists and is not a "
         f"regular file (a device, a named pipe), or an empty {italic('FILE')} name, is exit "
         "status 2, naming it, before anything is sent.",

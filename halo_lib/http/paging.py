@@ -154,14 +154,16 @@ def page_request(request, size, number):
 
 
 def pages(api, request, key, paged, page_size=None, limit=None, concurrency=None,
-          progress=None, notice=None):
+          progress=None, notice=None, gap=None):
     """Yield lists of records, in order, each id once, stopping at limit.
 
     With a record_count the list ends once that many records are written (or at limit),
     or at the first empty page; a short page in the middle is not the end. Without one,
     the first short or empty page ends it. A page identical to the one before means the
     server ignores page_no: an ApiError. notice(line) is told of records skipped as
-    duplicates and of a server that announced more than it served.
+    duplicates and of a server that announced more than it served; gap(reason) is told
+    the same, in short, as signs that the list was not served whole (the list changed
+    while it was paged: a record may have moved to a page already fetched).
     """
     size = page_size_for(page_size, limit)
     pace = None if concurrency else Pace(_cap(api.transport))
@@ -169,7 +171,7 @@ def pages(api, request, key, paged, page_size=None, limit=None, concurrency=None
     doc, records = fetch(1)
     total = doc.get("record_count") if isinstance(doc, dict) else None
     total = total if isinstance(total, int) and not isinstance(total, bool) else None
-    tally = _Tally(limit, total, progress)
+    tally = _Tally(limit, total, progress, gap)
     kept = tally.keep(records)
     if kept:
         yield kept
@@ -226,7 +228,8 @@ def pages(api, request, key, paged, page_size=None, limit=None, concurrency=None
 class _Tally:
     """What a list has written so far: ids (to skip repeats), count, the limit left."""
 
-    def __init__(self, limit, total, progress):
+    def __init__(self, limit, total, progress, gap=None):
+        self.gap = gap or (lambda reason: None)
         self.remaining = limit
         self.total = total
         self.progress = progress
@@ -262,15 +265,16 @@ class _Tally:
         return served < size
 
     def finish(self, notice, ended_empty=False):
-        if notice is None:
-            return
+        notice = notice or (lambda line: None)
         if self.skipped:
             notice(f"halo: skipped {self.skipped} record(s) whose id was already written "
                    "in this list")
+            self.gap(f"{self.skipped} record(s) served twice")
         if ended_empty and self.total is not None and self.written < self.total \
                 and self.remaining != 0:
             notice(f"halo: warning: the server announced {self.total} records and served "
                    f"{self.written}")
+            self.gap(f"announced {self.total} records, served {self.written}")
 
 
 class _Ids:

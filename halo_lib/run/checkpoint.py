@@ -14,7 +14,7 @@ import stat
 from datetime import timedelta
 
 from halo_lib.when import parse_utc, utc_text
-from halo_lib.errors import HaloError, UsageError
+from halo_lib.errors import HaloError, TemporaryError, UsageError
 from halo_lib.resources import END_DATE, UPDATED_FROM, UPDATED_TO
 from halo_lib.run.plans import Plan
 
@@ -85,6 +85,12 @@ class Checkpointed(Plan):
     def run(self, env, output):
         self.checkpoint.check_writable()
         code = self.stream.run(env, output)
+        if code == 0 and self.stream.gaps:
+            # The list changed while it was paged: a record may have moved to a page
+            # already fetched and never been written. Saving would skip it for good.
+            raise TemporaryError(f"the checkpoint {self.checkpoint.path} was not saved: the "
+                                 f"list was not served whole ({'; '.join(self.stream.gaps)});"
+                                 " the next run lists this time again")
         if code == 0:
             self.checkpoint.save()
         return code

@@ -58,6 +58,7 @@ class Stream(Plan):
     def __init__(self, request, key, paged, paging, quiet=False, cap=None, what=None):
         self.request, self.key, self.paged, self.paging = request, key, paged, paging
         self.quiet, self.cap, self.what = quiet, cap, what
+        self.gaps = []      # signs that the list was not served whole (see pages)
 
     @property
     def requests(self):
@@ -82,7 +83,7 @@ class Stream(Plan):
         paging = self.paging
         for records in pages(env.api, self.request, self.key, self.paged, self.page_size(env),
                              paging.limit, paging.concurrency, progress,
-                             notice=env.streams.err):
+                             notice=env.streams.err, gap=self.gaps.append):
             output.page(records)
         if progress:
             progress(None, None)
