@@ -211,8 +211,8 @@ def batch_options():
 def checkpoint_option():
     return Option(("--checkpoint",), "checkpoint",
                   "list what changed since the last successful run, then save this run's "
-                  "start time (less 5 minutes) in FILE", value="file", metavar="FILE",
-                  complete=FILES)
+                  "start time by Halo's clock (less 5 minutes) in FILE", value="file",
+                  metavar="FILE", complete=FILES)
 
 
 def custom_field_option():

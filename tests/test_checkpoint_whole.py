@@ -77,3 +77,60 @@ def test_without_a_checkpoint_a_short_list_still_warns_and_exits_0(server, tmp_p
     result = run("tickets", "list", "--page-size", "10", "--concurrency", "1")
     assert result.code == 0 and len(result.records) == 39, result
     assert "announced 40" in result.err
+
+
+# ---------------------------------------------------------------- Halo's clock (point 7)
+
+from datetime import timedelta  # noqa: E402
+
+from fixedclock import NOW, ClockRunner  # noqa: E402
+from rawserver import http_response, token_route  # noqa: E402
+
+HALO_NOON = "Mon, 30 Nov 2026 12:00:00 GMT"
+
+
+def dated_list(raw_server, date, records=({"id": 1},)):
+    """A one-page list whose answer carries one Date header (werkzeug would add its own)."""
+    page = http_response(200, {"record_count": len(records), "tickets": list(records)},
+                         headers=[("Date", date)])
+    return raw_server(lambda method, path, n: token_route(method, path) or page)
+
+
+def sent_since(server):
+    return [parse_qs(path.partition("?")[2]).get("lastupdatefromdate", [None])[0]
+            for method, path in server.requests if path.startswith("/api/Tickets")]
+
+
+def test_the_checkpoint_is_halos_time_not_a_local_clock_ahead(raw_server, tmp_path):
+    server = dated_list(raw_server, HALO_NOON)
+    run = ClockRunner(runner_for(server.url, tmp_path).env, NOW + timedelta(minutes=10))
+    state = tmp_path / "tickets.since"
+    result = run("tickets", "list", "--checkpoint", str(state))   # our clock says 12:10
+    assert (result.code, result.err) == (0, ""), result
+    assert state.read_text() == "2026-11-30T11:55:00Z\n"     # Halo's noon less 5 minutes
+
+
+def test_without_a_date_header_the_local_clock_is_used(raw_server, tmp_path):
+    page = http_response(200, {"record_count": 1, "tickets": [{"id": 1}]})
+    server = raw_server(lambda method, path, n: token_route(method, path) or page)
+    run = ClockRunner(runner_for(server.url, tmp_path).env)
+    state = tmp_path / "tickets.since"
+    result = run("tickets", "list", "--checkpoint", str(state))
+    assert (result.code, result.err) == (0, ""), result
+    assert not any(h.lower().startswith("date:") for h in "\n".join(server.heads).split("\n"))
+    assert state.read_text() == "2026-11-30T11:55:00Z\n"     # local NOW less 5 minutes
+
+
+def test_a_saved_time_ahead_of_halos_clock_is_a_warning_and_not_trusted(raw_server, tmp_path):
+    server = dated_list(raw_server, HALO_NOON, records=[{"id": 1}, {"id": 2}])
+    state = tmp_path / "tickets.since"
+    state.write_text("2026-11-30T13:00:00Z\n")                # an hour ahead of Halo
+    run = ClockRunner(runner_for(server.url, tmp_path).env)
+    result = run("tickets", "list", "--checkpoint", str(state))
+    assert result.code == 0, result
+    assert [r["id"] for r in result.records] == [1, 2]        # written once
+    lines = result.err.splitlines()
+    assert len(lines) == 1 and "warning" in lines[0] and "2026-11-30T13:00:00Z" in lines[0]
+    assert "not trusted" in lines[0], lines
+    assert sent_since(server) == ["2026-11-30T13:00:00Z", None]   # then everything
+    assert state.read_text() == "2026-11-30T11:55:00Z\n"

@@ -77,8 +77,11 @@ def dates(page):
         f"There {bold('--checkpoint')} {italic('FILE')} lists what changed since the last "
         f"successful run: a missing {italic('FILE')} lists everything; after a run that ends "
         f"with exit status 0, {italic('FILE')} is replaced atomically with the time that run "
-        "started less 5 minutes, an overlap for clocks that disagree and records saved "
-        "while the run paged.",
+        f"started less 5 minutes (an overlap for records saved while the run paged), by "
+        f"Halo's clock: the {bold('Date')} header of Halo's answer to the first page, this "
+        "machine's clock only when that answer has none.",
+        f"A {italic('FILE')} holding a time later than Halo's clock is not trusted: the run "
+        "warns and lists everything, as a first run does.",
         f"A run that fails or is interrupted leaves {italic('FILE')} as it was, so records "
         "may repeat at the overlap but none is skipped.",
         "So does a list that was not served whole: a record deleted or added while it is "

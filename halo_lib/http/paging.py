@@ -154,7 +154,7 @@ def page_request(request, size, number):
 
 
 def pages(api, request, key, paged, page_size=None, limit=None, concurrency=None,
-          progress=None, notice=None, gap=None):
+          progress=None, notice=None, gap=None, first=None):
     """Yield lists of records, in order, each id once, stopping at limit.
 
     With a record_count the list ends once that many records are written (or at limit),
@@ -163,12 +163,15 @@ def pages(api, request, key, paged, page_size=None, limit=None, concurrency=None
     server ignores page_no: an ApiError. notice(line) is told of records skipped as
     duplicates and of a server that announced more than it served; gap(reason) is told
     the same, in short, as signs that the list was not served whole (the list changed
-    while it was paged: a record may have moved to a page already fetched).
+    while it was paged: a record may have moved to a page already fetched). first() is
+    called once page 1 is answered, before any record is yielded (it may raise).
     """
     size = page_size_for(page_size, limit)
     pace = None if concurrency else Pace(_cap(api.transport))
     fetch = _fetcher(api, request, key, size if paged else None, pace)
     doc, records = fetch(1)
+    if first:
+        first()
     total = doc.get("record_count") if isinstance(doc, dict) else None
     total = total if isinstance(total, int) and not isinstance(total, bool) else None
     tally = _Tally(limit, total, progress, gap)

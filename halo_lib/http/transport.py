@@ -50,6 +50,7 @@ class Transport:
         self.verbose = settings.verbose
         self.streams = streams
         self.throttled = False     # set on a 429, read by the pager to slow down
+        self.last_date = None      # the Date header of the latest answer: Halo's clock
         from halo_lib.http import proxy, ratebudget
         self.timeout = settings.timeout
         self.max_answer = getattr(settings, "max_answer", None) or MAX_ANSWER
@@ -171,6 +172,7 @@ class Transport:
                                     preload_content=False, decode_content=False,
                                     timeout=urllib3.Timeout(connect=connect, read=left))
             response = Response(raw.status, raw.headers, None, url)
+            self.last_date = raw.headers.get("Date") or self.last_date
             location = raw.headers.get("Location")
             redirect = raw.status in (301, 302, 303, 307, 308) and location
             try:

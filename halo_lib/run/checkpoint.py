@@ -5,8 +5,14 @@ FILE holds one ISO 8601 UTC date-time. A run sends it as Halo's `lastupdatefromd
 replaced, atomically, with the time the run started less OVERLAP; a run that fails or is
 interrupted leaves FILE as it was, so its records are listed again next time.
 
-OVERLAP covers a clock on this machine that runs ahead of Halo's and a record saved with
-a last-update time a little before it became visible to a list. Records changed in that
+The time is Halo's, not this machine's: the Date header of the answer to page 1 (the
+moment Halo ran the query), and this machine's clock only when that answer has no Date.
+A clock here that runs ahead of Halo's would otherwise save a time Halo has not reached
+yet, and the records changed in between would never be listed. For the same reason a
+saved time later than Halo's clock is not trusted: the run warns and lists everything.
+
+OVERLAP covers a record saved with a last-update time a little before it became visible
+to a list, and the second lost by the Date header's whole seconds. Records changed in that
 window are listed by two runs; none is skipped.
 """
 import os
@@ -24,7 +30,7 @@ OVERLAP = timedelta(minutes=5)
 class Checkpoint:
     def __init__(self, path, now):
         self.path = os.path.expanduser(path)
-        self.started = now()
+        self.started = now()        # this machine's clock: used when Halo sends no Date
         self.since = self._read()
 
     def _read(self):
@@ -74,6 +80,10 @@ class Checkpoint:
                             "(the next run lists these records again)") from None
 
 
+class _Untrusted(Exception):
+    """The saved time is later than Halo's clock (raised before any record is written)."""
+
+
 class Checkpointed(Plan):
     """A list under --checkpoint: the stream with the saved time as its start; FILE is
     saved again only when the list ends with exit 0."""
@@ -84,7 +94,20 @@ class Checkpointed(Plan):
 
     def run(self, env, output):
         self.checkpoint.check_writable()
-        code = self.stream.run(env, output)
+        transport = env.api.transport
+        self.stream.first = lambda: self._halo_clock(transport.last_date)
+        try:
+            code = self.stream.run(env, output)
+        except _Untrusted as untrusted:
+            env.streams.err(f"halo: warning: checkpoint {self.checkpoint.path} holds "
+                            f"{self.checkpoint.since}, later than Halo's clock ({untrusted}):"
+                            " not trusted; listing everything")
+            self.checkpoint.since = None
+            request = self.stream.request
+            self.stream.request = type(request)(
+                request.method, request.path,
+                [pair for pair in request.params if pair[0] != UPDATED_FROM], request.body)
+            code = self.stream.run(env, output)
         if code == 0 and self.stream.gaps:
             # The list changed while it was paged: a record may have moved to a page
             # already fetched and never been written. Saving would skip it for good.
@@ -94,6 +117,30 @@ class Checkpointed(Plan):
         if code == 0:
             self.checkpoint.save()
         return code
+
+
+    def _halo_clock(self, date_header):
+        """Page 1 is answered: its Date is when this run started, by Halo's clock."""
+        halo_now = http_date(date_header)
+        if halo_now is None:
+            return
+        self.checkpoint.started = halo_now
+        since = self.checkpoint.since
+        if since and parse_utc(since) > halo_now:
+            raise _Untrusted(utc_text(halo_now))
+
+
+def http_date(value):
+    """An HTTP Date header as an aware datetime; None when absent or unreadable."""
+    if not value:
+        return None
+    from datetime import timezone
+    from email.utils import parsedate_to_datetime
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
 def check_usable(invocation):

@@ -59,6 +59,7 @@ class Stream(Plan):
         self.request, self.key, self.paged, self.paging = request, key, paged, paging
         self.quiet, self.cap, self.what = quiet, cap, what
         self.gaps = []      # signs that the list was not served whole (see pages)
+        self.first = None   # called once page 1 is answered (see pages)
 
     @property
     def requests(self):
@@ -81,9 +82,11 @@ class Stream(Plan):
         from halo_lib.http.paging import pages
         progress = None if self.quiet else progress_line(env.streams)
         paging = self.paging
+        self.gaps.clear()
         for records in pages(env.api, self.request, self.key, self.paged, self.page_size(env),
                              paging.limit, paging.concurrency, progress,
-                             notice=env.streams.err, gap=self.gaps.append):
+                             notice=env.streams.err, gap=self.gaps.append,
+                             first=self.first):
             output.page(records)
         if progress:
             progress(None, None)
