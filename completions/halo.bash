@@ -10,7 +10,7 @@ _halo_commands='tickets actions clients users agents assets attachments sites in
 _halo_resources='tickets actions clients users agents assets attachments sites invoices contracts opportunities projects appointments items kb-articles suppliers statuses teams categories priorities slas ticket-types top-levels expenses timesheets releases reports webhooks workdays software-licences crm-notes quotations'
 _halo_global_flags='-h --help --version --profile --url --tenant --client-id --scope --timeout --max-answer --retries --ca-bundle --proxy --rate --insecure-http --dry-run --sandbox --rate-limit -o --output --fields --query --no-color -r --raw -v --verbose -q --quiet'
 # Flags followed by a value; the scan below skips the value with the flag.
-_halo_value_flags=' --action-id --action-number --agent-id --agents --amount --asset-id --asset-type-id --baseprice --basic-auth --batch-size --ca-bundle --category --cf --checkpoint --client-id --colour --concurrency --contract-id --count --date --date-search --department-id --description --details --email --email-address --emailaddress --end-date --fail-rate --failed --field --fields --filename --from --group-id --host --inventory-number --invoice-date --invoice-id --latency --limit --max-answer --name --new-status --nonce --note --order --org-id --outcome --outcome-id --output --output-file --page-size --param --parent-id --period --port --priority --priority-id --product-id --profile --proxy --query --rate --rate-limit --raw-field --records --ref --report-group-id --resolution --retries --scope --search --seed --site-id --sla --sla-id --sql --start-date --status-id --subject --summary --supplier-id --team --team-id --tenant --ticket-id --ticket-type-id --time-taken --timeout --title --to --token --toplevel-id --type --type-id --updated-since --updated-until --url --user-id --value --who-agent-id -F -O -f -o '
+_halo_value_flags=' --action-id --action-number --agent-id --agents --amount --append-to --asset-id --asset-type-id --baseprice --basic-auth --batch-size --ca-bundle --category --cf --checkpoint --client-id --colour --concurrency --contract-id --count --date --date-search --department-id --description --details --email --email-address --emailaddress --end-date --fail-rate --failed --field --fields --filename --from --group-id --host --inventory-number --invoice-date --invoice-id --latency --limit --max-answer --name --new-status --nonce --note --order --org-id --outcome --outcome-id --output --output-file --page-size --param --parent-id --period --port --priority --priority-id --product-id --profile --proxy --query --rate --rate-limit --raw-field --records --ref --report-group-id --resolution --retries --scope --search --seed --site-id --sla --sla-id --sql --start-date --status-id --subject --summary --supplier-id --team --team-id --tenant --ticket-id --ticket-type-id --time-taken --timeout --title --to --token --toplevel-id --type --type-id --updated-since --updated-until --url --user-id --value --who-agent-id -F -O -f -o '
 
 # The verbs of a resource.
 _halo_verbs() {
@@ -56,7 +56,7 @@ _halo_verbs() {
 _halo_flags() {
     case $1 in
         tickets) REPLY='-h --help' ;;
-        'tickets list') REPLY='--client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --updated-since --updated-until --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments -h --help --limit --page-size --concurrency --checkpoint --param @globals' ;;
+        'tickets list') REPLY='--client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --updated-since --updated-until --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments -h --help --limit --page-size --concurrency --checkpoint --append-to --param @globals' ;;
         'tickets get') REPLY='--include-details --include-last-action --include-linked -h --help --param @globals' ;;
         'tickets create') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'tickets update') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
@@ -77,7 +77,7 @@ _halo_flags() {
         'actions react') REPLY='--ticket-id --action-number --type -h --help -F --field -f --raw-field --param @globals' ;;
         'actions review') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         clients) REPLY='-h --help' ;;
-        'clients list') REPLY='--search --toplevel-id --include-inactive --order --desc --updated-since --updated-until --search-name-only --include-notes -h --help --limit --page-size --concurrency --checkpoint --param @globals' ;;
+        'clients list') REPLY='--search --toplevel-id --include-inactive --order --desc --updated-since --updated-until --search-name-only --include-notes -h --help --limit --page-size --concurrency --checkpoint --append-to --param @globals' ;;
         'clients get') REPLY='--include-details --include-activity -h --help --param @globals' ;;
         'clients create') REPLY='--name --toplevel-id --inactive -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'clients update') REPLY='--name --toplevel-id --inactive -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
@@ -86,7 +86,7 @@ _halo_flags() {
         'clients new-accounts-id') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         'clients payment-method-update') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         users) REPLY='-h --help' ;;
-        'users list') REPLY='--search --client-id --site-id --toplevel-id --include-inactive --order --desc --updated-since --updated-until --asset-id --exclude-agents -h --help --limit --page-size --concurrency --checkpoint --param @globals' ;;
+        'users list') REPLY='--search --client-id --site-id --toplevel-id --include-inactive --order --desc --updated-since --updated-until --asset-id --exclude-agents -h --help --limit --page-size --concurrency --checkpoint --append-to --param @globals' ;;
         'users get') REPLY='--include-details -h --help --param @globals' ;;
         'users create') REPLY='--name --emailaddress --client-id --site-id -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'users update') REPLY='--name --emailaddress --client-id --site-id -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
@@ -102,7 +102,7 @@ _halo_flags() {
         'agents me') REPLY='-h --help --param @globals' ;;
         'agents clear-cache') REPLY='-h --help --param @globals' ;;
         assets) REPLY='-h --help' ;;
-        'assets list') REPLY='--client-id --site-id --search --order --desc --include-inactive --user-id --ticket-id --updated-since --updated-until --asset-type-id --inventory-number -h --help --limit --page-size --concurrency --checkpoint --param @globals' ;;
+        'assets list') REPLY='--client-id --site-id --search --order --desc --include-inactive --user-id --ticket-id --updated-since --updated-until --asset-type-id --inventory-number -h --help --limit --page-size --concurrency --checkpoint --append-to --param @globals' ;;
         'assets get') REPLY='--include-details -h --help --param @globals' ;;
         'assets create') REPLY='--inventory-number --client-id --site-id --asset-type-id -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'assets update') REPLY='--inventory-number --client-id --site-id --asset-type-id -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
@@ -128,7 +128,7 @@ _halo_flags() {
         'attachments delete-image') REPLY='-h --help --param @globals' ;;
         'attachments nhserver') REPLY='--token -h --help -O --output-file --param @globals' ;;
         sites) REPLY='-h --help' ;;
-        'sites list') REPLY='--search --client-id --toplevel-id --include-inactive --order --desc --updated-since --updated-until -h --help --limit --page-size --concurrency --checkpoint --param @globals' ;;
+        'sites list') REPLY='--search --client-id --toplevel-id --include-inactive --order --desc --updated-since --updated-until -h --help --limit --page-size --concurrency --checkpoint --append-to --param @globals' ;;
         'sites get') REPLY='--include-details -h --help --param @globals' ;;
         'sites create') REPLY='--name --client-id -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'sites update') REPLY='--name --client-id -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
@@ -154,14 +154,14 @@ _halo_flags() {
         'contracts next-ref') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         'contracts approve') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         opportunities) REPLY='-h --help' ;;
-        'opportunities list') REPLY='--client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --updated-since --updated-until --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments -h --help --limit --page-size --concurrency --checkpoint --param @globals' ;;
+        'opportunities list') REPLY='--client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --updated-since --updated-until --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments -h --help --limit --page-size --concurrency --checkpoint --append-to --param @globals' ;;
         'opportunities get') REPLY='--include-details --include-last-action --include-linked -h --help --param @globals' ;;
         'opportunities create') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'opportunities update') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'opportunities delete') REPLY='-h --help --param @globals' ;;
         'opportunities view') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         projects) REPLY='-h --help' ;;
-        'projects list') REPLY='--client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --updated-since --updated-until --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments -h --help --limit --page-size --concurrency --checkpoint --param @globals' ;;
+        'projects list') REPLY='--client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --updated-since --updated-until --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments -h --help --limit --page-size --concurrency --checkpoint --append-to --param @globals' ;;
         'projects get') REPLY='--include-details --include-last-action --include-linked -h --help --param @globals' ;;
         'projects create') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'projects update') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
@@ -324,7 +324,7 @@ _halo_value_kind() {
         --date-search) REPLY='choices dateoccured datecleared lastactiondate' ;;
         --output|-o) REPLY='choices ndjson json table csv tsv' ;;
         --fields) REPLY=fields ;;
-        --ca-bundle|--checkpoint|--failed|--output-file|-O) REPLY=files ;;
+        --append-to|--ca-bundle|--checkpoint|--failed|--output-file|-O) REPLY=files ;;
         --profile) REPLY=profiles ;;
         *) REPLY= ;;
     esac

@@ -117,6 +117,7 @@ class Invocation:
     paginate: bool = False
     sql: str | None = None               # sql's QUERY: the text, '-' or @FILE
     checkpoint: str | None = None        # list --checkpoint FILE
+    append_to: str | None = None         # list --append-to FILE (with --checkpoint)
     filters: tuple = ()
     fields: tuple = ()
     params: tuple = ()

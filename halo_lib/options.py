@@ -215,6 +215,13 @@ def checkpoint_option():
                   metavar="FILE", complete=FILES)
 
 
+def append_to_option():
+    return Option(("--append-to",), "append_to",
+                  "append the records to FILE with the --checkpoint save, only when the run "
+                  "succeeds (a killed run adds nothing)", value="file",
+                  metavar="FILE", complete=FILES)
+
+
 def custom_field_option():
     return Option(("--cf",), "custom_fields",
                   "set a custom field, sent in customfields (repeatable)", value="pair",

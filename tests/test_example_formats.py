@@ -138,7 +138,7 @@ def test_the_readme_cron_recipe_appends_ndjson_under_a_csv_profile(tmp_path):
     import json
     import subprocess
     env = csv_profile_shell(tmp_path)
-    line = readme_line(">> tickets.ndjson")
+    line = readme_line("--append-to ~/tickets.ndjson")
     command = line.split("/usr/local/bin/", 1)[1]          # the crontab fields left out
     for _ in range(2):
         done = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=env,

@@ -24,6 +24,7 @@ def build(command, namespace):
         kind=command.kind, resource=resource, verb=verb, ids=ids,
         file=value("file"), method=value("method"), path=value("path"),
         paginate=bool(value("paginate")), sql=value("sql"), checkpoint=value("checkpoint"),
+        append_to=value("append_to"),
         filters=_typed(given, verb.filters, "query") if verb else (),
         fields=_typed(given, verb.fields, "field") if verb else (),
         params=tuple(value("param") or ()), output_file=value("output_file"),

@@ -89,9 +89,10 @@ TOP_EXAMPLES = (
      "(cron's PATH is short, so halo is named by its full path):",
      "0 6 * * 1-5 /usr/local/bin/halo --profile work -o ndjson tickets list --open-only"
      " > /var/tmp/open-tickets.ndjson"),
-    ("A crontab line appending the tickets changed since the last successful run:",
+    ("A crontab line appending the tickets changed since the last successful run (a run "
+     "killed midway adds nothing):",
      "*/15 * * * * /usr/local/bin/halo -o ndjson tickets list"
-     " --checkpoint ~/.local/state/halo/tickets.since >> tickets.ndjson"),
+     " --checkpoint ~/.local/state/halo/tickets.since --append-to ~/tickets.ndjson"),
     ("Delete the tickets in status 9, the ids read from standard input:",
      "halo -o ndjson tickets list --status-id 9 --query id -r | halo tickets delete -"),
     ("Tickets counted per client with one SQL request:",

@@ -89,6 +89,14 @@ def dates(page):
         "announced, a record served twice or pages that repeat end the run with exit "
         f"status 5 and {italic('FILE')} as it was; the records written stay written and the "
         "next run lists them again.",
+        f"{bold('--append-to')} {italic('OUT')} (with {bold('--checkpoint')} only) writes the "
+        f"records to {italic('OUT')} together with the checkpoint instead of standard output: "
+        "they are kept in an anonymous temporary file until the run succeeds; then the "
+        f"checkpoint is rewritten with its old time and the size of {italic('OUT')}, the "
+        f"records are appended and synced, and the checkpoint gets the new time and size. A "
+        f"run killed at any moment leaves {italic('OUT')} with exactly the records of the "
+        f"runs that succeeded, each once: the next run cuts back a half-made append to the "
+        f"saved size. {italic('OUT')} must be written only by halo.",
         f"A {italic('FILE')} that does not hold one UTC date-time, that exists and is not a "
         f"regular file (a device, a named pipe), or an empty {italic('FILE')} name, is exit "
         "status 2, naming it, before anything is sent.",

@@ -31,10 +31,12 @@ class Checkpoint:
     def __init__(self, path, now):
         self.path = os.path.expanduser(path)
         self.started = now()        # this machine's clock: used when Halo sends no Date
+        self.mark = None            # --append-to: (size, device, inode) of its FILE
         self.since = self._read()
 
     def _read(self):
-        """The saved time as text, None when FILE does not exist yet."""
+        """The saved time as text, None when FILE does not exist yet (or holds `-`, the
+        mark of an --append-to run before any time was saved); sets self.mark."""
         try:
             # O_NONBLOCK: a FIFO is refused below, never waited on
             fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
@@ -42,14 +44,19 @@ class Checkpoint:
                 if not stat.S_ISREG(os.fstat(fd).st_mode):
                     raise UsageError(f"checkpoint {self.path} is not a regular file: name a "
                                      "file of its own")
-                data = handle.read(200)
+                data = handle.read(400)
         except FileNotFoundError:
             return None
         except OSError as exc:
             raise UsageError(f"cannot read checkpoint {self.path}: "
                              f"{exc.strerror or exc}") from None
         try:
-            return utc_text(parse_utc(data.decode("ascii").strip()))
+            lines = data.decode("ascii").split("\n")
+            time, marks = lines[0].strip(), [line for line in lines[1:] if line.strip()]
+            self.mark = _mark(marks[0]) if marks else None
+            if len(marks) > 1 or (time == "-" and self.mark is None):
+                raise ValueError(data)
+            return None if time == "-" else utc_text(parse_utc(time))
         except (UnicodeDecodeError, ValueError):
             raise UsageError(f"corrupt checkpoint {self.path}: expected one ISO 8601 UTC "
                              "date-time; delete it to list everything again") from None
@@ -70,14 +77,31 @@ class Checkpoint:
             raise UsageError(f"cannot write checkpoint {self.path}: its directory is not "
                              "writable")
 
-    def save(self):
+    def save(self, mark=None):
+        """FILE := this run's start less OVERLAP (and the --append-to FILE's new mark)."""
+        self.write(utc_text((self.started - OVERLAP).replace(microsecond=0)), mark)
+
+    def write(self, stamp, mark=None):
+        """FILE := stamp (`-`: no time yet) and mark, atomically."""
         from halo_lib.io.files import write_atomically
-        stamp = utc_text((self.started - OVERLAP).replace(microsecond=0))
+        text = (stamp or "-") + "\n"
+        if mark is not None:
+            text += "appended %d %d:%d\n" % mark
         try:
-            write_atomically(self.path, (stamp + "\n").encode(), mode=0o644)
+            write_atomically(self.path, text.encode(), mode=0o644)
+            self.mark = mark
         except OSError as exc:
             raise HaloError(f"cannot save checkpoint {self.path}: {exc.strerror or exc} "
                             "(the next run lists these records again)") from None
+
+
+def _mark(line):
+    """`appended SIZE DEVICE:INODE` -> (size, device, inode); ValueError otherwise."""
+    word, size, where = line.split()
+    device, inode = where.split(":")
+    if word != "appended":
+        raise ValueError(line)
+    return int(size), int(device), int(inode)
 
 
 class _Untrusted(Exception):
@@ -88,12 +112,14 @@ class Checkpointed(Plan):
     """A list under --checkpoint: the stream with the saved time as its start; FILE is
     saved again only when the list ends with exit 0."""
 
-    def __init__(self, checkpoint, stream):
-        self.checkpoint, self.stream = checkpoint, stream
+    def __init__(self, checkpoint, stream, appending=None):
+        self.checkpoint, self.stream, self.appending = checkpoint, stream, appending
         self.requests = stream.requests
 
     def run(self, env, output):
         self.checkpoint.check_writable()
+        if self.appending:
+            self.appending.begin(self.checkpoint, env.streams, output)
         transport = env.api.transport
         self.stream.first = lambda: self._halo_clock(transport.last_date)
         try:
@@ -108,15 +134,32 @@ class Checkpointed(Plan):
                 request.method, request.path,
                 [pair for pair in request.params if pair[0] != UPDATED_FROM], request.body)
             code = self.stream.run(env, output)
-        if code == 0 and self.stream.gaps:
+        return code
+
+    def settle(self, env, code, stop, close_error):
+        """Once the output is closed (the records all written): save FILE, with the
+        --append-to records. Signals are held back meanwhile (see execute._run)."""
+        code = super().settle(env, code, stop, close_error)
+        if code != 0:
+            return code
+        if self.stream.gaps:
             # The list changed while it was paged: a record may have moved to a page
             # already fetched and never been written. Saving would skip it for good.
             raise TemporaryError(f"the checkpoint {self.checkpoint.path} was not saved: the "
                                  f"list was not served whole ({'; '.join(self.stream.gaps)});"
                                  " the next run lists this time again")
-        if code == 0:
+        if self.appending:
+            self.appending.commit(self.checkpoint, env.streams)
+        else:
             self.checkpoint.save()
+        # Saved: a SIGINT or SIGTERM that came meanwhile is too late to stop this run, and
+        # exit 130/143 would tell the caller that its records were not kept.
+        env.streams.pending_signal = None
         return code
+
+    def release(self):
+        if self.appending:
+            self.appending.discard()
 
 
     def _halo_clock(self, date_header):

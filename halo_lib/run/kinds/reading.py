@@ -1,5 +1,6 @@
 """Kinds that read: list (a stream of pages), get (records by id) and me (one document)."""
-from halo_lib.options import checkpoint_option, param_option, paging_options
+from halo_lib.options import (append_to_option, checkpoint_option, param_option,
+                              paging_options)
 from halo_lib.resources import UPDATED_FROM
 from halo_lib.run.kinds.base import Kind, query_params
 
@@ -18,7 +19,7 @@ class List(Kind):
     def options(self, resource, verb):
         found = paging_options()
         if _checkpoints(verb):
-            found.append(checkpoint_option())
+            found += [checkpoint_option(), append_to_option()]
         return found + [param_option()]
 
     def plan(self, inv, env):
@@ -26,6 +27,10 @@ class List(Kind):
         from halo_lib.run.plans import Stream
         params = query_params(inv, env)
         checkpoint = None
+        if inv.append_to is not None and not inv.checkpoint:
+            from halo_lib.errors import UsageError
+            raise UsageError("--append-to commits the records with --checkpoint FILE: give "
+                             "both (without a checkpoint, redirect stdout instead)")
         if inv.checkpoint:
             from halo_lib.run.checkpoint import Checkpoint, check_usable
             check_usable(inv)
@@ -38,7 +43,11 @@ class List(Kind):
         if checkpoint is None:
             return stream
         from halo_lib.run.checkpoint import Checkpointed
-        return Checkpointed(checkpoint, stream)
+        appending = None
+        if inv.append_to is not None:
+            from halo_lib.run.appending import Appending
+            appending = Appending(inv.append_to)
+        return Checkpointed(checkpoint, stream, appending)
 
     def examples(self, s, verb):
         examples = [(f"Stream {s.name} into jq, stopping after 100 records:",
@@ -50,7 +59,7 @@ class List(Kind):
                           f"halo {s.name} list --updated-since 24h"),
                          ("Those changed since the last successful run (for cron):",
                           f"halo -o ndjson {s.name} list --checkpoint ~/.local/state/halo/{s.name}.since"
-                          f" >> {s.name}.ndjson")]
+                          f" --append-to {s.name}.ndjson")]
         return examples
 
 
