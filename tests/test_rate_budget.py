@@ -292,3 +292,117 @@ def test_a_state_path_that_is_a_directory_is_said_once_on_stderr(halo_run, tmp_p
     assert len(lines) == 1 and lines[0].startswith("halo: "), result
     assert str(state) in lines[0] and "not shared" in lines[0], lines
     assert (state / "keep").read_text() == "x"
+
+
+# ---------------------------------------------------------------- a bare 429
+
+def blips(raw_server, pages, refused_at):
+    """A list of `pages` pages of 10 whose pages in `refused_at` are answered one bare 429
+    each (no Retry-After) before they are served."""
+    from rawserver import http_response, token_route
+    from urllib.parse import parse_qs
+
+    def route(method, path, n):
+        found = token_route(method, path)
+        if found or not path.startswith("/api/Tickets"):
+            return found
+        number = int(parse_qs(path.partition("?")[2])["page_no"][0])
+        first = (number - 1) * 10 + 1
+        if number in refused_at and refused_at[number]:
+            refused_at[number] -= 1
+            return http_response(429, {"message": "busy"})
+        return http_response(200, {"record_count": pages * 10, "tickets": [
+            {"id": i} for i in range(first, first + 10)]})
+    return raw_server(route)
+
+
+def test_three_bare_429_blips_cost_seconds_not_windows(raw_server, tmp_path):
+    """25 pages, three bare 429s on the way, a budget of 60 per 6 s: waiting for the window
+    to free at each would take three windows (over 18 s); short waits take about 3 s."""
+    server = blips(raw_server, 25, {3: 1, 10: 1, 18: 1})
+    env = dict(runner_for(server.url, tmp_path).env, PATH=os.environ.get("PATH", ""))
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, str(ROOT / "halo.py"), "--rate", "60/6s",
+                           "tickets", "list", "--page-size", "10"], env=env,
+                          capture_output=True, timeout=120)
+    elapsed = time.monotonic() - started
+    assert done.returncode == 0, done.stderr
+    assert [json.loads(line)["id"] for line in done.stdout.splitlines()] == \
+        list(range(1, 251))
+    assert sum(1 for _, path in server.requests if path.startswith("/api/Tickets")) == 28
+    assert elapsed < 10, elapsed
+
+
+def test_429s_in_a_row_wait_longer_each_and_say_so_on_a_terminal(raw_server, tmp_path):
+    server = blips(raw_server, 2, {2: 4})
+    run = runner_for(server.url, tmp_path)
+    result = run("--rate", "60/6s", "tickets", "list", "--page-size", "10", stderr_tty=True)
+    assert result.code == 0 and len(result.records) == 20, result
+    assert run.sleeps[0] == 1.0, run.sleeps           # the first: a second, said nowhere
+    told = [float(found) for found in re.findall(
+        r"429.*busy.*waiting (\d+\.\d) s before trying again", result.err)]
+    assert told[0] == 2.0 and all(t <= 6.3 for t in told), result.err   # capped: the window
+    # Refused again and again at a handful of requests: the budget learnt that limit.
+    assert "the tenant said 429 at" in result.err, result.err
+
+
+def test_without_a_budget_429s_in_a_row_wait_1_2_4_8_seconds(raw_server, tmp_path):
+    server = blips(raw_server, 2, {2: 4})
+    run = runner_for(server.url, tmp_path)
+    result = run("--rate", "off", "tickets", "list", "--page-size", "10", stderr_tty=True)
+    assert result.code == 0 and len(result.records) == 20, result
+    assert run.sleeps == [1.0, 2.0, 4.0, 8.0]
+    told = re.findall(r"waiting (\d+\.\d) s before trying again", result.err)
+    assert told == ["2.0", "4.0", "8.0"], result.err
+    again = blips(raw_server, 2, {2: 4})
+    quiet = runner_for(again.url, tmp_path)         # off a terminal: nothing said
+    result = quiet("--rate", "off", "tickets", "list", "--page-size", "10")
+    assert (result.code, result.err, quiet.sleeps) == (0, "", [1.0, 2.0, 4.0, 8.0]), result
+
+
+def test_a_refused_run_lowers_the_shared_budget_for_one_period(tmp_path):
+    """A tenant that allows 10 per 6 s, a budget that thinks 40: the 429s that repeat
+    teach it the real limit, which the state file shares with every process."""
+    with Sandbox(records=100, rate_limit="10/6s") as sandbox:
+        env = dict(runner_for(sandbox.url, tmp_path, HALO_CLIENT_ID=sandbox.client_id,
+                              HALO_CLIENT_SECRET=sandbox.client_secret).env,
+                   PATH=os.environ.get("PATH", ""))
+        done = subprocess.run([sys.executable, str(ROOT / "halo.py"), "--rate", "40/6s",
+                               "tickets", "list", "--page-size", "10", "--concurrency", "1"],
+                              env=env, capture_output=True, timeout=120)
+        refused = sandbox.rate_limit.refused
+    assert done.returncode == 0, done.stderr
+    assert [json.loads(line)["id"] for line in done.stdout.splitlines()] == \
+        list(range(1, 101))
+    assert refused >= 2
+    (state,) = state_files(tmp_path)
+    learned = [line.split() for line in state.read_text().splitlines()
+               if line.startswith("limit")]
+    assert len(learned) == 1 and 1 <= int(learned[0][1]) <= 10, state.read_text()
+    assert float(learned[0][2]) > time.time() - 7      # for one period from the refusal
+
+
+def test_a_learned_limit_in_the_state_file_paces_another_process(tmp_path):
+    from halo_lib.http.ratebudget import Budget
+    clock = [1000.0]
+    slept = []
+
+    def sleep(seconds):
+        slept.append(seconds)
+        clock[0] += seconds
+    directory = str(tmp_path / "cache")
+    first = Budget((40, 6.0), "https://h", "k", directory, sleep=sleep, clock=lambda: clock[0])
+    for _ in range(12):
+        first.acquire("https://h/api/x")
+    first.refused("https://h/api/x", 1)
+    assert first.refused("https://h/api/x", 2) <= 6.2     # the second in a row: learned
+    other = Budget((40, 6.0), "https://h", "k", directory, sleep=sleep,
+                   clock=lambda: clock[0])
+    slept.clear()
+    other.acquire("https://h/api/x")
+    assert slept and slept[0] > 1, slept                  # paced, not sent into a 429
+    clock[0] += 7                                         # a period later: 40 again
+    slept.clear()
+    for _ in range(20):
+        other.acquire("https://h/api/x")
+    assert slept == []

@@ -234,7 +234,12 @@ def rate_limit(page):
         "A run within the budget never waits. A request beyond it waits until the oldest "
         "request of the window leaves it; the wait is shown on standard error when that is "
         f"a terminal, and in {bold('-v')}; never on standard output.",
-        "A 429 without Retry-After waits the same way, until the window frees.",
+        "A 429 without Retry-After is tried again after 1 s, then 2, 4, 8 ... s for each "
+        "further 429 in a row, never longer than the window takes to free; any wait over a "
+        "second is told on standard error when it is a terminal.",
+        "A 429 that comes again after the first wait is taken as the tenant's real limit "
+        "for now: the requests in the window then, less the refused ones and a 10% margin, "
+        "become every halo process's budget for one period, through the state file.",
         "A missing or unreadable state file is rebuilt, never an error; anything at its path "
         "that is not a small regular file (a symlink, a FIFO, a device) is replaced, never "
         "followed or read.",

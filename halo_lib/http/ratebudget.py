@@ -10,6 +10,15 @@ one in the window is older than the period. A state file that is missing or unre
 is rebuilt, never an error; one that is not a small regular file (a symlink, a FIFO, a
 device, over 1 MiB) is never followed, waited on or read, but replaced by a new 0600 file.
 
+A 429 without Retry-After only says the tenant is busy: the request is tried again after
+a short wait (FIRST_429_WAIT, doubled with each further 429 in a row, never past the time
+the window takes to free). A 429 that comes again after that wait is no blip: the
+requests in the window when it came (less the refused ones, less a margin) are the
+tenant's real limit for now, maybe because other integrations share it. The budget is
+lowered to that for one period, in the state file, so every process paces its requests
+instead of being refused. A single 429 teaches nothing: at the start of a window it would
+shrink the budget to a handful of requests and stall every process for a whole period.
+
 The lock is waited for at most --timeout: a process that holds it for longer (stopped,
 or hung) ends the request with exit 5 naming the file, rather than hanging every halo.
 The cache directory is trusted only when it is a directory of this user (as the token
@@ -28,6 +37,13 @@ UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0}
 SLACK, SLACK_SECONDS = 0.02, 0.1   # see Budget.span
 MAX_STATE = 1 << 20   # a larger state file is not ours: it is replaced
 SHOW_WAITS_FROM = 1.0    # on a terminal without -v, shorter waits pass silently
+FIRST_429_WAIT = 1.0     # seconds after a bare 429; doubled for each further one in a row
+LEARN_MARGIN = 0.9       # the share of a refused window that the lowered budget allows
+
+
+def wait_after_429(streak):
+    """The short wait after the streak-th bare 429 in a row: 1, 2, 4, ... seconds."""
+    return FIRST_429_WAIT * 2 ** min(streak - 1, 10)
 
 
 def parse_rate(text):
@@ -59,7 +75,7 @@ class Budget:
     """Before each request to the tenant: `acquire(url)` returns once it may be sent."""
 
     def __init__(self, rate, origin, key, directory=None, sleep=time.sleep, say=None,
-                 clock=time.time, lock_wait=30.0, warn=None):
+                 clock=time.time, lock_wait=30.0, warn=None, note=None):
         self.limit, self.period = rate
         # A request counts from when we send it, the server's window from when it arrives:
         # a little slack keeps the two from disagreeing at the edge of the window.
@@ -71,9 +87,10 @@ class Budget:
             self.path = os.path.join(directory, f"rate-{digest}")
         self.directory = directory
         self.sleep, self.say, self.clock = sleep, say, clock
-        self.lock_wait, self.warn = lock_wait, warn
+        self.lock_wait, self.warn, self.note = lock_wait, warn, note
         self.lock = threading.Lock()
         self.memory = []          # the window, when there is no cache directory
+        self.memory_learned = None    # and the lowered limit, (limit, until)
         self.virtual = 0.0        # the time after our own waits (an injected sleep may not wait)
 
     def counts(self, url):
@@ -92,24 +109,39 @@ class Budget:
                 now = self.now()
                 with self._state() as state:
                     window = state.window(now, self.span)
-                    if len(window) < self.limit:
+                    limit = state.limit(self.limit, now)
+                    if len(window) < limit:
                         state.save(window + [now])
                         return
-                    wait = window[len(window) - self.limit] + self.span - now
-            self._wait(max(wait, 0.0) + 0.002, now)
+                    wait = window[len(window) - limit] + self.span - now
+            self._wait(max(wait, 0.0) + 0.002, now, limit)
 
-    def wait_after_429(self, url):
-        """Seconds to wait after a 429 without Retry-After: until the oldest request of the
-        window leaves it (None with no request in the window: the usual backoff)."""
+    def refused(self, url, streak):
+        """Seconds to wait after the streak-th bare 429 in a row (see the module's text);
+        from the second on, the budget is lowered to what the window held."""
+        short = wait_after_429(streak)
         if not self.counts(url):
-            return None
+            return short
         with self.lock:
             now = self.now()
             with self._state() as state:
                 window = state.window(now, self.span)
+                if streak >= 2 and window:
+                    self._learn(state, window, streak, now)
         if not window:
-            return None
-        return max(window[0] + self.span - now, 0.5)
+            return short
+        return min(short, max(window[0] + self.span - now, 0.5))
+
+    def _learn(self, state, window, streak, now):
+        limit = max(1, int((len(window) - streak) * LEARN_MARGIN))
+        if limit >= state.limit(self.limit, now):
+            return
+        state.save(window, (limit, now + self.period))
+        if self.note:
+            self.note(f"halo: the tenant said 429 at {len(window)} requests in "
+                      f"{describe((1, self.period)).split('/')[1]}: the budget is "
+                      f"{describe((limit, self.period))} for the next "
+                      f"{self.period:g} s, for every halo process")
 
     def _state(self):
         if self.path and not self._trusted():
@@ -139,9 +171,9 @@ class Budget:
                       f"{printable(reason)}")
         return False
 
-    def _wait(self, seconds, now):
+    def _wait(self, seconds, now, limit):
         if self.say:
-            self.say(seconds, describe((self.limit, self.period)))
+            self.say(seconds, describe((limit, self.period)))
         self.sleep(seconds)
         self.virtual = now + seconds
 
@@ -151,6 +183,7 @@ class _State:
 
     def __init__(self, budget, path, memory):
         self.budget, self.path, self.memory, self.fd = budget, path, memory, None
+        self.learned = None     # (limit, until) read with the window
 
     def __enter__(self):
         if self.path:
@@ -169,22 +202,41 @@ class _State:
             self.fd = None
 
     def window(self, now, period):
-        times = self.memory if self.fd is None else self._read()
+        if self.fd is None:
+            times, self.learned = self.memory, self.budget.memory_learned
+        else:
+            times, self.learned = self._read()
         return sorted(t for t in times if now - period + 0.001 < t <= now + 1.0)
 
+    def limit(self, configured, now):
+        """The budget now: the configured one, or less while a learned limit holds."""
+        if self.learned and self.learned[1] > now:
+            return min(configured, self.learned[0])
+        return configured
+
     def _read(self):
+        """(send times, learned limit or None): a line per time, and `limit N UNTIL`."""
         try:
             os.lseek(self.fd, 0, os.SEEK_SET)
-            data = os.read(self.fd, MAX_STATE).decode("ascii")
-            return [float(line) for line in data.split()]
+            lines = os.read(self.fd, MAX_STATE).decode("ascii").splitlines()
+            learned = None
+            if lines and lines[0].startswith("limit "):
+                _, count, until = lines.pop(0).split()
+                learned = (int(count), float(until))
+            return [float(line) for line in lines if line.strip()], learned
         except (OSError, ValueError, UnicodeDecodeError):
-            return []    # corrupt: rebuilt by the next save
+            return [], None    # corrupt: rebuilt by the next save
 
-    def save(self, times):
+    def save(self, times, learned=None):
+        """The window's times, and the learned limit (the one read, unless given)."""
+        learned = learned or self.learned
         if self.fd is None:
             self.memory[:] = times
+            self.budget.memory_learned = learned
             return
-        data = "".join(f"{t:.3f}\n" for t in times).encode()
+        head = f"limit {learned[0]} {learned[1]:.3f}\n" if learned and \
+            (not times or learned[1] > times[-1]) else ""
+        data = (head + "".join(f"{t:.3f}\n" for t in times)).encode()
         try:
             os.fchmod(self.fd, 0o600)
             os.lseek(self.fd, 0, os.SEEK_SET)
@@ -276,5 +328,9 @@ def for_settings(settings, streams):
     def say(seconds, limit):
         if verbose or (tty and seconds >= SHOW_WAITS_FROM):
             streams.err(f"halo: rate limit {limit} reached; waiting {seconds:.1f} s")
+
+    def note(line):
+        if verbose or tty:
+            streams.err(line)
     return Budget(rate, settings.url, key, settings.cache_dir, streams.sleep, say,
-                  lock_wait=settings.timeout, warn=streams.err)
+                  lock_wait=settings.timeout, warn=streams.err, note=note)

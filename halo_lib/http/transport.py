@@ -14,10 +14,12 @@ from urllib3 import exceptions as ux
 from halo_lib.errors import (ApiError, AuthError, ConfigError, NotFound, TemporaryError,
                              printable)
 from halo_lib.http.deadline import Deadline
+from halo_lib.http.refusals import describe
 
 BACKOFF_BASE = 0.5     # seconds before the first retry
 BACKOFF_CAP = 20.0     # no single wait is longer, whatever the attempt number
 RETRY_AFTER_CAP = 120.0
+SHOW_WAITS_FROM = 1.0  # a longer wait before a retry is told on a terminal (and in -v)
 MAX_REDIRECTS = 5
 MAX_ANSWER = 64 * 1024 * 1024   # default cap on an answer's decoded size (--max-answer)
 ERROR_BODY = 64 * 1024          # what is read of a refusal or a redirect: its message
@@ -50,6 +52,7 @@ class Transport:
         self.verbose = settings.verbose
         self.streams = streams
         self.throttled = False     # set on a 429, read by the pager to slow down
+        self.refusals = 0          # 429s in a row (any request): the wait grows with them
         self.last_date = None      # the Date header of the latest answer: Halo's clock
         from halo_lib.http import proxy, ratebudget
         self.timeout = settings.timeout
@@ -114,6 +117,7 @@ class Transport:
                                          sent=True) from None
             else:
                 status = response.status
+                self.refusals = self.refusals + 1 if status == 429 else 0
                 if status < 300:
                     if parse is None or response.data is None:
                         return response, response.result
@@ -128,8 +132,9 @@ class Transport:
                     # Throttled: the server did not act on it, so a POST is not sent.
                     failure, sent = f"HTTP {status} {describe(response)}".rstrip(), False
                     wait = retry_after(response.headers.get("Retry-After"))
-                    if wait is None and status == 429 and self.budget:
-                        wait = self.budget.wait_after_429(url)   # until the window frees
+                    if wait is None and status == 429:
+                        wait = self._after_bare_429(url)
+                        failure += " (the tenant is busy; no Retry-After)"
                 elif status == 407:
                     _proxy_refusal(None, self.pool, url, response)
                     raise error_for(response, what)
@@ -141,7 +146,19 @@ class Transport:
                 tries = "1 try" if attempt == 1 else f"{attempt} tries"
                 raise TemporaryError(f"{what}: {failure} (gave up after {tries})", sent=sent)
             self._log(f"* retrying after: {failure}")
-            self.streams.sleep(backoff(attempt, wait))
+            pause = backoff(attempt, wait)
+            if pause > SHOW_WAITS_FROM and (self.verbose or self.streams.stderr_tty):
+                self.streams.err(f"halo: {what}: {failure}; waiting {pause:.1f} s before "
+                                 "trying again")
+            self.streams.sleep(pause)
+
+    def _after_bare_429(self, url):
+        """A 429 without Retry-After: a short wait growing with the 429s in a row (the
+        budget caps it and learns from repeats; see ratebudget)."""
+        from halo_lib.http.ratebudget import wait_after_429
+        if self.budget:
+            return self.budget.refused(url, self.refusals)
+        return min(wait_after_429(self.refusals), BACKOFF_CAP)
 
     def _proxy_failure(self, exc, url, deadline):
         """The one line for a proxy that failed; a 4xx other than a refusal is exit 3."""
@@ -345,57 +362,6 @@ def error_for(response, what):
     if status == 429 or status >= 500:
         return TemporaryError(message)
     return ApiError(message, status)
-
-
-def describe(response, limit=300):
-    """The server's own words for a refusal, on one line: JSON message, or HTML title/text."""
-    data = response.data or b""
-    text = data[:20000].decode("utf-8", "replace").strip()
-    if not text:
-        return ""
-    if text[:1] in "{[":
-        try:
-            import orjson
-            doc = orjson.loads(data)
-        except ValueError:
-            doc = None
-        found = _message_in(doc)
-        if found:
-            return _clip(found, limit)
-    if "<" in text and ">" in text:
-        text = _html_text(text)
-    return _clip(text, limit)
-
-
-def _message_in(doc):
-    if isinstance(doc, str):
-        return doc
-    if isinstance(doc, list) and doc:
-        return _message_in(doc[0])
-    if isinstance(doc, dict):
-        for key in ("error_description", "message", "Message", "error", "title", "detail"):
-            value = doc.get(key)
-            if isinstance(value, str) and value:
-                return value
-            if isinstance(value, (dict, list)):
-                inner = _message_in(value)
-                if inner:
-                    return inner
-    return None
-
-
-def _html_text(text):
-    import html
-    title = re.search(r"<title[^>]*>(.*?)</title>", text, re.I | re.S)
-    if title and title.group(1).strip():
-        return html.unescape(title.group(1))
-    text = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", text, flags=re.I | re.S)
-    return html.unescape(re.sub(r"<[^>]+>", " ", text))
-
-
-def _clip(text, limit):
-    text = printable(" ".join(text.split()))
-    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _reason(exc):
