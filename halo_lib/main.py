@@ -32,6 +32,8 @@ def _run(argv, streams):
     try:
         from halo_lib.cli import parse
         invocation = parse(argv, out=lambda text: streams.write(_line(text)))
+        with streams.deferred():
+            _load_extensions(invocation)
         from halo_lib.run.execute import run
         return run(invocation, streams)
     except Exit as done:
@@ -51,6 +53,15 @@ def _run(argv, streams):
         streams.err(f"halo: unexpected error: {type(exc).__name__}: "
                     + " ".join(str(exc).split())[:300])
         return 1
+
+
+def _load_extensions(invocation):
+    """Import the C extensions a command needs with SIGINT and SIGTERM held back: the
+    exception a signal handler raises in the middle of an extension's module init (orjson's
+    was seen) crashes the interpreter (SIGSEGV) instead of ending the command cleanly."""
+    import orjson  # noqa: F401
+    if not invocation.dry_run:
+        import urllib3  # noqa: F401   (ssl, hashlib, zlib)
 
 
 def _say(streams, line):

@@ -161,7 +161,6 @@ class Checkpointed(Plan):
         if self.appending:
             self.appending.discard()
 
-
     def _halo_clock(self, date_header):
         """Page 1 is answered: its Date is when this run started, by Halo's clock."""
         halo_now = http_date(date_header)
