@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 
 from conftest import ROOT
 
@@ -89,8 +90,29 @@ def delivery(body, path="/", headers=()):
     return ("\r\n".join(head) + "\r\n\r\n").encode() + body
 
 
+class Collector:
+    """Reads a listener's stdout on a thread, so a full pipe never stalls its writes."""
+
+    def __init__(self, listener):
+        self.data = b""
+        self.thread = threading.Thread(target=self._read, args=(listener.process.stdout,),
+                                       daemon=True)
+        self.thread.start()
+
+    def _read(self, stream):
+        self.data = stream.read()
+
+    def lines(self):
+        """Every line, once the listener has ended, each parsed on its own."""
+        self.thread.join(timeout=10)
+        return parsed(self.data)
+
+
 def stdout_lines(listener):
     """Every line of a listener's stdout once it has ended, each checked whole."""
-    data = listener.process.stdout.read()
+    return parsed(listener.process.stdout.read())
+
+
+def parsed(data):
     assert data == b"" or data.endswith(b"\n")
     return [json.loads(line) for line in data.splitlines()]

@@ -73,11 +73,11 @@ class Reader:
         searched = 0
         while True:
             at = self.buffer.find(b"\n", searched)
-            if at >= 0:
+            if 0 <= at <= MAX_LINE:
                 text = bytes(self.buffer[:at])
                 del self.buffer[:at + 1]
                 return text[:-1] if text.endswith(b"\r") else text
-            if len(self.buffer) > MAX_LINE:
+            if at > MAX_LINE or len(self.buffer) > MAX_LINE:
                 raise Refused(*too_long)
             searched = len(self.buffer)
             self._fill()
