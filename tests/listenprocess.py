@@ -53,19 +53,23 @@ class Listener:
         return socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
 
     def send(self, data, timeout=10):
-        """Send raw bytes, end our side, read the whole answer: (status or None, answer)."""
-        with self.connect(timeout) as sock:
-            try:
-                sock.sendall(data)
-                sock.shutdown(socket.SHUT_WR)
-            except OSError:   # refused early, its answer is still there to be read
-                pass
-            return answer_of(sock)
+        return send_to(self.port, data, timeout)
 
     def stop(self, signum=signal.SIGINT):
         if self.process.poll() is None:
             self.process.send_signal(signum)
         return self.process.wait(timeout=10)
+
+
+def send_to(port, data, timeout=10):
+    """Send raw bytes, end our side, read the whole answer: (status or None, answer)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        try:
+            sock.sendall(data)
+            sock.shutdown(socket.SHUT_WR)
+        except OSError:   # refused early, its answer is still there to be read
+            pass
+        return answer_of(sock)
 
 
 def answer_of(sock):

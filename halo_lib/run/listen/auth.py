@@ -66,8 +66,9 @@ def credential_check(options, streams):
         return _basic(options, streams)
     if options.bearer:
         return Check("bearer", _secret(options, streams, "Bearer token"))
+    header = _header_name(options.api_key_header)
     return Check("api-key", _secret(options, streams, f"API key ({options.api_key_header})"),
-                 header=_header_name(options.api_key_header))
+                 header=header)
 
 
 def _basic(options, streams):
