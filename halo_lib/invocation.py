@@ -164,4 +164,4 @@ class ListenOptions:
     api_key_header: str | None = None
     secret: str | None = None          # @FILE; anything else is refused
     count: int | None = None
-    deadline: float = 10.0
+    deadline: float | None = None      # None: the default, halo_lib.run.listen.DEADLINE

@@ -194,3 +194,17 @@ def test_sigterm_never_acknowledges_an_unwritten_delivery(listener_factory):
     acknowledged = {n for n, status in answered.items() if status == 200}
     assert set(answered.values()) <= {200, None}
     assert acknowledged == written and len(written) >= 10
+
+
+def test_the_readme_names_the_limits_the_server_keeps():
+    from conftest import ROOT
+    from halo_lib.run import listen as limits
+    text = " ".join((ROOT / "README.md").read_text().split())
+    section = text[text.index("## Webhooks into the shell"):text.index("## Shell completion")]
+    for fact in (f"Up to {limits.MAX_CONNECTIONS} connections", f"queue of {limits.BACKLOG}",
+                 f"(default {limits.DEADLINE})", f"up to {limits.MAX_BODY >> 20} MiB",
+                 f"over {limits.MAX_LINE >> 10} KiB", f"over {limits.MAX_HEADERS} header lines",
+                 f"more than {limits.MAX_DEPTH} levels", "HALO_WEBHOOK_SECRET"):
+        assert fact in section, fact
+    for status in (200, 400, 401, 405, 408, 411, 413, 431, 501, 503, 505):
+        assert str(status) in section, status

@@ -83,7 +83,7 @@ def _local(command, given):
                              bearer=bool(given.get("bearer")),
                              api_key_header=given.get("api_key_header"),
                              secret=given.get("secret"), count=given.get("count"),
-                             deadline=given.get("deadline") or 10.0)
+                             deadline=given.get("deadline"))
     if command.name == "configure":
         return ConfigureOptions(test=bool(given.get("test")))
     if command.name == "sandbox":

@@ -1,5 +1,6 @@
 """Kinds that send no API request of their own: configure, sandbox and webhooks listen."""
 from halo_lib.options import AT_BODY, WEBHOOK_SECRET_ENV as SECRET_ENV, Option, switch
+from halo_lib.run import listen as limits
 from halo_lib.run.kinds.base import Kind
 
 
@@ -93,8 +94,9 @@ class Listen(_Serving):
             Option(("--count",), "count", "exit after N deliveries", value="positive",
                    metavar="N"),
             Option(("--deadline",), "deadline",
-                   "time a client has for its whole request, headers and body (default 10)",
-                   value="seconds", metavar="SECONDS", default=10)]
+                   "time a client has for its whole request, headers and body "
+                   f"(default {limits.DEADLINE})",
+                   value="seconds", metavar="SECONDS", default=limits.DEADLINE)]
 
     example_rank = 9
     example_lines = (
@@ -107,30 +109,36 @@ class Listen(_Serving):
         "Each delivery it accepts is one NDJSON line on standard output, written and flushed "
         "before the sender gets 200: {\"received_at\": ..., \"path\": ..., \"body\": ...} "
         "with the delivery's JSON as body, \"text\" instead of body when it is not JSON a "
-        "reader can parse (or is nested over 200 levels deep), or \"base64\" (the exact "
-        "bytes) when it is not UTF-8 text either. "
-        "With --basic-auth, --bearer or --api-key-header a missing or wrong credential is "
-        "answered 401 and prints nothing; the password, token or key comes from --secret "
-        f"@FILE, {SECRET_ENV} or a prompt on a terminal, never from the command line. "
-        "Bound to an address other than loopback with no credential, it starts with a "
-        "warning. "
+        f"reader can parse (or is nested over {limits.MAX_DEPTH} levels deep), or "
+        "\"base64\" (the exact bytes) when it is not UTF-8 text either. "
         "It runs until SIGINT or SIGTERM (exit 130 or 143), or until --count deliveries "
         "(exit 0); a closed standard output ends it quietly (exit 0), one that cannot be "
         "written answers that delivery 503 and exits 6.",
-        "It is a server you can expose: at most 128 connections are served at once, and more "
-        "wait in a queue of 256; each connection carries one request, which must arrive whole, "
-        "headers and body, within --deadline (else 408). The credential is checked as soon as "
-        "the headers are in. A body needs a Content-Length or chunked encoding (else 411), "
-        "up to 16 MiB (else 413); a malformed request, a negative or non-numeric "
-        "Content-Length or a body shorter than it says is 400. Lines never interleave. On "
-        "SIGINT or SIGTERM a delivery already written still gets its 200; one not yet written "
-        "gets no answer, so the sender tries it again.")
+        "With --basic-auth, --bearer or --api-key-header a missing or wrong credential is "
+        "answered 401 and prints nothing (compared in constant time); the password, token "
+        f"or key comes from --secret @FILE, {SECRET_ENV} or a prompt on a terminal, never "
+        "from the command line, where ps shows it to every local user: --basic-auth "
+        "USER:PASS and --secret VALUE are refused (exit 2). Bound to an address other than "
+        "loopback with no credential, it starts with a warning on standard error.",
+        f"It is a server you can expose: at most {limits.MAX_CONNECTIONS} connections are "
+        f"served at once, and more wait in a queue of {limits.BACKLOG}; each connection "
+        "carries one request, which must arrive whole, headers and body, within --deadline "
+        "(else 408). The credential is checked as soon as the headers are in. A body needs "
+        "a Content-Length or chunked encoding (else 411), up to "
+        f"{limits.MAX_BODY // 1024 // 1024} MiB either way (else 413); a malformed request, "
+        "a negative or non-numeric Content-Length or a body shorter than it says is 400; "
+        f"a header line over {limits.MAX_LINE // 1024} KiB or more than "
+        f"{limits.MAX_HEADERS} header lines is 431; a transfer coding other than chunked "
+        "is 501; a method other than POST or PUT is 405; HTTP other than 1.0 and 1.1 is "
+        "505. Lines never interleave. On SIGINT "
+        "or SIGTERM a delivery already written still gets its 200; one not yet written gets "
+        "no answer, so the sender tries it again.")
 
     def plan(self, inv, env):
         from halo_lib.run.plans import Local
 
         def listen(env):
-            from halo_lib.run.listen import listen
+            from halo_lib.run.listen.endpoint import listen
             return listen(inv.local, env.streams)
         return Local(listen, "serve an HTTP endpoint for webhook deliveries")
 

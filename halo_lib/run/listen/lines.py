@@ -10,7 +10,7 @@ JSON, written as its \\u escape since no UTF-8 can carry it.
 import base64
 import json
 
-MAX_DEPTH = 200
+from halo_lib.run.listen import MAX_DEPTH
 
 
 def envelope(path, body, now):

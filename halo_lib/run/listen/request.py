@@ -11,9 +11,8 @@ else is refused with the status that tells the sender what to mend.
 import socket
 import time
 
-MAX_BODY = 16 * 1024 * 1024   # a larger delivery is refused with 413
-MAX_LINE = 8 * 1024           # request line, one header line, one chunk-size line
-MAX_HEADERS = 100
+from halo_lib.run.listen import MAX_BODY, MAX_HEADERS, MAX_LINE
+
 HEX = frozenset("0123456789abcdefABCDEF")
 METHODS = ("POST", "PUT")
 

@@ -19,13 +19,11 @@ from datetime import datetime, timezone
 from http import HTTPStatus
 
 from halo_lib.errors import OutputError
+from halo_lib.run.listen import DEADLINE, MAX_CONNECTIONS
 from halo_lib.run.listen.lines import envelope
 from halo_lib.run.listen.request import (METHODS, Ended, Reader, Refused, body_length,
                                          read_body, read_head)
 
-MAX_CONNECTIONS = 128     # served at once; more wait in the listen queue
-BACKLOG = 256             # connections the kernel queues before they are served
-DEADLINE = 10.0           # seconds a client has for its whole request, headers and body
 POLL = 0.2                # how often the accepting thread looks whether it should stop
 ANSWER_TIMEOUT = 2.0      # an answer is a few hundred bytes: it leaves at once or never
 LINGER, LINGER_BYTES = 1.0, 1024 * 1024   # read and drop after a refusal, see _linger
@@ -35,7 +33,7 @@ GRACE = 2.0               # what a written delivery may take to get its 200 at t
 class Server:
     def __init__(self, sock, streams, check, count=None, deadline=DEADLINE):
         self.sock, self.streams, self.check = sock, streams, check
-        self.count, self.deadline = count, deadline
+        self.count, self.deadline = count, deadline or DEADLINE
         self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         self.lock = threading.Condition()   # held while a line is written
         self.written = self.answering = 0
