@@ -49,8 +49,12 @@ class Server:
                 continue
             try:
                 conn, _ = self.sock.accept()
-            except OSError:   # the poll's timeout, or too many open files: look again
+            except socket.timeout:
                 self.slots.release()
+                continue
+            except OSError:   # too many open files, say: wait for some to close
+                self.slots.release()
+                time.sleep(POLL)
                 continue
             self._start(conn)
 
