@@ -204,7 +204,33 @@ def test_the_readme_names_the_limits_the_server_keeps():
     for fact in (f"Up to {limits.MAX_CONNECTIONS} connections", f"queue of {limits.BACKLOG}",
                  f"(default {limits.DEADLINE})", f"up to {limits.MAX_BODY >> 20} MiB",
                  f"over {limits.MAX_LINE >> 10} KiB", f"over {limits.MAX_HEADERS} header lines",
-                 f"more than {limits.MAX_DEPTH} levels", "HALO_WEBHOOK_SECRET"):
+                 f"more than {limits.MAX_DEPTH} levels", "HALO_WEBHOOK_SECRET",
+                 f"up to {limits.MAX_HELD >> 20} MiB at once"):
         assert fact in section, fact
     for status in (200, 400, 401, 405, 408, 411, 413, 431, 501, 503, 505):
         assert str(status) in section, status
+
+
+def test_bodies_held_at_once_are_bounded_and_the_excess_is_told_to_retry(listener_factory):
+    from halo_lib.run import listen as limits
+    listener = listener_factory("--deadline", str(DEADLINE))
+    size = limits.MAX_BODY
+
+    def head(length):
+        return f"POST / HTTP/1.1\r\nContent-Length: {length}\r\n\r\n".encode()
+    holding = []
+    for _ in range(limits.MAX_HELD // size):   # each announces a large body, sends none
+        holding.append(listener.connect())
+        holding[-1].sendall(head(size - 1024))
+    time.sleep(0.3)
+    status, answer = listener.send(head(size))
+    assert status == 503 and b"Retry-After: 1" in answer
+    assert listener.send(delivery(b"{}"))[0] == 200   # small ones are still taken
+    for sock in holding:
+        sock.close()
+    time.sleep(0.3)   # their share is given back once their connections end
+    with listener.connect() as sock:
+        sock.sendall(head(size) + b" " * (size - 2) + b"{}")
+        assert answer_of(sock)[0] == 200
+    listener.stop()
+    assert len(stdout_lines(listener)) == 2

@@ -9,9 +9,10 @@ else is refused with the status that tells the sender what to mend.
 """
 
 import socket
+import threading
 import time
 
-from halo_lib.run.listen import MAX_BODY, MAX_HEADERS, MAX_LINE
+from halo_lib.run.listen import MAX_BODY, MAX_HEADERS, MAX_HELD, MAX_LINE
 
 HEX = frozenset("0123456789abcdefABCDEF")
 METHODS = ("POST", "PUT")
@@ -43,12 +44,44 @@ class Request:
         return values[0] if values else None
 
 
-class Reader:
-    """Bytes from a socket; each wait for more is bounded by what is left of the deadline."""
+class Budget:
+    """The body bytes all connections may hold at once: without it, MAX_CONNECTIONS
+    bodies of MAX_BODY each would be 2 GiB of memory for anyone to ask for."""
 
-    def __init__(self, sock, deadline):
+    def __init__(self, total=MAX_HELD):
+        self.left, self.lock = total, threading.Lock()
+
+    def take(self, size):
+        with self.lock:
+            if size > self.left:
+                return False
+            self.left -= size
+            return True
+
+    def give(self, size):
+        with self.lock:
+            self.left += size
+
+
+class Reader:
+    """Bytes from a socket; each wait for more is bounded by what is left of the deadline.
+    A body's bytes are taken from the shared budget (reserve) before they are read;
+    release() gives them back once the delivery is done with."""
+
+    def __init__(self, sock, deadline, budget):
         self.sock, self.deadline, self.buffer = sock, deadline, bytearray()
+        self.budget, self.held = budget, 0
         self.seen_any = False
+
+    def reserve(self, size):
+        if not self.budget.take(size):
+            raise Refused(503, "the listener holds too many bodies now; try again",
+                          [("Retry-After", "1")])
+        self.held += size
+
+    def release(self):
+        self.budget.give(self.held)
+        self.held = 0
 
     def _fill(self):
         left = self.deadline - time.monotonic()
@@ -164,6 +197,7 @@ def _chunked(reader):
         total += size
         if total > MAX_BODY:
             raise Refused(413, "the delivery is larger than the listener takes")
+        reader.reserve(size)
         parts.append(reader.exactly(size))
         if reader.line((400, "a chunk is longer than its size")):
             raise Refused(400, "a chunk is longer than its size")

@@ -21,8 +21,8 @@ from http import HTTPStatus
 from halo_lib.errors import OutputError
 from halo_lib.run.listen import DEADLINE, MAX_CONNECTIONS
 from halo_lib.run.listen.lines import envelope
-from halo_lib.run.listen.request import (METHODS, Ended, Reader, Refused, body_length,
-                                         read_body, read_head)
+from halo_lib.run.listen.request import (METHODS, Budget, Ended, Reader, Refused,
+                                         body_length, read_body, read_head)
 
 POLL = 0.2                # how often the accepting thread looks whether it should stop
 ANSWER_TIMEOUT = 2.0      # an answer is a few hundred bytes: it leaves at once or never
@@ -35,6 +35,7 @@ class Server:
         self.sock, self.streams, self.check = sock, streams, check
         self.count, self.deadline = count, deadline or DEADLINE
         self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self.budget = Budget()
         self.lock = threading.Condition()   # held while a line is written
         self.written = self.answering = 0
         self.stopping = False               # no further line is written
@@ -75,22 +76,22 @@ class Server:
         self.sock.close()
 
     def _serve_one(self, conn):
+        reader = Reader(conn, time.monotonic() + self.deadline, self.budget)
         try:
-            self._handle(conn)
+            self._handle(conn, reader)
         except Exception:   # a failure of one connection must not end the listener
             pass
         finally:
+            reader.release()
             conn.close()
             self.slots.release()
 
-    def _handle(self, conn):
-        deadline = time.monotonic() + self.deadline
-        reader = Reader(conn, deadline)
+    def _handle(self, conn, reader):
         try:
             request = self._receive(conn, reader)
         except Refused as refusal:
             _answer(conn, refusal.status, {"message": refusal.message}, refusal.headers)
-            _linger(conn, deadline)
+            _linger(conn, reader.deadline)
             return
         except Ended:   # gone before a whole head: answer only one that had begun
             if reader.seen_any:
@@ -105,6 +106,8 @@ class Server:
         if self.check is not None and not self.check.allows(request):
             raise Refused(401, "credentials required", self.check.challenge)
         length = body_length(request)
+        if length is not None:   # a chunked body takes its share chunk by chunk
+            reader.reserve(length)
         if (request.header("expect") or "").lower() == "100-continue":
             _send(conn, b"HTTP/1.1 100 Continue\r\n\r\n")
         request.body = read_body(reader, length)
