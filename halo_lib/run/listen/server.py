@@ -79,8 +79,8 @@ class Server:
         reader = Reader(conn, time.monotonic() + self.deadline, self.budget)
         try:
             self._handle(conn, reader)
-        except Exception:   # a failure of one connection must not end the listener
-            pass
+        except Exception as exc:   # one connection's failure must not end the listener
+            self._say(f"halo: warning: a connection failed: {type(exc).__name__}: {exc}")
         finally:
             reader.release()
             conn.close()
@@ -98,6 +98,12 @@ class Server:
                 _answer(conn, 400, {"message": "the request ended before its headers"})
             return
         self._deliver(conn, envelope(request.path, request.body, datetime.now(timezone.utc)))
+
+    def _say(self, line):
+        try:
+            self.streams.err(" ".join(line.split())[:300])
+        except (OSError, ValueError):   # stderr gone too: nobody left to tell
+            pass
 
     def _receive(self, conn, reader):
         request = read_head(reader)
