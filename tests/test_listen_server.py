@@ -181,7 +181,9 @@ def test_sigterm_never_acknowledges_an_unwritten_delivery(listener_factory):
     with ThreadPoolExecutor(10) as pool:
         for n in range(10):
             pool.submit(keep_sending, n)
-        time.sleep(0.5)
+        end = time.monotonic() + 10
+        while len(answered) < 20 and time.monotonic() < end:   # in full flow, then stop
+            time.sleep(0.05)
         listener.process.send_signal(signal.SIGTERM)
     assert listener.process.wait(timeout=10) == 143
     try:
