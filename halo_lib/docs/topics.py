@@ -22,7 +22,10 @@ def records_in(page):
         f"{bold('--cf')} {italic('NAME=VALUE')} sets a custom field in Halo's "
         f"{bold('customfields')} array, replacing an entry of the same name in the body.",
         "Input that is not valid is refused before anything is sent, with the line and "
-        "column in the message and exit status 2.")
+        "column in the message and exit status 2.",
+        f"Empty input to {bold('-')} or {bold('@FILE')} (nothing, or only blank lines) is "
+        "zero records: nothing is sent and the exit status is 0, so a pipeline whose "
+        "filter matched nothing does not fail.")
     page.paragraph(
         f"{bold('update')} {italic('ID')} {italic('BODY')} sets the id of the record from "
         f"{italic('ID')}; {bold('update -')} takes records that each carry their "
