@@ -296,3 +296,41 @@ def test_failed_file_on_a_full_device_reports_the_records_on_stderr_not_in_it(ha
     assert summary.startswith("halo: 3 record(s): 2 saved, 1 failed"), summary
     assert f"written to {full}" not in summary and "stderr" in summary, summary
     assert stat.S_ISCHR(os.lstat(full).st_mode)
+
+
+# ---------------------------------------------------------------- update ID: one request
+
+def _sandbox_halo(tmp_path, *argv, stdin=b""):
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "c"),
+           "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    return subprocess.run(HALO + ["--sandbox", *argv], input=stdin, capture_output=True,
+                          env=env, timeout=60)
+
+
+def test_update_of_a_missing_id_is_exit_4_with_one_line_as_get_is(tmp_path):
+    done = _sandbox_halo(tmp_path, "tickets", "update", "999999", "-F", "status_id=9")
+    assert done.returncode == 4, done
+    assert done.stdout == b""
+    (line,) = done.stderr.decode().splitlines()
+    assert line.startswith("halo: ") and "999999" in line and "404" in line
+
+
+def test_update_of_a_missing_id_still_writes_it_to_failed_file(tmp_path):
+    failed = tmp_path / "failed.ndjson"
+    done = _sandbox_halo(tmp_path, "tickets", "update", "999999", "-F", "status_id=9",
+                         "--failed", str(failed))
+    assert done.returncode == 4, done
+    assert len(done.stderr.decode().splitlines()) == 1, done
+    assert [json.loads(line) for line in failed.read_text().splitlines()] == \
+        [{"status_id": 9, "id": 999999}]
+
+
+def test_bulk_update_from_stdin_keeps_per_record_accounting_for_a_missing_id(tmp_path):
+    body = b'{"id": 999999, "status_id": 9}\n{"id": 3, "status_id": 9}\n'
+    done = _sandbox_halo(tmp_path, "tickets", "update", "-", stdin=body)
+    assert done.returncode == 1, done
+    assert [r["id"] for r in map(json.loads, done.stdout.splitlines())] == [3]
+    (report,) = reports(done.stderr.decode())
+    assert (report["outcome"], report["number"]) == ("failed", 1)
+    assert "999999" in report["error"]
+    assert done.stderr.decode().splitlines()[-1] == "halo: 2 record(s): 1 saved, 1 failed"

@@ -30,6 +30,9 @@ def records_in(page):
         f"{bold('update')} {italic('ID')} {italic('BODY')} sets the id of the record from "
         f"{italic('ID')}; {bold('update -')} takes records that each carry their "
         f"{bold('id')}.",
+        f"{bold('update')} {italic('ID')} is one request: a refusal is one line on standard "
+        f"error with its own exit status, as for {bold('get')} {italic('ID')} (4 for an id "
+        f"that does not exist), and the record also goes to the {bold('--failed')} file.",
         f"Records are sent in batches ({bold('--batch-size')}); each saved record is written "
         "to standard output as it comes back, and each refused one is reported on standard "
         f"error with the record itself, or written to the {bold('--failed')} file, to be fed "
@@ -55,9 +58,9 @@ def records_in(page):
         "take are reported on standard error, the tally says where they are, and the exit "
         "status is 6.")
     page.paragraph(
-        "A batch refused as a whole with 400, 409 or 422 is split in halves and sent again "
-        "until each refused record stands alone, so every good record is saved; 401, 403 "
-        "and 429 are not split.",
+        "A batch refused as a whole with 400, 404 (an update of a missing id), 409 or 422 "
+        "is split in halves and sent again until each refused record stands alone, so "
+        "every good record is saved; 401, 403 and 429 are not split.",
         "A POST answered 429 is retried, honouring Retry-After; when the retries run out "
         f"its records are {bold('not sent')}.")
 
