@@ -136,7 +136,9 @@ def output(page):
         f"({bold('customfields.0.value')}), and a name on a list takes that field of every "
         "element.",
         "Without it, table, csv and tsv show the default columns of the resource, listed "
-        f"under FIELDS in its page (with {bold('--query')}: the keys of the first result).")
+        f"under FIELDS in its page (with {bold('--query')}: the keys of the first result).",
+        "A path that is null in every record written draws a warning on standard error "
+        "naming it; the exit status stays 0.")
     page.paragraph(
         f"{bold('--query')} runs before the format: on each record of a list (a null result "
         f"drops the record), or with {bold('-o json')} on the whole array, as in "

@@ -13,7 +13,8 @@ whole of it.
 import orjson
 
 from halo_lib.errors import UsageError
-from halo_lib.io.fields import columns_of, parse_fields, project
+from halo_lib.io.fields import NullFields, columns_of, parse_fields, project
+
 
 class Output:
     def __init__(self, streams, query=None, raw=False, fmt=None, fields=None, defaults=(),
@@ -26,6 +27,7 @@ class Output:
         self.query = query
         self.expression = compile_query(query) if query else None
         self.fields = parse_fields(fields)
+        self.null_fields = NullFields(self.fields)
         self.defaults = parse_fields(",".join(defaults)) if defaults else None
         self.no_color = no_color
         self.opened = False         # page() or document() was called: close() completes it
@@ -77,6 +79,14 @@ class Output:
         if self.closed:
             return
         self.closed = True
+        try:
+            self._finish()
+        finally:
+            warning = self.null_fields.warning()
+            if warning:
+                self.streams.err(warning)
+
+    def _finish(self):
         if self.array_open:
             self.streams.write(b"]\n")
             return
@@ -93,6 +103,7 @@ class Output:
     # ---------------------------------------------------------------- formats
 
     def _emit(self, values):
+        self.null_fields.see(values)
         if self.fmt == "ndjson":
             if self.fields:
                 fields = self.fields
@@ -132,6 +143,7 @@ class Output:
         if not records:
             return
         if self.fields:
+            self.null_fields.see(records)
             records = [project(r, self.fields) if isinstance(r, dict) else r for r in records]
         self.count += len(records)
         head = b"," if self.array_open else b"["
@@ -154,6 +166,7 @@ class Output:
                     self._warn_all_null(self.seen, "the array of")
                 return
         if self.fields:
+            self.null_fields.see(value if isinstance(value, list) else [value])
             if isinstance(value, dict):
                 value = project(value, self.fields)
             elif isinstance(value, list):
