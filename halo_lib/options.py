@@ -124,7 +124,8 @@ GLOBAL_TITLE = "global options"
 GLOBAL_OPTIONS = (
     Option(("--profile",), "profile", "use this profile of the config file", metavar="NAME",
            complete=PROFILES),
-    Option(("--url",), "url", "base URL of the Halo tenant", metavar="URL", env="HALO_URL"),
+    Option(("--url",), "url", "base URL of the Halo tenant, with its scheme (https://...)",
+           metavar="URL", env="HALO_URL"),
     Option(("--tenant",), "tenant", "tenant name of a hosted Halo", metavar="NAME",
            env="HALO_TENANT"),
     Option(("--client-id",), "client_id", "API application client id", metavar="ID",

@@ -173,6 +173,8 @@ def configuration(page):
         "secret that others can read draws a warning.",
         f"The client secret has no flag, so that it never shows in {bold('ps')}(1): it comes "
         f"from {bold(config.ENV['client_secret'])} or the profile file.",
+        f"The URL names its scheme ({bold('https://acme.halopsa.com')}): one without is "
+        "exit status 3, naming where it came from, before anything is sent.",
         f"Plain {bold('http://')} is refused for any host but the loopback address unless "
         f"{bold('--insecure-http')} is given.")
 
