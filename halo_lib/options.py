@@ -10,6 +10,12 @@ Standard library only: `halo --help` imports it.
 
 from halo_lib.config import FORMATS
 
+# The most pages a list fetches ahead when halo chooses (halo_lib.http.paging adapts up
+# to it); --concurrency N fixes the number instead.
+ADAPTIVE_CONCURRENCY = 8
+CONCURRENCY_HELP = (f"pages fetched ahead at once (default: chosen from what the list "
+                    f"observes, 1 up to {ADAPTIVE_CONCURRENCY})")
+
 # How a value completes in a shell; FIELDS: the default field names of the resource.
 FILES, PROFILES, CHOICES, AT_FIELD, AT_BODY, FIELDS, NOTHING = (
     "files", "profiles", "choices", "at-field", "at-body", "fields", "none")
@@ -181,14 +187,14 @@ def paging_options(with_paginate=False):
             Option(("--limit",), "limit", f"stop after N records{suffix}", value="positive",
                    metavar="N"),
             Option(("--concurrency",), "concurrency",
-                   f"pages fetched ahead at once{suffix} (default 4)", value="positive",
+                   CONCURRENCY_HELP.replace(" (", f"{suffix} (", 1), value="positive",
                    metavar="N")]
     return [
         Option(("--limit",), "limit", "stop after N records", value="positive", metavar="N"),
         Option(("--page-size",), "page_size", "records per page (default 100)",
                value="positive", metavar="N"),
-        Option(("--concurrency",), "concurrency", "pages fetched ahead at once (default 4)",
-               value="positive", metavar="N")]
+        Option(("--concurrency",), "concurrency", CONCURRENCY_HELP, value="positive",
+               metavar="N")]
 
 
 def field_setters():

@@ -11,9 +11,10 @@ import threading
 import time
 
 from halo_lib.errors import ApiError
+# The most pages fetched ahead when halo chooses (see Pace); --help says it from there.
+from halo_lib.options import ADAPTIVE_CONCURRENCY as DEFAULT_CONCURRENCY
 
 DEFAULT_PAGE_SIZE = 100
-DEFAULT_CONCURRENCY = 8   # the most pages fetched ahead when halo chooses (see Pace)
 
 
 def records_of(doc, key):
