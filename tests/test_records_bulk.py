@@ -334,3 +334,27 @@ def test_bulk_update_from_stdin_keeps_per_record_accounting_for_a_missing_id(tmp
     assert (report["outcome"], report["number"]) == ("failed", 1)
     assert "999999" in report["error"]
     assert done.stderr.decode().splitlines()[-1] == "halo: 2 record(s): 1 saved, 1 failed"
+
+
+# ---------------------------------------------------------------- a 2xx that cannot be read
+
+@pytest.mark.parametrize("body,kind", [(b"<html><body>Saved</body></html>", "text/html"),
+                                       (b'[{"id": 1001, "summ', "application/json")],
+                         ids=["html", "truncated"])
+def test_an_unreadable_2xx_to_a_create_is_unknown_never_failed(run, server, tmp_path, body,
+                                                               kind):
+    """The server may have saved them: feeding --failed back in must not duplicate them."""
+    server.expect_request("/api/Tickets", method="POST").respond_with_data(
+        body, status=200, content_type=kind)
+    failed = tmp_path / "failed.ndjson"
+    result = run("tickets", "create", "-", "--failed", str(failed),
+                 stdin=ndjson(range(1, 4)))
+    assert result.code == 5, result
+    assert failed.read_bytes() == b""
+    found = [json.loads(line) for line in result.err.splitlines() if line.startswith("{")]
+    assert [(f["outcome"], f["number"]) for f in found] == [("unknown", 1), ("unknown", 2),
+                                                             ("unknown", 3)]
+    assert "may have acted on it" in found[0]["error"]
+    assert result.err.splitlines()[-1].startswith("halo: 3 record(s): 0 saved, 3 unknown")
+    posts = [r for r, _ in server.log if r.method == "POST" and r.path == "/api/Tickets"]
+    assert len(posts) == 1                   # a create is never repeated blindly

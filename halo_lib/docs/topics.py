@@ -48,6 +48,9 @@ def records_in(page):
         f"{bold('unknown')} (sent, no answer seen) or {bold('not sent')}, whatever ends the "
         "run: the end of the input, a fatal error, a closed or failing standard output, "
         "SIGINT or SIGTERM.",
+        "A batch answered with a timeout, a dropped connection, a 5xx, or a 2xx whose body "
+        f"cannot be read (HTML, cut-off JSON) is {bold('unknown')}, never {bold('failed')}: "
+        "the server may have saved it.",
         f"Without {bold('--failed')} each is one NDJSON line on standard error: "
         + code('{"outcome": ..., "number": N, "error": ..., "record": {...}}') + "; saved "
         "records that standard output could not take are reported there too, with their id.",
