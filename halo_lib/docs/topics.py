@@ -253,6 +253,11 @@ def limits(page):
         "A larger answer is exit 5, naming the cap. File answers (PDFs, attachments) are "
         f"not capped: they stream to the {bold('-O')} file or standard output.")
     page.paragraph(
+        "Any valid JSON is read and written: a string holding a lone surrogate escape "
+        "is written back with that escape (valid UTF-8 in every format), and a record "
+        "nested deeper than 254 levels is written as received; neither fails a list or a "
+        "bulk write.")
+    page.paragraph(
         f"{bold('--timeout')} bounds each attempt from connecting to the last byte, so a "
         "server that trickles its answer is cut off and retried like any other timeout; "
         "for a file answer it bounds each read. It must be above 0 and at most 86400.")

@@ -308,7 +308,7 @@ def _cap(transport):
 
 
 def _fetcher(api, request, key, size, pace=None):
-    import orjson
+    from halo_lib import jsontext   # orjson, or the stdlib for a page orjson refuses
 
     def fetch(number):
         if pace is None:
@@ -324,7 +324,7 @@ def _fetcher(api, request, key, size, pace=None):
         what = f"{request.method} /api{request.path}" + (f" page {number}" if size else "")
 
         def parse(response):
-            doc = orjson.loads(response.data) if response.data.strip() else None
+            doc = jsontext.loads(response.data) if response.data.strip() else None
             try:
                 return doc, records_of(doc, key)   # a ValueError above: fetched again
             except ApiError as exc:

@@ -3,6 +3,7 @@
 Only used when stdout is a terminal and neither NO_COLOR nor --no-color says otherwise;
 a pipe always gets the plain bytes.
 """
+from halo_lib import jsontext
 import orjson
 
 RESET = b"\033[0m"
@@ -40,7 +41,7 @@ def _emit(value, out, depth):
         for index, (key, item) in enumerate(value.items()):
             if index:
                 out += [PUNCT, b",", RESET]
-            out += [inner, KEY, orjson.dumps(str(key)), RESET, PUNCT, b":", RESET, b" "]
+            out += [inner, KEY, jsontext.dumps(str(key)), RESET, PUNCT, b":", RESET, b" "]
             _emit(item, out, depth + 1)
         out += [b"\n", b"  " * depth, PUNCT, b"}", RESET]
     elif isinstance(value, list):
@@ -56,7 +57,7 @@ def _emit(value, out, depth):
             _emit(item, out, depth + 1)
         out += [b"\n", b"  " * depth, PUNCT, b"]", RESET]
     elif isinstance(value, str):
-        out += [STRING, orjson.dumps(value), RESET]
+        out += [STRING, jsontext.dumps(value), RESET]
     elif value is None:
         out += [LITERAL, b"null", RESET]
     elif isinstance(value, bool):

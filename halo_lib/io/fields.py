@@ -7,7 +7,6 @@ every element, giving a list. A missing step gives None.
 """
 import re
 
-import orjson
 
 from halo_lib.errors import UsageError
 
@@ -93,4 +92,5 @@ def text_of(value):
         return ""
     if isinstance(value, str):
         return value
-    return orjson.dumps(value).decode("utf-8")
+    from halo_lib import jsontext
+    return jsontext.dumps(value).decode("utf-8", "backslashreplace")

@@ -41,7 +41,8 @@ class Delimited:
     def _rows(self, rows):
         if self.tab:
             return "".join("\t".join(cell.translate(_TSV_ESCAPES) for cell in row) + "\n"
-                           for row in rows).encode("utf-8", "surrogatepass")
+                           for row in rows).encode("utf-8", "backslashreplace")
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-        return buffer.getvalue().encode("utf-8", "surrogatepass")
+        # A lone surrogate (valid JSON, not UTF-8) as its \uXXXX escape: valid UTF-8 out.
+        return buffer.getvalue().encode("utf-8", "backslashreplace")

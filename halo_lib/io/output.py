@@ -10,8 +10,7 @@ document: streamed the same way on a pipe, collected when a query or a terminal 
 whole of it.
 """
 
-import orjson
-
+from halo_lib import jsontext
 from halo_lib.errors import UsageError
 from halo_lib.io.fields import NullFields, columns_of, parse_fields, project
 
@@ -148,7 +147,7 @@ class Output:
         self.count += len(records)
         head = b"," if self.array_open else b"["
         self.array_open = True
-        self.streams.write(head + b",".join(map(orjson.dumps, records)))
+        self.streams.write(head + b",".join(jsontext.dumps_each(records)))
 
     def _write_json(self):
         """-o json: the answer to one object as that object, anything else as one array;
@@ -175,13 +174,16 @@ class Output:
             self.streams.write(_raw(value))
             return
         if not self.streams.stdout_tty:
-            self.streams.write(orjson.dumps(value) + b"\n")
+            self.streams.write(jsontext.dumps(value) + b"\n")
             return
         from halo_lib.io import colour
         if colour.wants_colour(self.streams, self.no_color):
-            self.streams.write(colour.dumps(value))
-        else:
-            self.streams.write(orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n")
+            try:
+                self.streams.write(colour.dumps(value))
+                return
+            except RecursionError:
+                pass   # nested too deep to colour: written plain, as received
+        self.streams.write(jsontext.dumps(value, indent=True) + b"\n")
 
     def _warn_all_null(self, seen, what="all"):
         self.streams.err(f"halo: warning: --query {self.query!r} gave null for {what} {seen} "
@@ -191,14 +193,13 @@ class Output:
     def _lines(self, values):
         if self.raw:
             return b"".join(_raw(v) for v in values)
-        dumps = orjson.dumps
-        return b"\n".join(map(dumps, values)) + b"\n"
+        return b"\n".join(jsontext.dumps_each(values)) + b"\n"
 
 
 def _raw(value):
-    if isinstance(value, str):
-        return value.encode("utf-8", "surrogatepass") + b"\n"
-    return orjson.dumps(value) + b"\n"
+    if isinstance(value, str):   # a lone surrogate (valid JSON) as its \uXXXX escape
+        return value.encode("utf-8", "backslashreplace") + b"\n"
+    return jsontext.dumps(value) + b"\n"
 
 
 QUERY_DEPTH = 100   # nesting ((, [, {) a --query may have; jmespath's parser recurses

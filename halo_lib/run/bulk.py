@@ -229,12 +229,12 @@ class FailureReport:
     def add(self, outcome, numbered, reason, code=API):
         if not numbered:
             return
-        import orjson
+        from halo_lib import jsontext
         self.counts[outcome] += len(numbered)
         self.code = self.code or (code if code in (3, 5) else API)
         if self.handle is not None and outcome != "unknown":
             try:
-                self.handle.write(b"".join(orjson.dumps(r) + b"\n" for _, r in numbered))
+                self.handle.write(b"".join(jsontext.dumps(r) + b"\n" for _, r in numbered))
                 self.handle.flush()
                 self.in_file += len(numbered)
                 self._tell(outcome, reason, [n for n, _ in numbered])
@@ -244,7 +244,7 @@ class FailureReport:
                 self._drop()
                 self.code = OUTPUT
         for number, record in numbered:
-            self._say(orjson.dumps({"outcome": outcome, "number": number, "error": reason,
+            self._say(jsontext.dumps({"outcome": outcome, "number": number, "error": reason,
                                     "record": record}).decode())
 
     def _tell(self, outcome, reason, numbers):
@@ -268,9 +268,9 @@ class FailureReport:
 
     def unshown(self, numbered, reason):
         """Saved records stdout could not take: on stderr, so their ids are not lost."""
-        import orjson
+        from halo_lib import jsontext
         for number, record in numbered:
-            self._say(orjson.dumps({"outcome": "saved", "number": number,
+            self._say(jsontext.dumps({"outcome": "saved", "number": number,
                                     "error": f"not on stdout: {reason}",
                                     "record": record}).decode())
 
@@ -278,9 +278,9 @@ class FailureReport:
         """The records to --failed FILE only: the caller tells the refusal itself."""
         if self.handle is None:
             return
-        import orjson
+        from halo_lib import jsontext
         try:
-            self.handle.write(b"".join(orjson.dumps(r) + b"\n" for _, r in numbered))
+            self.handle.write(b"".join(jsontext.dumps(r) + b"\n" for _, r in numbered))
             self.handle.flush()
         except OSError as exc:
             self._say(f"halo: cannot write --failed {self.path}: {exc.strerror or exc}")
