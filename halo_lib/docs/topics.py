@@ -290,6 +290,10 @@ def limits(page):
         "variable, before any request; no Python warning is ever printed.",
         "Server text on standard error has control characters and escape sequences shown "
         "escaped (\\ex1b), and secrets cut out in plain, URL-encoded and base64 form.",
+        "On a terminal standard output, table, csv, tsv and -r text show control "
+        "characters escaped, and JSON writes C1 controls, line separators and "
+        "bidirectional overrides as \\eu009b escapes; a file or a pipe gets the data "
+        "unchanged.",
         f"An {bold('-O')} file that cannot be written (a directory, a missing directory, a "
         "full disk) is exit 6, naming the path and the system's reason; no partial file "
         "is left.",

@@ -129,7 +129,8 @@ class Output:
         else:
             from halo_lib.io.formats import Delimited
             self.writer = Delimited(columns, tab=self.fmt == "tsv",
-                                    bom=self.streams.stdout_new_file)
+                                    bom=self.streams.stdout_new_file,
+                                    terminal=self.streams.stdout_tty)
         return self.writer
 
     def _streams_array(self):
@@ -179,11 +180,11 @@ class Output:
         from halo_lib.io import colour
         if colour.wants_colour(self.streams, self.no_color):
             try:
-                self.streams.write(colour.dumps(value))
+                self.streams.write(colour.terminal_safe(colour.dumps(value)))
                 return
             except RecursionError:
                 pass   # nested too deep to colour: written plain, as received
-        self.streams.write(jsontext.dumps(value, indent=True) + b"\n")
+        self.streams.write(colour.terminal_safe(jsontext.dumps(value, indent=True) + b"\n"))
 
     def _warn_all_null(self, seen, what="all"):
         self.streams.err(f"halo: warning: --query {self.query!r} gave null for {what} {seen} "
@@ -192,8 +193,15 @@ class Output:
 
     def _lines(self, values):
         if self.raw:
+            if self.streams.stdout_tty:   # -r text on a terminal: controls shown escaped
+                from halo_lib.io.table import escape
+                values = [escape(v) if isinstance(v, str) else v for v in values]
             return b"".join(_raw(v) for v in values)
-        return b"\n".join(jsontext.dumps_each(values)) + b"\n"
+        lines = b"\n".join(jsontext.dumps_each(values)) + b"\n"
+        if self.streams.stdout_tty:
+            from halo_lib.io.colour import terminal_safe
+            return terminal_safe(lines)
+        return lines
 
 
 def _raw(value):

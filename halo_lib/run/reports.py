@@ -6,7 +6,7 @@
 Halo answers the report with its rows under `report.rows`; a report that could not be
 run says why in `load_error`, which ends the command with exit 1 and that reason.
 """
-from halo_lib.errors import HaloError, UsageError
+from halo_lib.errors import HaloError, UsageError, printable
 from halo_lib.http.api import Request, path_with_id
 from halo_lib.io import bodies
 from halo_lib.run.plans import Plan
@@ -59,7 +59,8 @@ def report_rows(doc, what):
     content = doc.get("report") if isinstance(doc.get("report"), dict) else {}
     error = content.get("load_error") or doc.get("load_error")
     if error:
-        raise HaloError(f"{what} did not load: " + " ".join(str(error).split()))
+        # Halo's text, shown escaped: it may hold escape sequences a terminal would obey.
+        raise HaloError(f"{what} did not load: " + printable(" ".join(str(error).split())))
     rows = content.get("rows")
     if rows is None:
         rows = doc.get("rows")
