@@ -5,13 +5,20 @@
 
 Halo answers the report with its rows under `report.rows`; a report that could not be
 run says why in `load_error`, which ends the command with exit 1 and that reason.
+
+A report is never run again by a retry: Halo's gateway answers 504 after about 60 s
+while the query may still be running, and a retry would start the same expensive query
+again. Only a 429 (or a 503 with Retry-After) or a connection never made, which Halo did
+not act on, is tried again. Halo cuts a result at 50,000 rows without an error, so a
+result of exactly that many is said on stderr.
 """
-from halo_lib.errors import HaloError, UsageError, printable
+from halo_lib.errors import HaloError, TemporaryError, UsageError, printable
 from halo_lib.http.api import Request, path_with_id
 from halo_lib.io import bodies
 from halo_lib.run.plans import Plan
 
 REPORT_PATH = "/Report"
+ROW_CAP = 50000   # Halo returns at most this many rows of a report or a query, silently
 
 
 class Rows(Plan):
@@ -22,8 +29,22 @@ class Rows(Plan):
         self.what = what
 
     def run(self, env, output):
-        doc = env.api.json(self.requests[0], idempotent=True)
-        output.page(report_rows(doc, self.what))
+        try:
+            # Not idempotent: a timeout or a 5xx is not retried (see above).
+            doc = env.api.json(self.requests[0], idempotent=False)
+        except TemporaryError as exc:
+            if not exc.sent:
+                raise
+            raise TemporaryError(f"{exc}; a report is not run again by a retry (it may "
+                                 "still be running in Halo): narrow the query (a shorter "
+                                 "period, fewer rows) and run it again") from None
+        rows = report_rows(doc, self.what)
+        if len(rows) == ROW_CAP:
+            env.streams.err(f"halo: warning: {self.what} gave exactly {ROW_CAP:,} rows, "
+                            "Halo's limit: the result may be cut. Fetch it in parts, e.g. "
+                            "with a key range in the WHERE clause (WHERE faultid > LAST "
+                            "AND faultid <= LAST + 40000)")
+        output.page(rows)
         return 0
 
 
