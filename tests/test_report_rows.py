@@ -14,16 +14,53 @@ def test_reports_run_streams_rows_with_its_period(server, tmp_path):
     run = clock_runner(server, tmp_path)
     server.expect_request("/api/Report/42").respond_with_json(
         {"id": 42, "name": "Open tickets", "report": {"loaded": True, "rows": ROWS}})
-    result = run("reports", "run", "42", "--period", "3", "--from", "7d",
-                 "--to", "2026-11-30")
+    result = run("reports", "run", "42", "--from", "7d", "--to", "2026-11-30",
+                 "--param", "reportingperiod=3")
     assert result.code == 0, result
     assert result.records == ROWS
     (sent,) = api_requests(server)
     assert sent.method == "GET"
     assert parse_qsl(sent.query_string.decode()) == [
-        ("loadreport", "true"), ("reportingperiod", "3"),
-        ("reportingperiodstartdate", "2026-11-23T12:00:00Z"),
-        ("reportingperiodenddate", "2026-11-30")]
+        ("loadreport", "true"), ("reportingperiodstartdate", "2026-11-23T12:00:00Z"),
+        ("reportingperiodenddate", "2026-11-30"), ("reportingperiod", "3")]
+
+
+# The clock stands at Monday 2026-11-30 12:00 UTC.
+@pytest.mark.parametrize("period,start,end", [
+    ("today", "2026-11-30", "2026-11-30"),
+    ("yesterday", "2026-11-29", "2026-11-29"),
+    ("this-week", "2026-11-30", "2026-12-06"),
+    ("last-week", "2026-11-23", "2026-11-29"),
+    ("this-month", "2026-11-01", "2026-11-30"),
+    ("last-month", "2026-10-01", "2026-10-31"),
+    ("this-quarter", "2026-10-01", "2026-12-31"),
+    ("last-quarter", "2026-07-01", "2026-09-30"),
+    ("this-year", "2026-01-01", "2026-12-31"),
+    ("last-year", "2025-01-01", "2025-12-31"),
+])
+def test_a_named_period_is_sent_as_its_first_and_last_moment(server, tmp_path, period,
+                                                            start, end):
+    run = clock_runner(server, tmp_path)
+    server.expect_request("/api/Report/42").respond_with_json({"report": {"rows": ROWS}})
+    result = run("reports", "run", "42", "--period", period)
+    assert result.code == 0, result
+    (sent,) = api_requests(server)
+    assert parse_qsl(sent.query_string.decode()) == [
+        ("loadreport", "true"), ("reportingperiodstartdate", start + "T00:00:00Z"),
+        ("reportingperiodenddate", end + "T23:59:59Z")]
+
+
+def test_the_periods_are_listed_in_help_and_refused_when_unknown(run, server):
+    from halo_lib.resources import REPORT_PERIODS
+    help_text = " ".join(run("reports", "run", "--help").out.decode().split())
+    for name in REPORT_PERIODS:
+        assert name in help_text
+    line = one_error_line(run("reports", "run", "42", "--period", "3"), 2)
+    assert "--period" in line and "last-month" in line
+    line = one_error_line(run("reports", "run", "42", "--period", "today", "--from", "7d"),
+                          2)
+    assert "--period" in line and "--from" in line
+    assert api_requests(server) == []
 
 
 def test_reports_run_load_error_is_exit_1_with_halos_reason(run, server):

@@ -52,6 +52,47 @@ def report_request(path, record_id, params):
     return Request("GET", path_with_id(path, record_id), [("loadreport", "true")] + params)
 
 
+def with_period(params, now):
+    """The report's query with --period PERIOD as its first and last moment (the dates
+    Halo documents) in place of the name; --from or --to as well is a usage error."""
+    from halo_lib.resources import REPORT_PERIOD
+    period = next((value for name, value in params if name == REPORT_PERIOD.name), None)
+    if period is None:
+        return params
+    given = {"reportingperiodstartdate": "--from", "reportingperiodenddate": "--to"}
+    clash = [flag for name, flag in given.items() if any(k == name for k, _ in params)]
+    if clash:
+        raise UsageError(f"--period {period} names its own dates: give --period or "
+                         f"{' and '.join(clash)}, not both")
+    start, end = period_days(period, now.date())
+    rest = [(k, v) for k, v in params if k != REPORT_PERIOD.name]
+    return rest + [("reportingperiodstartdate", f"{start.isoformat()}T00:00:00Z"),
+                   ("reportingperiodenddate", f"{end.isoformat()}T23:59:59Z")]
+
+
+def period_days(period, today):
+    """(first day, last day) of a named period around `today` (weeks from Monday)."""
+    from datetime import timedelta
+    which, _, unit = period.partition("-")
+    if period in ("today", "yesterday"):
+        day = today - timedelta(days=period == "yesterday")
+        return day, day
+    if unit == "week":
+        start = today - timedelta(days=today.weekday()) - timedelta(weeks=which == "last")
+        return start, start + timedelta(days=6)
+    if unit == "year":
+        year = today.year - (which == "last")
+        return today.replace(year=year, month=1, day=1), today.replace(year=year, month=12,
+                                                                         day=31)
+    months = 3 if unit == "quarter" else 1
+    first = (today.month - 1) // months * months          # months since January, 0-based
+    index = today.year * 12 + first - (months if which == "last" else 0)
+    start = today.replace(year=index // 12, month=index % 12 + 1, day=1)
+    after = index + months
+    return start, today.replace(year=after // 12, month=after % 12 + 1, day=1) - \
+        timedelta(days=1)
+
+
 def sql_request(query):
     return Request("POST", REPORT_PATH, [], [{"sql": query, "_loadreportonly": True}])
 
