@@ -323,6 +323,7 @@ _halo_value_kind() {
     case $1 in
         --date-search) REPLY='choices dateoccured datecleared lastactiondate' ;;
         --output|-o) REPLY='choices ndjson json table csv tsv' ;;
+        --period) REPLY='choices today yesterday this-week last-week this-month last-month this-quarter last-quarter this-year last-year' ;;
         --fields) REPLY=fields ;;
         --ca-bundle|--checkpoint|--failed|--output-file|-O) REPLY=files ;;
         --profile) REPLY=profiles ;;

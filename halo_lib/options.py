@@ -13,6 +13,12 @@ from halo_lib.config import FORMATS
 # Where `halo webhooks listen` finds the password, token or key it checks (not a flag).
 WEBHOOK_SECRET_ENV = "HALO_WEBHOOK_SECRET"
 
+# The most pages a list fetches ahead when halo chooses (halo_lib.http.paging adapts up
+# to it); --concurrency N fixes the number instead.
+ADAPTIVE_CONCURRENCY = 8
+CONCURRENCY_HELP = (f"pages fetched ahead at once (default: chosen from what the list "
+                    f"observes, 1 up to {ADAPTIVE_CONCURRENCY})")
+
 # How a value completes in a shell; FIELDS: the default field names of the resource.
 FILES, PROFILES, CHOICES, AT_FIELD, AT_BODY, FIELDS, NOTHING = (
     "files", "profiles", "choices", "at-field", "at-body", "fields", "none")
@@ -127,7 +133,8 @@ GLOBAL_TITLE = "global options"
 GLOBAL_OPTIONS = (
     Option(("--profile",), "profile", "use this profile of the config file", metavar="NAME",
            complete=PROFILES),
-    Option(("--url",), "url", "base URL of the Halo tenant", metavar="URL", env="HALO_URL"),
+    Option(("--url",), "url", "base URL of the Halo tenant, with its scheme (https://...)",
+           metavar="URL", env="HALO_URL"),
     Option(("--tenant",), "tenant", "tenant name of a hosted Halo", metavar="NAME",
            env="HALO_TENANT"),
     Option(("--client-id",), "client_id", "API application client id", metavar="ID",
@@ -183,14 +190,14 @@ def paging_options(with_paginate=False):
             Option(("--limit",), "limit", f"stop after N records{suffix}", value="positive",
                    metavar="N"),
             Option(("--concurrency",), "concurrency",
-                   f"pages fetched ahead at once{suffix} (default 4)", value="positive",
+                   CONCURRENCY_HELP.replace(" (", f"{suffix} (", 1), value="positive",
                    metavar="N")]
     return [
         Option(("--limit",), "limit", "stop after N records", value="positive", metavar="N"),
         Option(("--page-size",), "page_size", "records per page (default 100)",
                value="positive", metavar="N"),
-        Option(("--concurrency",), "concurrency", "pages fetched ahead at once (default 4)",
-               value="positive", metavar="N")]
+        Option(("--concurrency",), "concurrency", CONCURRENCY_HELP, value="positive",
+               metavar="N")]
 
 
 def field_setters():

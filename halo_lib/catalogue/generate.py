@@ -9,7 +9,6 @@ names halo uses for its own options: int, str, bool, float, time, uuid, ints, by
 object. The output is deterministic (sorted keys, compact), so regenerating from the same
 document gives the same bytes.
 """
-import argparse
 import hashlib
 import json
 import sys
@@ -110,18 +109,23 @@ def build(document, source_bytes):
     }
 
 
+USAGE = "usage: python -m halo_lib.catalogue.generate OPENAPI.json [-o OUT]"
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m halo_lib.catalogue.generate",
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("openapi", type=Path, help="Halo's OpenAPI document (JSON)")
-    parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUT)
-    args = parser.parse_args(argv)
-    raw = args.openapi.read_bytes()
+    # Two arguments do not need argparse, which only the command-line layer imports.
+    argv = sys.argv[1:] if argv is None else argv
+    output = DEFAULT_OUT
+    if len(argv) == 3 and argv[1] in ("-o", "--output"):
+        argv, output = argv[:1], Path(argv[2])
+    if len(argv) != 1 or argv[0].startswith("-"):
+        sys.exit(USAGE)
+    raw = Path(argv[0]).read_bytes()
     catalogue = build(json.loads(raw), raw)
     text = json.dumps(catalogue, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    args.output.write_text(text + "\n", encoding="utf-8")
+    output.write_text(text + "\n", encoding="utf-8")
     src = catalogue["source"]
-    print(f"{args.output}: {src['paths']} paths, {src['operations']} operations, "
+    print(f"{output}: {src['paths']} paths, {src['operations']} operations, "
           f"{len(catalogue['schemas'])} body schemas, {len(text):,} bytes", file=sys.stderr)
 
 

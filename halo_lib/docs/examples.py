@@ -119,6 +119,10 @@ COMMAND_EXAMPLES = {
          "halo sql @open-by-agent.sql"),
         ("Only one column, as plain text:",
          "echo 'SELECT faultid FROM faults' | halo -o ndjson sql - --query faultid --raw"),
+        ("Halo cuts a result at 50,000 rows (halo warns at exactly that many, and never "
+         "runs a query again after a timeout or a 5xx): fetch a large one by key range:",
+         "halo sql 'SELECT faultid, symptom FROM faults WHERE faultid > 0 AND faultid "
+         "<= 40000'"),
     ),
     "configure": (
         ("Write the default profile, prompting for what is missing:",

@@ -22,11 +22,17 @@ def records_in(page):
         f"{bold('--cf')} {italic('NAME=VALUE')} sets a custom field in Halo's "
         f"{bold('customfields')} array, replacing an entry of the same name in the body.",
         "Input that is not valid is refused before anything is sent, with the line and "
-        "column in the message and exit status 2.")
+        "column in the message and exit status 2.",
+        f"Empty input to {bold('-')} or {bold('@FILE')} (nothing, or only blank lines) is "
+        "zero records: nothing is sent and the exit status is 0, so a pipeline whose "
+        "filter matched nothing does not fail.")
     page.paragraph(
         f"{bold('update')} {italic('ID')} {italic('BODY')} sets the id of the record from "
         f"{italic('ID')}; {bold('update -')} takes records that each carry their "
         f"{bold('id')}.",
+        f"{bold('update')} {italic('ID')} is one request: a refusal is one line on standard "
+        f"error with its own exit status, as for {bold('get')} {italic('ID')} (4 for an id "
+        f"that does not exist), and the record also goes to the {bold('--failed')} file.",
         f"Records are sent in batches ({bold('--batch-size')}); each saved record is written "
         "to standard output as it comes back, and each refused one is reported on standard "
         f"error with the record itself, or written to the {bold('--failed')} file, to be fed "
@@ -42,6 +48,9 @@ def records_in(page):
         f"{bold('unknown')} (sent, no answer seen) or {bold('not sent')}, whatever ends the "
         "run: the end of the input, a fatal error, a closed or failing standard output, "
         "SIGINT or SIGTERM.",
+        "A batch answered with a timeout, a dropped connection, a 5xx, or a 2xx whose body "
+        f"cannot be read (HTML, cut-off JSON) is {bold('unknown')}, never {bold('failed')}: "
+        "the server may have saved it.",
         f"Without {bold('--failed')} each is one NDJSON line on standard error: "
         + code('{"outcome": ..., "number": N, "error": ..., "record": {...}}') + "; saved "
         "records that standard output could not take are reported there too, with their id.",
@@ -52,9 +61,9 @@ def records_in(page):
         "take are reported on standard error, the tally says where they are, and the exit "
         "status is 6.")
     page.paragraph(
-        "A batch refused as a whole with 400, 409 or 422 is split in halves and sent again "
-        "until each refused record stands alone, so every good record is saved; 401, 403 "
-        "and 429 are not split.",
+        "A batch refused as a whole with 400, 404 (an update of a missing id), 409 or 422 "
+        "is split in halves and sent again until each refused record stands alone, so "
+        "every good record is saved; 401, 403 and 429 are not split.",
         "A POST answered 429 is retried, honouring Retry-After; when the retries run out "
         f"its records are {bold('not sent')}.")
 
@@ -130,7 +139,9 @@ def output(page):
         f"({bold('customfields.0.value')}), and a name on a list takes that field of every "
         "element.",
         "Without it, table, csv and tsv show the default columns of the resource, listed "
-        f"under FIELDS in its page (with {bold('--query')}: the keys of the first result).")
+        f"under FIELDS in its page (with {bold('--query')}: the keys of the first result).",
+        "A path that is null in every record written draws a warning on standard error "
+        "naming it; the exit status stays 0.")
     page.paragraph(
         f"{bold('--query')} runs before the format: on each record of a list (a null result "
         f"drops the record), or with {bold('-o json')} on the whole array, as in "
@@ -165,6 +176,8 @@ def configuration(page):
         "secret that others can read draws a warning.",
         f"The client secret has no flag, so that it never shows in {bold('ps')}(1): it comes "
         f"from {bold(config.ENV['client_secret'])} or the profile file.",
+        f"The URL names its scheme ({bold('https://acme.halopsa.com')}): one without is "
+        "exit status 3, naming where it came from, before anything is sent.",
         f"Plain {bold('http://')} is refused for any host but the loopback address unless "
         f"{bold('--insecure-http')} is given.")
 
@@ -240,6 +253,11 @@ def limits(page):
         "A larger answer is exit 5, naming the cap. File answers (PDFs, attachments) are "
         f"not capped: they stream to the {bold('-O')} file or standard output.")
     page.paragraph(
+        "Any valid JSON is read and written: a string holding a lone surrogate escape "
+        "is written back with that escape (valid UTF-8 in every format), and a record "
+        "nested deeper than 254 levels is written as received; neither fails a list or a "
+        "bulk write.")
+    page.paragraph(
         f"{bold('--timeout')} bounds each attempt from connecting to the last byte, so a "
         "server that trickles its answer is cut off and retried like any other timeout; "
         "for a file answer it bounds each read. It must be above 0 and at most 86400.")
@@ -272,6 +290,10 @@ def limits(page):
         "variable, before any request; no Python warning is ever printed.",
         "Server text on standard error has control characters and escape sequences shown "
         "escaped (\\ex1b), and secrets cut out in plain, URL-encoded and base64 form.",
+        "On a terminal standard output, table, csv, tsv and -r text show control "
+        "characters escaped, and JSON writes C1 controls, line separators and "
+        "bidirectional overrides as \\eu009b escapes; a file or a pipe gets the data "
+        "unchanged.",
         f"An {bold('-O')} file that cannot be written (a directory, a missing directory, a "
         "full disk) is exit 6, naming the path and the system's reason; no partial file "
         "is left.",

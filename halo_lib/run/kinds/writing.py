@@ -41,7 +41,8 @@ class _Write(Kind):
             source.close()
             raise
         return Bulk(source, inv.verb.path, query_params(inv, env), self.creating,
-                    writing.batch_size or DEFAULT_BATCH, writing.failed)
+                    writing.batch_size or DEFAULT_BATCH, writing.failed,
+                    single=bool(getattr(inv, "ids", None)))
 
     def check(self, inv):
         """check(record, number): raises UsageError about one record, as it will be sent."""
