@@ -60,8 +60,9 @@ def test_bash_completes_the_verbs_of_a_resource(env):
 
 
 def test_bash_completes_the_flags_of_a_verb(env):
-    assert bash_complete(env, "halo", "tickets", "list", "--cl") == \
-        ["--client-id", "--closed-only"]
+    # Curated (--client-id, --closed-only) and documented (--client-ids, --client-ref).
+    assert sorted(bash_complete(env, "halo", "tickets", "list", "--cl")) == \
+        ["--client-id", "--client-ids", "--client-ref", "--closed-only"]
 
 
 def test_bash_completes_profile_names_from_the_config_file(env):
@@ -196,7 +197,8 @@ def test_zsh_completes_resources_verbs_flags_and_profiles(zsh_complete):
                          "halo --profile ")
     assert found["halo ti"] == ["tickets", "ticket-types", "timesheets"]
     assert found["halo tickets "] == TICKET_VERBS
-    assert found["halo tickets list --cl"] == ["--client-id", "--closed-only"]
+    assert sorted(found["halo tickets list --cl"]) == ["--client-id", "--client-ids",
+                                                        "--client-ref", "--closed-only"]
     assert found["halo --profile "] == ["default", "work"]
 
 
