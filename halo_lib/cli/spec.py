@@ -128,7 +128,7 @@ def _add_documented(command, resource, verb):
 def _more_note(resource, verb):
     """What --help says of the flags it does not show (their count is generated with the
     man pages, so that --help does not read the catalogue)."""
-    from halo_lib.catalogue.counts import DOCUMENTED
+    from halo_lib.cli.counts import DOCUMENTED
     count = DOCUMENTED.get(f"{resource.name} {verb.name}", 0)
     if not count:
         return None

@@ -3,7 +3,7 @@
     python -m halo_lib.docs [--out DIR]
 
 writes DIR/man/*.1, DIR/completions/halo.bash, DIR/completions/_halo and the counts of
-DIR/halo_lib/catalogue/counts.py that --help quotes (DIR defaults to the checkout that
+DIR/halo_lib/cli/counts.py that --help quotes (DIR defaults to the checkout that
 holds this package). Everything is read from the command tree of
 halo_lib.cli.spec, the same objects the parser is compiled from, so the documentation
 cannot drift from it; a test regenerates into a temporary directory and compares byte for
@@ -32,7 +32,7 @@ from halo_lib.docs.manpages import man_pages
 # The bash completion file is installed as `halo` (bash-completion looks a command up by
 # its name); the checkout keeps it as halo.bash and links that name to it.
 BASH_FILE, BASH_LINK, ZSH_FILE = "halo.bash", "halo", "_halo"
-COUNTS_FILE = "halo_lib/catalogue/counts.py"
+COUNTS_FILE = "halo_lib/cli/counts.py"
 
 
 # ---------------------------------------------------------------------------------------
@@ -49,7 +49,7 @@ def generate():
 
 
 def documented_counts(top):
-    """halo_lib/catalogue/counts.py: how many flags of Halo's documented query parameters
+    """halo_lib/cli/counts.py: how many flags of Halo's documented query parameters
     each list and get verb has beyond the curated ones, for its --help (which must not
     read the catalogue to say so)."""
     lines = ['"""How many flags each verb has beyond those its --help shows.', "",
