@@ -29,11 +29,11 @@ KINDS = {"int": INT, "str": STR, "bool": BOOL, "float": FLOAT, "time": TIME, "uu
          "ints": INTS}
 
 
-def documented(resource, verb, taken, cat=None):
+def documented(resource, verb, taken):
     """Opt of each query parameter the catalogue documents for verb's endpoint that neither
     a curated flag of verb sends (counted once, under the curated flag) nor halo sets
     itself. taken: the flags (with dashes) the command already has."""
-    op = (cat or catalogue()).find(verb.method, verb.path)
+    op = catalogue().find(verb.method, verb.path)
     if op is None:
         return ()
     covered = {o.name.lower() for o in verb.filters}
