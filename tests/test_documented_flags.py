@@ -207,3 +207,13 @@ def test_the_catalogue_is_read_only_for_a_flag_the_curated_parser_lacks():
     assert modules_loaded("--dry-run", "tickets", "get", "1", "--include-details") == "False"
     assert modules_loaded("tickets", "list", "--help") == "False"
     assert modules_loaded("--dry-run", "tickets", "list", "--billableonly") == "True"
+
+
+def test_the_sandbox_takes_documented_filters_it_does_not_apply(halo):
+    """The sandbox applies the curated filters and ignores the others, as Halo ignores a
+    parameter it does not know: the list is the same with them."""
+    plain = halo("--sandbox", "tickets", "list", "--status-id", "1", "--limit", "5")
+    more = halo("--sandbox", "tickets", "list", "--status-id", "1", "--limit", "5",
+                "--billableonly", "--utcoffset", "1")
+    assert plain.code == more.code == 0, (plain, more)
+    assert more.records == plain.records and plain.records
