@@ -10,7 +10,7 @@ _halo_commands='tickets actions clients users agents assets attachments sites in
 _halo_resources='tickets actions clients users agents assets attachments sites invoices contracts opportunities projects appointments items kb-articles suppliers statuses teams categories priorities slas ticket-types top-levels expenses timesheets releases reports webhooks workdays software-licences crm-notes quotations'
 _halo_global_flags='-h --help --version --profile --url --tenant --client-id --scope --timeout --max-answer --retries --ca-bundle --proxy --rate --insecure-http --dry-run --sandbox --rate-limit -o --output --fields --query --no-color -r --raw -v --verbose -q --quiet'
 # Flags followed by a value; the scan below skips the value with the flag.
-_halo_value_flags=' --action-id --action-number --agent-id --agents --amount --api-key-header --asset-id --asset-type-id --baseprice --basic-auth --batch-size --ca-bundle --category --cf --checkpoint --client-id --colour --concurrency --contract-id --count --date --date-search --deadline --department-id --description --details --email --email-address --emailaddress --end-date --fail-rate --failed --field --fields --filename --from --group-id --host --inventory-number --invoice-date --invoice-id --latency --limit --max-answer --name --new-status --nonce --note --order --org-id --outcome --outcome-id --output --output-file --page-size --param --parent-id --period --port --priority --priority-id --product-id --profile --proxy --query --rate --rate-limit --raw-field --records --ref --report-group-id --resolution --retries --scope --search --secret --seed --site-id --sla --sla-id --sql --start-date --status-id --subject --summary --supplier-id --team --team-id --tenant --ticket-id --ticket-type-id --time-taken --timeout --title --to --token --toplevel-id --type --type-id --updated-since --updated-until --url --user-id --value --who-agent-id -F -O -f -o '
+_halo_value_flags=' --access-control-level --action-id --action-number --activeinactive --actoutcome --actoutcomenum --advanced-search --agent --agent-id --agentrestriction --agents --alerttype --amailentryid --amount --api-key-header --articletype --asset-id --asset-type-id --assetgroup-id --assetgroups --assets --assetstatuses --assettype --assettype-id --assettypes --assignedto --awaitinginput --baseprice --basic-auth --batch-size --billing-date --billing-type --billingcategory-ids --billingcontractid --ca-bundle --calendar-enddate --calendar-startdate --category --category-2 --category-3 --category-4 --cf --checkpoint --childticketid --client-id --client-ids --client-override --client-ref --clientidoverride --clientname --colour --columns-id --compare-version-seq --concurrency --consignment-id --contract-id --contract-id-adding-to --contract-period --count --currentclientorall --dashboard-id --dashboard-published-id --date --date-search --datesearch --dbc-company-id --deadline --department-id --departments --description --details --device-id --domain --email --email-address --emailaddress --end-date --exactdivision --exclude-agent --exclude-releasenote-group-id --excludethese --extraportalfilter --facebook-id --fail-rate --failed --faqlists --field --fields --filename --filetype --flagged --followedandagents --from --global-search-id --group-id --host --ids --include-current --includeagentsforteams --includeapproval --includebreached --includechildren --includeclosed --includeenabled --includefollowedonly --includehold --includeinactivetechs --includeinactiveusers --includemyuseronly --includeprojects --includeread --includesubmittedonly --includeunassigned --integration-tenantids --integration-type --inventory-number --invoice-date --invoice-id --item-id --item-id-qty --item-salesorder-id --item-salesorder-line --itemservice-id --itemservicerequestdetails-id --itemstock-id --itemsupplierclientid --itil-requesttype --itil-requesttype-id --itil-type --kashflowtenantid --kb-id --key --language-code --language-override --latency --licence-id --licence-type --limit --linkedto-id --list-id --locations --max-answer --milestone-id --name --needsreview --new-status --nonce --note --one-attachment-id --onlinestatuses --opp-id --order --order2 --order3 --order4 --order5 --org-id --organisation-id --orion-type --outcome --outcome-id --output --output-file --page-size --param --param-client-id --parent-id --paymentstatuses --period --port --portal --previously-selected-client-id --previously-selected-site-id --previously-selected-user-id --priority --priority-id --product --product-id --profile --project-ids --proxy --purchaseorder-id --qbocompanyid --qualifications --query --quote-status --rate --rate-limit --raw-field --records --recurringinvoice-id --recurringmasterid --ref --related-id --related-to --related-to-ticket --release-id --releasenote-group-id --remoteagenttype --report-access-token --report-group-id --reportingperiod --reportingperiodenddate --reportingperiodstartdate --requesttype --requesttypegroup --resolution --retries --rinvoice-type --role --sagebusinesscloudtenantid --salesorder-id --salesorder-line --scope --search --search-details --search-id --search-inventory-number --search-oppcompanyname --search-oppcontactname --search-oppemailaddress --search-release1 --search-release2 --search-release3 --search-releasenote --search-reportedby --search-summary --search-supplier-reference --search-user-name --search-version --search1 --searchthisticketid --searchtickets --secret --seed --sent-status --sentinelid --service-id --service-ids --showappointments --showonroadmap --site-id --site-override --sitefields --sla --sla-id --snowaccountid --sprint-for-tickettype-id --sql --start-date --status --status-id --statuses --stockbin-id --stockbin-ids --stocklocation --stocklocation-id --subject --submittedandagents --summary --supplier-contract-id --supplier-id --supplier-status --suppliercontracts --team --team-id --team-name --teams --tenant --tenant-id --ticket-id --ticket-id-firstchild --ticket-type-id --ticketarea-id --ticketcontract-id --ticketids --ticketlinktype --tickettype-group-id --tickettype-id --tickettype-ids --time-taken --timeout --title --to --token --toplevel-id --toplevelid --type --type-id --types --unique-id --updated-since --updated-until --url --user-id --user-override --username --utcoffset --value --view-id --who-agent-id --xerotenantid -F -O -f -o '
 
 # The verbs of a resource.
 _halo_verbs() {
@@ -56,8 +56,8 @@ _halo_verbs() {
 _halo_flags() {
     case $1 in
         tickets) REPLY='-h --help' ;;
-        'tickets list') REPLY='--client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --updated-since --updated-until --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments -h --help --limit --page-size --concurrency --checkpoint --param @globals' ;;
-        'tickets get') REPLY='--include-details --include-last-action --include-linked -h --help --param @globals' ;;
+        'tickets list') REPLY='--client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --updated-since --updated-until --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments --advanced-search --agent --alerttype --awaitinginput --billableonly --billing-date --billing-type --billingcontractid --calendar-enddate --calendar-startdate --category-2 --category-3 --category-4 --checkmyticketsonly --client-ids --client-ref --columns-id --contract-period --debug --default-columns --deleted --domain --enddatetime --excludeslacalcs --excludethese --excludetickettypeallowall --extraportalfilter --facebook-id --fetchgrandchildren --flagged --followedandagents --ignoremilestonerestriction --includeaccountmanager --includeagent --includeallopen --includeappointmentid --includeapproval --includeassetkeyfield --includeassettype --includebreached --includebudgettype --includechildids --includechildread --includechildren --includeclosed --includecolumns --includecompleted --includecontract --includecountryregion --includefirstname --includefollowedonly --includehold --includeinactivetechs --includeinactiveusers --includeitilname --includelastincomingemail --includelastname --includelastnote --includelocked --includemailbox --includemailid --includemyuseronly --includenextactivitydate --includenextappointmenttype --includeparentsubject --includeprojects --includeread --includerelatedservices --includerelease1 --includerelease2 --includerelease3 --includeservicecategory --includeslaactiondate --includeslatimer --includestatus --includesubmittedonly --includesupplier --includetickettype --includetimetaken --includetoplevel --includeviewing --includeworkflowstage --includeworkflowstagenumber --includuserdepartments --inlcludeopenchildcount --invlucebranch --ismilestone --isorion --isquicktimesearch --isscom --isteams --iszapier --itil-requesttype --itil-requesttype-id --kanbanviewontheagentapp --kanbanviewontheportal --list-id --milestone-id --nochargeonly --notime --onlytime --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --orion-type --pending-review --per-action --prepayorcontractonly --product --project-ids --ready-for-invoicing --related-id --release-id --requesttype --requesttypegroup --search-details --search-id --search-inventory-number --search-oppcompanyname --search-oppcontactname --search-oppemailaddress --search-release1 --search-release2 --search-release3 --search-releasenote --search-reportedby --search-summary --search-supplier-reference --search-user-name --search-version --searchactions --searchthisticketid --service-id --showonroadmap --sitepostcode --sprint-for-tickettype-id --sprints --startandendset --startdatetime --status --submittedandagents --supplier-status --team-name --ticketarea-id --ticketcontract-id --ticketidonly --ticketids --ticketlinktype --unlinked-only --username --utcoffset --view-id -h --help --help-all --limit --page-size --concurrency --checkpoint --param @globals' ;;
+        'tickets get') REPLY='--include-details --include-last-action --include-linked --amailentryid --assignedto --consignablelines --debug --dodatabaselookup --email --include-auditing --includeagent --includechildids --includelastappointment --includenextappointment --includeparentchangeinfo --includeparentsubject --includeseenby --is-portal --isdetailscreen --ishalolink --ispreview --isteams --nocache --subject --ticketidonly --utcoffset -h --help --help-all --param @globals' ;;
         'tickets create') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'tickets update') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'tickets delete') REPLY='-h --help --param @globals' ;;
@@ -69,16 +69,16 @@ _halo_flags() {
         'tickets sales-mailbox') REPLY='-h --help --param @globals' ;;
         'tickets zapier') REPLY='-h --help --param @globals' ;;
         actions) REPLY='-h --help' ;;
-        'actions list') REPLY='--ticket-id --agent-only --exclude-system --exclude-private --conversation-only --time-entries-only --important-only --start-date --end-date --include-html --include-attachments -h --help --limit --page-size --concurrency --param @globals' ;;
-        'actions get') REPLY='--ticket-id --include-details -h --help --param @globals' ;;
+        'actions list') REPLY='--ticket-id --agent-only --exclude-system --exclude-private --conversation-only --time-entries-only --important-only --start-date --end-date --include-html --include-attachments --actoutcome --actoutcomenum --count --datesearch --excludebilling --excludehiddenfrominternalit --importanttop --includeagentdetails --includefacebookfields --includehtmlemail --includenonactionattachments --includetranslations --includetwitterfields --intraticketonly --ischildnotes --isrelatednotes --slaonly --supplieronly -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'actions get') REPLY='--ticket-id --include-details --agentonly --emailonly --includeemail --mostrecent --nonsystem --penultimate -h --help --help-all --param @globals' ;;
         'actions create') REPLY='--ticket-id --note --outcome --outcome-id --hidden-from-user --time-taken --who-agent-id --send-email --new-status -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'actions update') REPLY='--ticket-id --note --outcome --outcome-id --hidden-from-user --time-taken --who-agent-id --send-email --new-status -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'actions delete') REPLY='-h --help --param @globals' ;;
         'actions react') REPLY='--ticket-id --action-number --type -h --help -F --field -f --raw-field --param @globals' ;;
         'actions review') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         clients) REPLY='-h --help' ;;
-        'clients list') REPLY='--search --toplevel-id --include-inactive --order --desc --updated-since --updated-until --search-name-only --include-notes -h --help --limit --page-size --concurrency --checkpoint --param @globals' ;;
-        'clients get') REPLY='--include-details --include-activity -h --help --param @globals' ;;
+        'clients list') REPLY='--search --toplevel-id --include-inactive --order --desc --updated-since --updated-until --search-name-only --include-notes --accountmanageronly --activeinactive --advanced-search --azureclients --callplan --columns-id --domain --exclude-internal --gficlients --idonly --includeactive --includeazuretenants --includecolumns --includeinvoicetemplatename --includeqbofields --integration-tenantids --integration-type --isjira --issentinel --isservicenow --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --sentinelid --showcounts --sitefields --snowaccountid --snowclients --ticketarea-id --view-id -h --help --help-all --limit --page-size --concurrency --checkpoint --param @globals' ;;
+        'clients get') REPLY='--include-details --include-activity --domain --getavailablerts --includeperiods --includeprepay --tickettype-id -h --help --help-all --param @globals' ;;
         'clients create') REPLY='--name --toplevel-id --inactive -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'clients update') REPLY='--name --toplevel-id --inactive -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'clients delete') REPLY='-h --help --param @globals' ;;
@@ -86,32 +86,32 @@ _halo_flags() {
         'clients new-accounts-id') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         'clients payment-method-update') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         users) REPLY='-h --help' ;;
-        'users list') REPLY='--search --client-id --site-id --toplevel-id --include-inactive --order --desc --updated-since --updated-until --asset-id --exclude-agents -h --help --limit --page-size --concurrency --checkpoint --param @globals' ;;
-        'users get') REPLY='--include-details -h --help --param @globals' ;;
+        'users list') REPLY='--search --client-id --site-id --toplevel-id --include-inactive --order --desc --updated-since --updated-until --asset-id --exclude-agents --activeinactive --advanced-search --allapprovers --approvers-only --contract-id --department-id --exclude-defaultsiteusers --exclude-generaluser --idonly --includeactive --includebillinginfo --includename --includenonserviceaccount --includenotes --includeserviceaccount --integration-type --is3cxcall --is-followers --licence-id --listagentuserfirst --myallcustomers --myarea --mydepartment --mysite --mysitecontact --mytoplevel --opp-id --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --organisation-id --role --search-phonenumbers --supplier-id --tickettype-id -h --help --help-all --limit --page-size --concurrency --checkpoint --param @globals' ;;
+        'users get') REPLY='--include-details --param-client-id --client-override --domain --includeactivity --includebillinginfo --includepopups --includeusersassets --issetup --opp-id --site-id --site-override --supplier-id --tickettype-id --username -h --help --help-all --param @globals' ;;
         'users create') REPLY='--name --emailaddress --client-id --site-id -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'users update') REPLY='--name --emailaddress --client-id --site-id -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'users delete') REPLY='-h --help --param @globals' ;;
         'users me') REPLY='-h --help --param @globals' ;;
         'users prefs') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         agents) REPLY='-h --help' ;;
-        'agents list') REPLY='--search --team --team-id --include-disabled --client-id -h --help --limit --page-size --concurrency --param @globals' ;;
-        'agents get') REPLY='--include-details -h --help --param @globals' ;;
+        'agents list') REPLY='--search --team --team-id --include-disabled --client-id --activeinactive --appointmentscreen --can-edit-only --clientidoverride --department-id --departments --domain --exchangecalendars --exclude-agent --forcequalmatch --includeapiagents --includeenabled --includenamedcount --includeroles --includestatus --includeunassigned --integration-type --linemanagedonly --linkingagents --loadcache --onlinestatuses --qualifications --reassign --remoteagents --remoteagenttype --role --shiftagentsonly --showall --showcounts --teams --this-agent-only --ticketarea-id --tickettype-id --view-id --withemail -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'agents get') REPLY='--include-details --clientidoverride --get-htmldesigner-signature --getholidayallowance --isagentconfig --loadcache -h --help --help-all --param @globals' ;;
         'agents create') REPLY='--name --email -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'agents update') REPLY='--name --email -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'agents delete') REPLY='-h --help --param @globals' ;;
         'agents me') REPLY='-h --help --param @globals' ;;
         'agents clear-cache') REPLY='-h --help --param @globals' ;;
         assets) REPLY='-h --help' ;;
-        'assets list') REPLY='--client-id --site-id --search --order --desc --include-inactive --user-id --ticket-id --updated-since --updated-until --asset-type-id --inventory-number -h --help --limit --page-size --concurrency --checkpoint --param @globals' ;;
-        'assets get') REPLY='--include-details -h --help --param @globals' ;;
+        'assets list') REPLY='--client-id --site-id --search --order --desc --include-inactive --user-id --ticket-id --updated-since --updated-until --asset-type-id --inventory-number --activeinactive --advanced-search --assetgroup-id --assetgroups --assets --assetstatuses --assettype --assettypes --bookmarked --columns-id --consignable --consignment-id --contract-id --contract-id-adding-to --domotzagents --excludethese --global-search-id --idonly --includeactive --includeallowedstatus --includeassetfields --includechildren --includecolumns --includeservices --includeuser --integration-tenantids --integration-type --islogonbehalfview --item-id --itemstock-id --kb-id --licence-id --linked-to-ticket --linkedto-id --mine --mysite --noicon --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --previously-selected --previously-selected-client-id --previously-selected-site-id --previously-selected-user-id --salesorder-id --salesorder-line --search-inventory-number-only --service-id --service-ids --stockbin-id --stockbin-ids --supplier-contract-id --supplier-id --suppliercontracts --tickettype-id --username -h --help --help-all --limit --page-size --concurrency --checkpoint --param @globals' ;;
+        'assets get') REPLY='--include-details --assettype-id --includeactivity --includeallowedstatus --includediagramdetails --includehierarchy -h --help --help-all --param @globals' ;;
         'assets create') REPLY='--inventory-number --client-id --site-id --asset-type-id -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'assets update') REPLY='--inventory-number --client-id --site-id --asset-type-id -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'assets delete') REPLY='-h --help --param @globals' ;;
         'assets next-tag') REPLY='-h --help --param @globals' ;;
         'assets software-versions') REPLY='-h --help --param @globals' ;;
         attachments) REPLY='-h --help' ;;
-        'attachments list') REPLY='--ticket-id --action-id --type --order --desc -h --help --limit --page-size --concurrency --param @globals' ;;
-        'attachments get') REPLY='--include-details -h --help --param @globals' ;;
+        'attachments list') REPLY='--ticket-id --action-id --type --order --desc --domotzagents --filetype --idonly --isxlsimport --one-attachment-id --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --portal --token --unique-id -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'attachments get') REPLY='--include-details --childticketid --token -h --help --help-all --param @globals' ;;
         'attachments create') REPLY='--ticket-id --action-id --filename -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'attachments update') REPLY='--ticket-id --action-id --filename -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'attachments delete') REPLY='-h --help --param @globals' ;;
@@ -128,15 +128,15 @@ _halo_flags() {
         'attachments delete-image') REPLY='-h --help --param @globals' ;;
         'attachments nhserver') REPLY='--token -h --help -O --output-file --param @globals' ;;
         sites) REPLY='-h --help' ;;
-        'sites list') REPLY='--search --client-id --toplevel-id --include-inactive --order --desc --updated-since --updated-until -h --help --limit --page-size --concurrency --checkpoint --param @globals' ;;
-        'sites get') REPLY='--include-details -h --help --param @globals' ;;
+        'sites list') REPLY='--search --client-id --toplevel-id --include-inactive --order --desc --updated-since --updated-until --activeinactive --advanced-search --azuresites --contract-id --exclude-internal --gfisites --idonly --includeactive --includeaddress --includenonstocklocations --includenoorderstockbin --includenotes --includestocklocations --iscalendarfilter --item-id-qty --item-salesorder-id --item-salesorder-line --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --override-enablestockbins --site-id --sitefields --stocklocation --user-override -h --help --help-all --limit --page-size --concurrency --checkpoint --param @globals' ;;
+        'sites get') REPLY='--include-details --client-override --domain --includeactivity --issetup --tickettype-id -h --help --help-all --param @globals' ;;
         'sites create') REPLY='--name --client-id -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'sites update') REPLY='--name --client-id -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'sites delete') REPLY='-h --help --param @globals' ;;
         'sites stock-bins') REPLY='-h --help --param @globals' ;;
         invoices) REPLY='-h --help' ;;
-        'invoices list') REPLY='--search --client-id --site-id --user-id --ticket-id --toplevel-id --order --desc --contract-id --posted-only --not-posted-only --include-lines -h --help --limit --page-size --concurrency --param @globals' ;;
-        'invoices get') REPLY='--include-details -h --help --param @globals' ;;
+        'invoices list') REPLY='--search --client-id --site-id --user-id --ticket-id --toplevel-id --order --desc --contract-id --posted-only --not-posted-only --include-lines --advanced-search --asset-id --awaiting-approval --billing-date --billingcategory-ids --client-ids --idonly --includecredits --includeinvoices --includepoinvoices --invoicedateend --invoicedatestart --my-approvals --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --paymentstatuses --purchaseorder-id --quote-status --ready-for-invoicing --recurringinvoice-id --reviewrequired --rinvoice-type --salesorder-id --sent-status --stripeautopaymentrequired -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'invoices get') REPLY='--include-details -h --help --help-all --param @globals' ;;
         'invoices create') REPLY='--client-id --invoice-date -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'invoices update') REPLY='--client-id --invoice-date -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'invoices delete') REPLY='-h --help --param @globals' ;;
@@ -146,30 +146,30 @@ _halo_flags() {
         'invoices update-lines') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         'invoices view') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         contracts) REPLY='-h --help' ;;
-        'contracts list') REPLY='--search --client-id --site-id --order --desc --include-inactive -h --help --limit --page-size --concurrency --param @globals' ;;
-        'contracts get') REPLY='--include-details -h --help --param @globals' ;;
+        'contracts list') REPLY='--search --client-id --site-id --order --desc --include-inactive --device-id --excluderenewed --includelastrenewed --isbillingplansetup --isoracle --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --pending-recurring-invoice -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'contracts get') REPLY='--include-details --includeperiods -h --help --help-all --param @globals' ;;
         'contracts create') REPLY='--client-id --ref --start-date --end-date -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'contracts update') REPLY='--client-id --ref --start-date --end-date -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'contracts delete') REPLY='-h --help --param @globals' ;;
         'contracts next-ref') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         'contracts approve') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         opportunities) REPLY='-h --help' ;;
-        'opportunities list') REPLY='--client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --updated-since --updated-until --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments -h --help --limit --page-size --concurrency --checkpoint --param @globals' ;;
-        'opportunities get') REPLY='--include-details --include-last-action --include-linked -h --help --param @globals' ;;
+        'opportunities list') REPLY='--client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --updated-since --updated-until --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments --advanced-search --agent --alerttype --awaitinginput --billableonly --billing-date --billing-type --billingcontractid --calendar-enddate --calendar-startdate --category-2 --category-3 --category-4 --checkmyticketsonly --client-ids --client-ref --columns-id --contract-period --debug --default-columns --deleted --domain --enddatetime --excludeslacalcs --excludethese --excludetickettypeallowall --extraportalfilter --facebook-id --fetchgrandchildren --flagged --followedandagents --ignoremilestonerestriction --includeaccountmanager --includeagent --includeallopen --includeappointmentid --includeapproval --includeassetkeyfield --includeassettype --includebreached --includebudgettype --includechildids --includechildread --includechildren --includeclosed --includecolumns --includecompleted --includecontract --includecountryregion --includefirstname --includefollowedonly --includehold --includeinactivetechs --includeinactiveusers --includeitilname --includelastincomingemail --includelastname --includelastnote --includelocked --includemailbox --includemailid --includemyuseronly --includenextactivitydate --includenextappointmenttype --includeparentsubject --includeprojects --includeread --includerelatedservices --includerelease1 --includerelease2 --includerelease3 --includeservicecategory --includeslaactiondate --includeslatimer --includestatus --includesubmittedonly --includesupplier --includetickettype --includetimetaken --includetoplevel --includeviewing --includeworkflowstage --includeworkflowstagenumber --includuserdepartments --inlcludeopenchildcount --invlucebranch --ismilestone --isorion --isquicktimesearch --isscom --isteams --iszapier --itil-requesttype --itil-requesttype-id --kanbanviewontheagentapp --kanbanviewontheportal --list-id --milestone-id --nochargeonly --notime --onlytime --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --orion-type --pending-review --per-action --prepayorcontractonly --product --project-ids --ready-for-invoicing --related-id --release-id --requesttype --requesttypegroup --search-details --search-id --search-inventory-number --search-oppcompanyname --search-oppcontactname --search-oppemailaddress --search-release1 --search-release2 --search-release3 --search-releasenote --search-reportedby --search-summary --search-supplier-reference --search-user-name --search-version --searchactions --searchthisticketid --service-id --showonroadmap --sitepostcode --sprint-for-tickettype-id --sprints --startandendset --startdatetime --status --submittedandagents --supplier-status --team-name --ticketarea-id --ticketcontract-id --ticketidonly --ticketids --ticketlinktype --unlinked-only --username --utcoffset --view-id -h --help --help-all --limit --page-size --concurrency --checkpoint --param @globals' ;;
+        'opportunities get') REPLY='--include-details --include-last-action --include-linked --amailentryid --assignedto --consignablelines --debug --dodatabaselookup --email --include-auditing --includeagent --includechildids --includelastappointment --includenextappointment --includeparentchangeinfo --includeparentsubject --includeseenby --is-portal --isdetailscreen --ishalolink --ispreview --isteams --nocache --subject --ticketidonly --utcoffset -h --help --help-all --param @globals' ;;
         'opportunities create') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'opportunities update') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'opportunities delete') REPLY='-h --help --param @globals' ;;
         'opportunities view') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         projects) REPLY='-h --help' ;;
-        'projects list') REPLY='--client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --updated-since --updated-until --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments -h --help --limit --page-size --concurrency --checkpoint --param @globals' ;;
-        'projects get') REPLY='--include-details --include-last-action --include-linked -h --help --param @globals' ;;
+        'projects list') REPLY='--client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --updated-since --updated-until --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments --advanced-search --agent --alerttype --awaitinginput --billableonly --billing-date --billing-type --billingcontractid --calendar-enddate --calendar-startdate --category-2 --category-3 --category-4 --checkmyticketsonly --client-ids --client-ref --columns-id --contract-period --debug --default-columns --deleted --domain --enddatetime --excludeslacalcs --excludethese --excludetickettypeallowall --extraportalfilter --facebook-id --fetchgrandchildren --flagged --followedandagents --ignoremilestonerestriction --includeaccountmanager --includeagent --includeallopen --includeappointmentid --includeapproval --includeassetkeyfield --includeassettype --includebreached --includebudgettype --includechildids --includechildread --includechildren --includeclosed --includecolumns --includecompleted --includecontract --includecountryregion --includefirstname --includefollowedonly --includehold --includeinactivetechs --includeinactiveusers --includeitilname --includelastincomingemail --includelastname --includelastnote --includelocked --includemailbox --includemailid --includemyuseronly --includenextactivitydate --includenextappointmenttype --includeparentsubject --includeprojects --includeread --includerelatedservices --includerelease1 --includerelease2 --includerelease3 --includeservicecategory --includeslaactiondate --includeslatimer --includestatus --includesubmittedonly --includesupplier --includetickettype --includetimetaken --includetoplevel --includeviewing --includeworkflowstage --includeworkflowstagenumber --includuserdepartments --inlcludeopenchildcount --invlucebranch --ismilestone --isorion --isquicktimesearch --isscom --isteams --iszapier --itil-requesttype --itil-requesttype-id --kanbanviewontheagentapp --kanbanviewontheportal --list-id --milestone-id --nochargeonly --notime --onlytime --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --orion-type --pending-review --per-action --prepayorcontractonly --product --project-ids --ready-for-invoicing --related-id --release-id --requesttype --requesttypegroup --search-details --search-id --search-inventory-number --search-oppcompanyname --search-oppcontactname --search-oppemailaddress --search-release1 --search-release2 --search-release3 --search-releasenote --search-reportedby --search-summary --search-supplier-reference --search-user-name --search-version --searchactions --searchthisticketid --service-id --showonroadmap --sitepostcode --sprint-for-tickettype-id --sprints --startandendset --startdatetime --status --submittedandagents --supplier-status --team-name --ticketarea-id --ticketcontract-id --ticketidonly --ticketids --ticketlinktype --unlinked-only --username --utcoffset --view-id -h --help --help-all --limit --page-size --concurrency --checkpoint --param @globals' ;;
+        'projects get') REPLY='--include-details --include-last-action --include-linked --amailentryid --assignedto --consignablelines --debug --dodatabaselookup --email --include-auditing --includeagent --includechildids --includelastappointment --includenextappointment --includeparentchangeinfo --includeparentsubject --includeseenby --is-portal --isdetailscreen --ishalolink --ispreview --isteams --nocache --subject --ticketidonly --utcoffset -h --help --help-all --param @globals' ;;
         'projects create') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'projects update') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'projects delete') REPLY='-h --help --param @globals' ;;
         'projects view') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         appointments) REPLY='-h --help' ;;
-        'appointments list') REPLY='--search --client-id --ticket-id --order --desc --start-date --end-date --agents --hide-completed -h --help --limit --page-size --concurrency --param @globals' ;;
-        'appointments get') REPLY='--include-details -h --help --param @globals' ;;
+        'appointments list') REPLY='--search --client-id --ticket-id --order --desc --start-date --end-date --agents --hide-completed --advanced-search --appointmentsonly --assets --excludenonticketapptodo --excluderecurring --excluderecurringmaster --getopenjourney --includedeleted --isrecurringchild --isrecurringmaster --locations --my-approvals --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --recurringchangeonly --recurringmasterid --shiftsonly --showall --showappointments --showchanges --showholidayonce --showholidays --showprojects --showshifts --statuses --tasksonly --toplevel-id --types --utcoffset -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'appointments get') REPLY='--include-details -h --help --help-all --param @globals' ;;
         'appointments create') REPLY='--subject --start-date --end-date --agent-id --ticket-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'appointments update') REPLY='--subject --start-date --end-date --agent-id --ticket-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'appointments delete') REPLY='-h --help --param @globals' ;;
@@ -177,89 +177,89 @@ _halo_flags() {
         'appointments book') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         'appointments generate') REPLY='-h --help --param @globals' ;;
         items) REPLY='-h --help' ;;
-        'items list') REPLY='--search --supplier-id --include-inactive --order --desc -h --help --limit --page-size --concurrency --param @globals' ;;
-        'items get') REPLY='--include-details -h --help --param @globals' ;;
+        'items list') REPLY='--search --supplier-id --include-inactive --order --desc --activeinactive --advanced-search --assetgroup-id --assetgroups --assettypes --autotask-service-items --dbc-company-id --exactdivision --excluderecurring --includeactive --itemservice-id --itemservicerequestdetails-id --itemsupplierclientid --kashflowtenantid --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --qbitemsonly --qbocompanyid --recurringonly --sagebusinesscloudtenantid --search1 --show-not-in-stock --stocklocation-id --xerotenantid -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'items get') REPLY='--include-details --dbc-company-id --kashflowtenantid --qbocompanyid --sagebusinesscloudtenantid --xerotenantid -h --help --help-all --param @globals' ;;
         'items create') REPLY='--name --baseprice -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'items update') REPLY='--name --baseprice -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'items delete') REPLY='-h --help --param @globals' ;;
         'items new-accounts-id') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         kb-articles) REPLY='-h --help' ;;
-        'kb-articles list') REPLY='--search --client-id --site-id --include-inactive --order --desc --type -h --help --limit --page-size --concurrency --param @globals' ;;
-        'kb-articles get') REPLY='--include-details -h --help --param @globals' ;;
+        'kb-articles list') REPLY='--search --client-id --site-id --include-inactive --order --desc --type --activeinactive --advanced-search --articletype --device-id --faqlists --includeactive --key --language-code --language-override --needsreview --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --organisation-id --related-to --related-to-ticket -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'kb-articles get') REPLY='--include-details --language-code --language-override --organisation-id -h --help --help-all --param @globals' ;;
         'kb-articles create') REPLY='--name --description --resolution -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'kb-articles update') REPLY='--name --description --resolution -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'kb-articles delete') REPLY='-h --help --param @globals' ;;
         'kb-articles vote') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         suppliers) REPLY='-h --help' ;;
-        'suppliers list') REPLY='--search --toplevel-id --include-inactive --order --desc -h --help --limit --page-size --concurrency --param @globals' ;;
-        'suppliers get') REPLY='--include-details -h --help --param @globals' ;;
+        'suppliers list') REPLY='--search --toplevel-id --include-inactive --order --desc --activeinactive --idonly --includeactive --kashflowtenantid --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --xerotenantid -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'suppliers get') REPLY='--include-details -h --help --help-all --param @globals' ;;
         'suppliers create') REPLY='--name --email-address -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'suppliers update') REPLY='--name --email-address -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'suppliers delete') REPLY='-h --help --param @globals' ;;
         statuses) REPLY='-h --help' ;;
-        'statuses list') REPLY='--ticket-id --ticket-type-id --exclude-closed --type --show-all -h --help --limit --page-size --concurrency --param @globals' ;;
-        'statuses get') REPLY='--include-details -h --help --param @globals' ;;
+        'statuses list') REPLY='--ticket-id --ticket-type-id --exclude-closed --type --show-all --domain --excludepending --outcome-id --showcounts --showquickchangeoptions --split-closed --ticket-id-firstchild --ticketarea-id --tickettype-group-id --tickettype-ids --view-id -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'statuses get') REPLY='--include-details -h --help --help-all --param @globals' ;;
         'statuses create') REPLY='--name --colour -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'statuses update') REPLY='--name --colour -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'statuses delete') REPLY='-h --help --param @globals' ;;
         teams) REPLY='-h --help' ;;
-        'teams list') REPLY='--department-id --include-disabled --type --show-all -h --help --limit --page-size --concurrency --param @globals' ;;
-        'teams get') REPLY='--include-details --include-agents -h --help --param @globals' ;;
+        'teams list') REPLY='--department-id --include-disabled --type --show-all --can-edit-only --chat-only --domain --ids --include-managers --includeagentsforteams --includeenabled --istree --memberonly --mydeps --myteamsonly --orderbyseq --outcome-id --showcounts --ticketarea-id --view-id -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'teams get') REPLY='--include-details --include-agents -h --help --help-all --param @globals' ;;
         'teams create') REPLY='--name -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'teams update') REPLY='--name -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'teams delete') REPLY='-h --help --param @globals' ;;
         'teams tree') REPLY='-h --help --param @globals' ;;
         categories) REPLY='-h --help' ;;
-        'categories list') REPLY='--client-id --type-id --team-id --ticket-type-id -h --help --limit --page-size --concurrency --param @globals' ;;
-        'categories get') REPLY='--include-details -h --help --param @globals' ;;
+        'categories list') REPLY='--client-id --type-id --team-id --ticket-type-id --service-id --team-name -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'categories get') REPLY='--include-details -h --help --help-all --param @globals' ;;
         'categories create') REPLY='--value --type-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'categories update') REPLY='--value --type-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'categories delete') REPLY='-h --help --param @globals' ;;
         priorities) REPLY='-h --help' ;;
-        'priorities list') REPLY='--sla-id -h --help --limit --page-size --concurrency --param @globals' ;;
-        'priorities get') REPLY='--include-details -h --help --param @globals' ;;
+        'priorities list') REPLY='--sla-id --includedistinct -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'priorities get') REPLY='--include-details -h --help --help-all --param @globals' ;;
         'priorities create') REPLY='--name --sla-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'priorities update') REPLY='--name --sla-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'priorities delete') REPLY='-h --help --param @globals' ;;
         slas) REPLY='-h --help' ;;
-        'slas list') REPLY='--show-priorities --show-workdays -h --help --limit --page-size --concurrency --param @globals' ;;
-        'slas get') REPLY='--include-details -h --help --param @globals' ;;
+        'slas list') REPLY='--show-priorities --show-workdays --access-control-level --isconfig -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'slas get') REPLY='--include-details -h --help --help-all --param @globals' ;;
         'slas create') REPLY='--name -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'slas update') REPLY='--name -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'slas delete') REPLY='-h --help --param @globals' ;;
         ticket-types) REPLY='-h --help' ;;
-        'ticket-types list') REPLY='--client-id --show-inactive --can-create-only --group-id -h --help --limit --page-size --concurrency --param @globals' ;;
-        'ticket-types get') REPLY='--include-details -h --help --param @globals' ;;
+        'ticket-types list') REPLY='--client-id --show-inactive --can-create-only --group-id --access-control-level --anonanduser --can-edit-only --canagentsselect --canusercreate --domain --include-current --include-mandatory-field-check --isquicktimedropdown --itil-type --outcome-id --searchtickets --showall --showcounts --sprints-only --ticketarea-id --user-only --view-id -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'ticket-types get') REPLY='--include-details --can-create-only --can-edit-only --debug --includeconfig --includekbinfo --includeteamrestrictions --isdetailscreen --isnewticket --survey-fields --ticket-id -h --help --help-all --param @globals' ;;
         'ticket-types create') REPLY='--name -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'ticket-types update') REPLY='--name -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'ticket-types delete') REPLY='-h --help --param @globals' ;;
         top-levels) REPLY='-h --help' ;;
-        'top-levels list') REPLY='--search --order --desc --org-id -h --help --limit --page-size --concurrency --param @globals' ;;
-        'top-levels get') REPLY='--include-details -h --help --param @globals' ;;
+        'top-levels list') REPLY='--search --order --desc --org-id --agent-departments-only --can-edit-only --idonly --include-agents --include-managers --include-teams --isorgchart --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --show-all --type -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'top-levels get') REPLY='--include-details --include-agents --include-teams -h --help --help-all --param @globals' ;;
         'top-levels create') REPLY='--name -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'top-levels update') REPLY='--name -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'top-levels delete') REPLY='-h --help --param @globals' ;;
         expenses) REPLY='-h --help' ;;
-        'expenses list') REPLY='--agent-id --ticket-id --start-date --end-date -h --help --limit --page-size --concurrency --param @globals' ;;
-        'expenses get') REPLY='--include-details -h --help --param @globals' ;;
+        'expenses list') REPLY='--agent-id --ticket-id --start-date --end-date -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'expenses get') REPLY='--include-details -h --help --help-all --param @globals' ;;
         'expenses create') REPLY='--ticket-id --amount --note -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'expenses update') REPLY='--ticket-id --amount --note -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         timesheets) REPLY='-h --help' ;;
-        'timesheets list') REPLY='-h --help --limit --page-size --concurrency --param @globals' ;;
-        'timesheets get') REPLY='--agent-id --date -h --help --param @globals' ;;
+        'timesheets list') REPLY='-h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'timesheets get') REPLY='--agent-id --date -h --help --help-all --param @globals' ;;
         'timesheets create') REPLY='--agent-id --date -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'timesheets update') REPLY='--agent-id --date -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'timesheets mine') REPLY='-h --help --param @globals' ;;
         'timesheets forecasting') REPLY='-h --help --param @globals' ;;
         releases) REPLY='-h --help' ;;
-        'releases list') REPLY='--search --order --desc --product-id -h --help --limit --page-size --concurrency --param @globals' ;;
-        'releases get') REPLY='--include-details -h --help --param @globals' ;;
+        'releases list') REPLY='--search --order --desc --product-id --compare-version-seq --exclude-releasenote-group-id --include-devops-project --includedetails --includenotecount --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --releasenote-group-id --restrictmyversion -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'releases get') REPLY='--include-details -h --help --help-all --param @globals' ;;
         'releases create') REPLY='--name --product-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'releases update') REPLY='--name --product-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'releases delete') REPLY='-h --help --param @globals' ;;
         reports) REPLY='-h --help' ;;
-        'reports list') REPLY='--search --order --desc --report-group-id --type -h --help --limit --page-size --concurrency --param @globals' ;;
-        'reports get') REPLY='--include-details --load-report -h --help --param @globals' ;;
+        'reports list') REPLY='--search --order --desc --report-group-id --type --agentrestriction --chartonly --clientname --includepublished --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'reports get') REPLY='--include-details --load-report --param-client-id --clientname --dashboard-id --dashboard-published-id --dontloadsystemreport --getcompositetoken --invoice-id --report-access-token --reportingperiod --reportingperiodenddate --reportingperiodstartdate -h --help --help-all --param @globals' ;;
         'reports create') REPLY='--name --sql -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'reports update') REPLY='--name --sql -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'reports delete') REPLY='-h --help --param @globals' ;;
@@ -268,33 +268,33 @@ _halo_flags() {
         'reports bookmark') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         'reports run') REPLY='--period --from --to -h --help --param @globals' ;;
         webhooks) REPLY='-h --help' ;;
-        'webhooks list') REPLY='--type -h --help --limit --page-size --concurrency --param @globals' ;;
-        'webhooks get') REPLY='--include-details -h --help --param @globals' ;;
+        'webhooks list') REPLY='--type --isazureautomation -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'webhooks get') REPLY='--include-details -h --help --help-all --param @globals' ;;
         'webhooks create') REPLY='--name --url -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'webhooks update') REPLY='--name --url -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'webhooks delete') REPLY='-h --help --param @globals' ;;
         'webhooks listen') REPLY='-h --help --port --host --basic-auth --bearer --api-key-header --secret --count --deadline @globals' ;;
         workdays) REPLY='-h --help' ;;
-        'workdays list') REPLY='--show-holidays -h --help --limit --page-size --concurrency --param @globals' ;;
-        'workdays get') REPLY='--include-details -h --help --param @globals' ;;
+        'workdays list') REPLY='--show-holidays --access-control-level --isconfig -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'workdays get') REPLY='--include-details -h --help --help-all --param @globals' ;;
         'workdays create') REPLY='--name -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'workdays update') REPLY='--name -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'workdays delete') REPLY='-h --help --param @globals' ;;
         software-licences) REPLY='-h --help' ;;
-        'software-licences list') REPLY='--search --client-id --site-id --include-inactive --order --desc -h --help --limit --page-size --concurrency --param @globals' ;;
-        'software-licences get') REPLY='--include-details -h --help --param @globals' ;;
+        'software-licences list') REPLY='--search --client-id --site-id --include-inactive --order --desc --licence-type --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --tenant-id --toplevelid -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'software-licences get') REPLY='--include-details -h --help --help-all --param @globals' ;;
         'software-licences create') REPLY='--name --client-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'software-licences update') REPLY='--name --client-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'software-licences delete') REPLY='-h --help --param @globals' ;;
         crm-notes) REPLY='-h --help' ;;
-        'crm-notes list') REPLY='--client-id --supplier-id --toplevel-id -h --help --limit --page-size --concurrency --param @globals' ;;
-        'crm-notes get') REPLY='--include-details -h --help --param @globals' ;;
+        'crm-notes list') REPLY='--client-id --supplier-id --toplevel-id --count -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'crm-notes get') REPLY='--include-details -h --help --help-all --param @globals' ;;
         'crm-notes create') REPLY='--client-id --note -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'crm-notes update') REPLY='--client-id --note -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'crm-notes delete') REPLY='-h --help --param @globals' ;;
         quotations) REPLY='-h --help' ;;
-        'quotations list') REPLY='--search --client-id --site-id --user-id --ticket-id --order --desc --open --closed --include-lines -h --help --limit --page-size --concurrency --param @globals' ;;
-        'quotations get') REPLY='--include-details -h --help --param @globals' ;;
+        'quotations list') REPLY='--search --client-id --site-id --user-id --ticket-id --order --desc --open --closed --include-lines --awaiting-approval --currentclientorall --my-approvals --needsprocessing --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --processed --quote-status -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'quotations get') REPLY='--include-details --isportalview -h --help --help-all --param @globals' ;;
         'quotations create') REPLY='--title --client-id --ticket-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'quotations update') REPLY='--title --client-id --ticket-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'quotations delete') REPLY='-h --help --param @globals' ;;
@@ -327,6 +327,14 @@ _halo_value_kind() {
         --fields) REPLY=fields ;;
         --ca-bundle|--checkpoint|--failed|--output-file|-O) REPLY=files ;;
         --profile) REPLY=profiles ;;
+        *) REPLY= ;;
+    esac
+}
+
+# The flags of a command that take no value there though they take one elsewhere.
+_halo_switches() {
+    case $1 in
+        'assets list') REPLY=--includechildren ;;
         *) REPLY= ;;
     esac
 }
@@ -436,6 +444,14 @@ _halo_fields() {
     compopt -o nospace 2>/dev/null
 }
 
+# Whether flag $2 takes a value in the command $1 ("tickets list"): it does if it takes
+# one anywhere, unless the command has it as a switch (_halo_switches).
+_halo_takes_value() {
+    [[ $_halo_value_flags == *" $2 "* ]] || return 1
+    _halo_switches "$1"
+    [[ " $REPLY " != *" $2 "* ]]
+}
+
 # Words made only of word-break characters: bash splits "--profile=x" into "--profile",
 # "=", "x", and "-F k=@f" into "-F", "k", "=@", "f". Such a word joins its neighbours.
 _halo_is_joiner() {
@@ -461,11 +477,6 @@ _halo_completion_fn() {
         _halo_files "${cur#@}" @
         return
     fi
-    if [[ $_halo_value_flags == *" $prev "* && ( -z $joiner || $joiner == = ) ]]; then
-        _halo_value "$prev" "$cur"
-        return
-    fi
-    [[ -n $joiner ]] && return              # KEY=VALUE of -F, -f, --param
 
     # Find the command and the verb, skipping flags, their values and joined words.
     local i=1 word command='' verb='' npos=0
@@ -474,7 +485,7 @@ _halo_completion_fn() {
         if _halo_is_joiner "$word"; then
             (( i + 1 < cword )) && ! _halo_is_joiner "${COMP_WORDS[i+1]}" && (( i++ ))
         elif [[ $word == -* ]]; then
-            if [[ $_halo_value_flags == *" $word "* ]] \
+            if _halo_takes_value "$command${verb:+ $verb}" "$word" \
                && ! _halo_is_joiner "${COMP_WORDS[i+1]}"; then
                 (( i++ ))
             fi
@@ -490,6 +501,11 @@ _halo_completion_fn() {
 
     local key=$command words=
     [[ -n $verb ]] && key="$command $verb"
+    if _halo_takes_value "$key" "$prev" && [[ -z $joiner || $joiner == = ]]; then
+        _halo_value "$prev" "$cur"
+        return
+    fi
+    [[ -n $joiner ]] && return              # KEY=VALUE of -F, -f, --param
     if [[ -z $command ]]; then
         if [[ $cur == -* ]]; then words=$_halo_global_flags; else words=$_halo_commands; fi
     elif [[ -z $verb && " $_halo_resources " == *" $command "* && $cur != -* ]]; then

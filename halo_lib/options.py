@@ -95,6 +95,10 @@ class Command:
     children: [(name, help, build)], build() -> Command, called only when needed, so
     that `halo --help` builds no command but the top one. kind: the verb kind class of
     a command that runs (None for a resource, which only holds verbs).
+
+    more: None, or a function returning this command with the flags of every query
+    parameter Halo documents for it (halo_lib.catalogue.flags), called only when the
+    command line needs them. documented: those flags' Opts, in a command that has them.
     """
 
     def __init__(self, words, help, description=None, usage=None, positionals=(), groups=(),
@@ -113,6 +117,8 @@ class Command:
         self.verb = verb
         self.globals_after = globals_after
         self.epilog = epilog
+        self.more = None
+        self.documented = ()
 
     @property
     def name(self):

@@ -60,8 +60,9 @@ def test_bash_completes_the_verbs_of_a_resource(env):
 
 
 def test_bash_completes_the_flags_of_a_verb(env):
-    assert bash_complete(env, "halo", "tickets", "list", "--cl") == \
-        ["--client-id", "--closed-only"]
+    # Curated (--client-id, --closed-only) and documented (--client-ids, --client-ref).
+    assert sorted(bash_complete(env, "halo", "tickets", "list", "--cl")) == \
+        ["--client-id", "--client-ids", "--client-ref", "--closed-only"]
 
 
 def test_bash_completes_profile_names_from_the_config_file(env):
@@ -196,7 +197,8 @@ def test_zsh_completes_resources_verbs_flags_and_profiles(zsh_complete):
                          "halo --profile ")
     assert found["halo ti"] == ["tickets", "ticket-types", "timesheets"]
     assert found["halo tickets "] == TICKET_VERBS
-    assert found["halo tickets list --cl"] == ["--client-id", "--closed-only"]
+    assert sorted(found["halo tickets list --cl"]) == ["--client-id", "--client-ids",
+                                                        "--client-ref", "--closed-only"]
     assert found["halo --profile "] == ["default", "work"]
 
 
@@ -221,3 +223,25 @@ def test_zsh_completes_the_default_fields_of_the_resource(zsh_complete):
     found = zsh_complete("halo tickets list --fields s", "halo sites get 3 --fields id,")
     assert found["halo tickets list --fields s"] == ["summary", "status_name"]
     assert found["halo sites get 3 --fields id,"] == ["id", "name", "client_name"]
+
+
+# The flags of Halo's other documented query parameters (halo_lib.catalogue.flags) ------
+
+def test_bash_completes_documented_flags(env):
+    assert bash_complete(env, "halo", "tickets", "list", "--billable") == ["--billableonly"]
+    assert bash_complete(env, "halo", "users", "get", "3", "--param-") == ["--param-client-id"]
+
+
+def test_bash_skips_a_value_only_where_the_flag_takes_one(env):
+    """Halo documents includechildren as text on /Tickets and as a switch on /Asset: after
+    it, assets list completes flags, tickets list its value (nothing to offer)."""
+    assert bash_complete(env, "halo", "assets", "list", "--includechildren", "--includechil") \
+        == ["--includechildren"]
+    assert bash_complete(env, "halo", "tickets", "list", "--includechildren", "--includechil") \
+        == []
+
+
+def test_zsh_completes_documented_flags(zsh_complete):
+    found = zsh_complete("halo tickets list --billable", "halo users get 3 --param-")
+    assert found["halo tickets list --billable"] == ["--billableonly"]
+    assert found["halo users get 3 --param-"] == ["--param-client-id"]

@@ -167,6 +167,9 @@ def catalogue():
     """The catalogue, read once per process."""
     global _loaded
     if _loaded is None:
-        import orjson
-        _loaded = Catalogue(orjson.loads(DATA.read_bytes()))
+        try:
+            from orjson import loads
+        except ImportError:     # `python -m halo_lib.docs` runs on the standard library alone
+            from json import loads
+        _loaded = Catalogue(loads(DATA.read_bytes()))
     return _loaded

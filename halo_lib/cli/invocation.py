@@ -24,7 +24,7 @@ def build(command, namespace):
         kind=command.kind, resource=resource, verb=verb, ids=ids,
         file=value("file"), method=value("method"), path=value("path"),
         paginate=bool(value("paginate")), sql=value("sql"), checkpoint=value("checkpoint"),
-        filters=_typed(given, verb.filters, "query") if verb else (),
+        filters=_typed(given, verb.filters + command.documented, "query") if verb else (),
         fields=_typed(given, verb.fields, "field") if verb else (),
         params=tuple(value("param") or ()), output_file=value("output_file"),
         dry_run=bool(value("dry_run")),

@@ -61,7 +61,15 @@ class Parser(argparse.ArgumentParser):
         if self.build:
             build, self.build = self.build, None
             self._fill(build())
+        if self.command and self.command.more and _unknown_flags(self, args):
+            # Maybe flags of Halo's other documented parameters: only now is the catalogue
+            # read, and the command line parsed again by a parser that has them.
+            return self.with_documented().parse_known_args(args, namespace)
         return super().parse_known_args(args, namespace)
+
+    def with_documented(self):
+        """This command's parser with every documented flag (halo_lib.catalogue.flags)."""
+        return Parser(self.command.more(), prog=self.prog)
 
     def error(self, message):
         choice = _INVALID_CHOICE.match(message)
@@ -81,6 +89,29 @@ class Parser(argparse.ArgumentParser):
     def _print_message(self, message, file=None):
         if message and Parser.out:
             Parser.out(message)
+
+
+def _unknown_flags(parser, args):
+    """Whether args hold a --flag this parser does not know (up to a bare --)."""
+    for arg in args or ():
+        if arg == "--":
+            return False
+        if arg.startswith("--") and arg.split("=", 1)[0] not in parser._option_string_actions:
+            return True
+    return False
+
+
+class HelpAll(argparse.Action):
+    """--help-all: the help of the parser with every documented flag."""
+
+    def __init__(self, option_strings, dest, help=None):
+        super().__init__(option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
+                         nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        full = parser.with_documented() if parser.command.more else parser
+        full.print_help()
+        parser.exit()
 
 
 _INVALID_CHOICE = re.compile(r"argument (COMMAND|VERB): invalid choice: '([^']*)'")
@@ -118,6 +149,8 @@ def _add_option(section, option, after_command):
     facts = {"dest": option.dest, "help": option.help_line}
     if option.dest == "help":
         facts = {"action": "help", "help": option.help}
+    elif option.dest == "help_all":
+        facts = {"action": HelpAll, "help": option.help}
     elif option.dest == "version":
         facts = {"action": "version", "version": VERSION_TEXT, "help": option.help}
     elif not option.takes_value:

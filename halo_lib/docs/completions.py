@@ -37,9 +37,9 @@ def command_parsers(top):
 
 
 def value_flags(top):
-    """{flag: value kind} of every flag that takes a value, anywhere. A flag must take a
-    value everywhere or nowhere: completion skips a flag's value without knowing the verb."""
-    kinds, plain = {}, set()
+    """{flag: value kind} of every flag that takes a value, anywhere. A flag's value
+    completes the same way everywhere it takes one."""
+    kinds = {}
     for _, parser in [((), top)] + command_parsers(top):
         for action in options(parser):
             for flag in action.flags:
@@ -48,13 +48,20 @@ def value_flags(top):
                     if kind != action.complete:
                         raise SystemExit(f"halo_lib.docs: {flag} completes as both {kind} "
                                          f"and {action.complete}")
-                else:
-                    plain.add(flag)
-    clash = sorted(plain & set(kinds))
-    if clash:
-        raise SystemExit(f"halo_lib.docs: flags take a value in one place and not in "
-                         f"another: {', '.join(clash)}")
     return kinds
+
+
+def switches_here(top, kinds):
+    """[(command words, flags)] of the commands where a flag that takes a value elsewhere
+    is a switch: Halo documents includechildren as text on /Tickets and as a boolean on
+    /Asset. The bash scan asks, so that it does not take the next word for its value."""
+    entries = []
+    for words, parser in command_parsers(top):
+        flags = sorted(f for a in options(parser) if not a.takes_value for f in a.flags
+                       if f in kinds)
+        if flags:
+            entries.append((" ".join(words), " ".join(flags)))
+    return entries
 
 
 def first_positional(parser):
@@ -103,6 +110,8 @@ def bash_script(top):
                         "command completes.", _bash_positionals(top))
     lines += _bash_case("_halo_value_kind", "How the value of a flag completes.",
                         _bash_kinds(kinds, top))
+    lines += _bash_case("_halo_switches", "The flags of a command that take no value there "
+                        "though they take one elsewhere.", switches_here(top, kinds))
     lines += _bash_case("_halo_columns", "The default field names of a resource (--fields).",
                         [(r.name, " ".join(r.columns)) for r in BY_NAME.values()])
     lines.append(template("functions.bash"))

@@ -20,12 +20,14 @@ def tree():
 
 
 def subcommands(command):
-    """(name, help, Command) of each sub-command, in help order."""
+    """(name, help, Command) of each sub-command, in help order; a verb with every flag
+    Halo's documented query parameters give it (what --help-all shows)."""
     found = []
     for name, help, build in command.children:
         key = command.words + (name,)
         if key not in _BUILT:
-            _BUILT[key] = build()
+            built = build()
+            _BUILT[key] = built.more() if built.more else built
         found.append((name, help, _BUILT[key]))
     return found
 

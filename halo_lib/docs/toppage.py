@@ -88,6 +88,9 @@ def _top_description(page, top):
         f"Each resource has its own page, {bold('halo-RESOURCE')}(1), listing every verb "
         "with the endpoint it calls and every flag with the Halo query parameter or body "
         "field it sets.",
+        f"Every query parameter Halo documents for a {bold('list')} or {bold('get')} is a "
+        f"flag: {bold('--help')} shows those described here, {bold('--help-all')} the "
+        "others too.",
         f"{bold('halo request')} reaches any other endpoint.")
 
 

@@ -64,6 +64,14 @@ _halo_fields() {
     compopt -o nospace 2>/dev/null
 }
 
+# Whether flag $2 takes a value in the command $1 ("tickets list"): it does if it takes
+# one anywhere, unless the command has it as a switch (_halo_switches).
+_halo_takes_value() {
+    [[ $_halo_value_flags == *" $2 "* ]] || return 1
+    _halo_switches "$1"
+    [[ " $REPLY " != *" $2 "* ]]
+}
+
 # Words made only of word-break characters: bash splits "--profile=x" into "--profile",
 # "=", "x", and "-F k=@f" into "-F", "k", "=@", "f". Such a word joins its neighbours.
 _halo_is_joiner() {
@@ -89,11 +97,6 @@ _halo_completion_fn() {
         _halo_files "${cur#@}" @
         return
     fi
-    if [[ $_halo_value_flags == *" $prev "* && ( -z $joiner || $joiner == = ) ]]; then
-        _halo_value "$prev" "$cur"
-        return
-    fi
-    [[ -n $joiner ]] && return              # KEY=VALUE of -F, -f, --param
 
     # Find the command and the verb, skipping flags, their values and joined words.
     local i=1 word command='' verb='' npos=0
@@ -102,7 +105,7 @@ _halo_completion_fn() {
         if _halo_is_joiner "$word"; then
             (( i + 1 < cword )) && ! _halo_is_joiner "${COMP_WORDS[i+1]}" && (( i++ ))
         elif [[ $word == -* ]]; then
-            if [[ $_halo_value_flags == *" $word "* ]] \
+            if _halo_takes_value "$command${verb:+ $verb}" "$word" \
                && ! _halo_is_joiner "${COMP_WORDS[i+1]}"; then
                 (( i++ ))
             fi
@@ -118,6 +121,11 @@ _halo_completion_fn() {
 
     local key=$command words=
     [[ -n $verb ]] && key="$command $verb"
+    if _halo_takes_value "$key" "$prev" && [[ -z $joiner || $joiner == = ]]; then
+        _halo_value "$prev" "$cur"
+        return
+    fi
+    [[ -n $joiner ]] && return              # KEY=VALUE of -F, -f, --param
     if [[ -z $command ]]; then
         if [[ $cur == -* ]]; then words=$_halo_global_flags; else words=$_halo_commands; fi
     elif [[ -z $verb && " $_halo_resources " == *" $command "* && $cur != -* ]]; then
