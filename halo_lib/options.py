@@ -149,6 +149,8 @@ GLOBAL_OPTIONS = (
     switch(("--insecure-http",), "insecure_http", "allow plain http:// to a non-loopback host"),
     switch(("--dry-run",), "dry_run", "print the requests as JSON, send nothing (a file to "
            "upload shows as its name, size and SHA-256)"),
+    switch(("--unchecked",), "unchecked", "send query parameters and body fields that Halo's "
+           "API document does not name (a tenant newer than halo's catalogue)"),
     switch(("--sandbox",), "sandbox", "run against a private in-process sandbox"),
     Option(("--rate-limit",), "rate_limit",
            "with --sandbox: answer 429 beyond N requests per PERIOD", value="rate",

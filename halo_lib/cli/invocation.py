@@ -27,7 +27,7 @@ def build(command, namespace):
         filters=_typed(given, verb.filters, "query") if verb else (),
         fields=_typed(given, verb.fields, "field") if verb else (),
         params=tuple(value("param") or ()), output_file=value("output_file"),
-        dry_run=bool(value("dry_run")),
+        dry_run=bool(value("dry_run")), unchecked=bool(value("unchecked")),
         writing=Writing(body=body, typed_fields=tuple(value("typed_fields") or ()),
                         raw_fields=tuple(value("raw_fields") or ()),
                         custom_fields=tuple(value("custom_fields") or ()),

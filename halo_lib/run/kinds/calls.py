@@ -66,10 +66,15 @@ class Request(Kind):
         from halo_lib.run.plans import Answer, Stream
         from halo_lib.run.records import request_document
         path, params = api_path(inv.path, env.settings.url)
+        params += list(inv.params)
+        if not inv.unchecked:
+            from halo_lib.run.checks import check_query, warn_unknown_path
+            warn_unknown_path(inv.method, path, env.streams)
+            check_query(inv.method, path, [name for name, _ in params])
         body = None
         if inv.writing.body is not None or inv.writing.has_pairs:
             body = request_document(inv, env.streams)
-        request = Planned(inv.method, path, params + list(inv.params), body)
+        request = Planned(inv.method, path, params, body)
         if inv.paginate:
             if inv.method != "GET":
                 raise UsageError("--paginate goes with GET")
