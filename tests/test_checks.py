@@ -117,3 +117,25 @@ def test_fields_unchecked_and_records_from_stdin_are_sent(run, server):
 def test_dry_run_refuses_too(run, server):
     line = one_error_line(run("--dry-run", "tickets", "list", "--param", "clinet_id=1"), 2)
     assert "did you mean client_id" in line
+
+
+# A mistyped flag -------------------------------------------------------------------
+
+@pytest.mark.parametrize("argv, flag", [
+    (("tickets", "list", "--stauts-id", "1"), "--status-id"),
+    (("tickets", "list", "--stauts-id=1"), "--status-id"),
+    (("request", "GET", "/Tickets", "--parm", "x=1"), "--param"),
+    (("tickets", "get", "5", "--dry-runn"), "--dry-run"),
+    (("--unchekced", "tickets", "list"), "--unchecked"),
+])
+def test_a_mistyped_flag_gets_the_closest_flag_of_its_command(run, server, argv, flag):
+    line = one_error_line(run(*argv), 2)
+    typed = next(word for word in argv if word.startswith("--"))
+    assert "unrecognized arguments: " + typed in line, line
+    assert f"did you mean {flag}?" in line, line
+    assert server.log == []
+
+
+def test_a_flag_like_nothing_gets_no_guess(run, server):
+    line = one_error_line(run("tickets", "list", "--zzzzzz"), 2)
+    assert "did you mean" not in line and "halo tickets list --help" in line, line

@@ -39,6 +39,7 @@ class Parser(argparse.ArgumentParser):
 
     out = None       # a callable taking text; set by parse() for help and version output
     deepest = None   # the last command the command line reached (a halo_lib.options.Command)
+    flags = ()       # the option strings of the parsers the command line reached
 
     def __init__(self, command=None, build=None, **kwargs):
         # No abbreviated flags: a script's `--client` must not change meaning when a
@@ -56,12 +57,19 @@ class Parser(argparse.ArgumentParser):
                                                      command.epilog)
         fill(self, command)
         Parser.deepest = command
+        Parser.flags = (*Parser.flags, *self._option_string_actions)
 
     def parse_known_args(self, args=None, namespace=None):
         if self.build:
             build, self.build = self.build, None
             self._fill(build())
         return super().parse_known_args(args, namespace)
+
+    def parse_args(self, args=None, namespace=None):
+        namespace, extras = self.parse_known_args(args, namespace)
+        if extras:
+            self.error("unrecognized arguments: " + " ".join(extras) + _flag_hint(extras))
+        return namespace
 
     def error(self, message):
         choice = _INVALID_CHOICE.match(message)
@@ -93,6 +101,19 @@ def _unknown(kind, word, choices):
         close = [c for c in choices if c.startswith(word[:2])][:1] if len(word) >= 2 else []
     hint = f"; did you mean '{close[0]}'?" if close else ""
     return f"unknown {kind} '{word}'{hint}"
+
+
+def _flag_hint(extras):
+    """'; did you mean --status-id?' for the first unknown long flag close to a known one
+    of the commands the line reached (whatever flags they hold, built lazily or not)."""
+    import difflib
+    known = sorted({f for f in Parser.flags if f.startswith("--")})
+    for word in extras:
+        if word.startswith("--") and len(word) > 2:
+            close = difflib.get_close_matches(word.split("=", 1)[0], known, n=1, cutoff=0.6)
+            if close:
+                return f"; did you mean {close[0]}?"
+    return ""
 
 
 def fill(parser, command):
@@ -146,6 +167,6 @@ def _value_facts(option):
 
 def parse(argv, out):
     """argv -> (the deepest Command reached, argparse namespace); raises UsageError or Exit."""
-    Parser.out, Parser.deepest = out, None
+    Parser.out, Parser.deepest, Parser.flags = out, None, ()
     namespace = Parser(top(), prog="halo").parse_args(argv)
     return Parser.deepest, namespace
