@@ -6,9 +6,9 @@
 # it by itself when that share directory is ~/.local/share or on $XDG_DATA_DIRS
 # (/usr/local/share is, by default).
 
-_halo_commands='tickets actions clients users agents assets attachments sites invoices contracts opportunities projects appointments items kb-articles suppliers statuses teams categories priorities slas ticket-types top-levels expenses timesheets releases reports webhooks workdays software-licences crm-notes quotations request sql configure sandbox'
+_halo_commands='tickets actions clients users agents assets attachments sites invoices contracts opportunities projects appointments items kb-articles suppliers statuses teams categories priorities slas ticket-types top-levels expenses timesheets releases reports webhooks workdays software-licences crm-notes quotations request sql api configure sandbox'
 _halo_resources='tickets actions clients users agents assets attachments sites invoices contracts opportunities projects appointments items kb-articles suppliers statuses teams categories priorities slas ticket-types top-levels expenses timesheets releases reports webhooks workdays software-licences crm-notes quotations'
-_halo_global_flags='-h --help --version --profile --url --tenant --client-id --scope --timeout --max-answer --retries --ca-bundle --proxy --rate --insecure-http --dry-run --sandbox --rate-limit -o --output --fields --query --no-color -r --raw -v --verbose -q --quiet'
+_halo_global_flags='-h --help --version --profile --url --tenant --client-id --scope --timeout --max-answer --retries --ca-bundle --proxy --rate --insecure-http --dry-run --unchecked --sandbox --rate-limit -o --output --fields --query --no-color -r --raw -v --verbose -q --quiet'
 # Flags followed by a value; the scan below skips the value with the flag.
 _halo_value_flags=' --action-id --action-number --agent-id --agents --amount --asset-id --asset-type-id --baseprice --basic-auth --batch-size --ca-bundle --category --cf --checkpoint --client-id --colour --concurrency --contract-id --count --date --date-search --department-id --description --details --email --email-address --emailaddress --end-date --fail-rate --failed --field --fields --filename --from --group-id --host --inventory-number --invoice-date --invoice-id --latency --limit --max-answer --name --new-status --nonce --note --order --org-id --outcome --outcome-id --output --output-file --page-size --param --parent-id --period --port --priority --priority-id --product-id --profile --proxy --query --rate --rate-limit --raw-field --records --ref --report-group-id --resolution --retries --scope --search --seed --site-id --sla --sla-id --sql --start-date --status-id --subject --summary --supplier-id --team --team-id --tenant --ticket-id --ticket-type-id --time-taken --timeout --title --to --token --toplevel-id --type --type-id --updated-since --updated-until --url --user-id --value --who-agent-id -F -O -f -o '
 
@@ -303,6 +303,7 @@ _halo_flags() {
         'quotations view') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         request) REPLY='-h --help --paginate --page-size --limit --concurrency -O --output-file -F --field -f --raw-field --param @globals' ;;
         sql) REPLY='-h --help @globals' ;;
+        api) REPLY='-h --help @globals' ;;
         configure) REPLY='-h --help --test @globals' ;;
         sandbox) REPLY='-h --help --port --records --seed --latency --fail-rate --rate-limit' ;;
         *) REPLY= ;;
@@ -314,6 +315,7 @@ _halo_positional() {
     case $1 in
         'attachments upload') REPLY=files ;;
         request) REPLY='choices GET POST PUT PATCH DELETE' ;;
+        api) REPLY='choices list show' ;;
         *) REPLY= ;;
     esac
 }

@@ -142,6 +142,12 @@ class Invocation:
 
 
 @record
+class ApiOptions:
+    action: str = "list"
+    words: tuple = ()
+
+
+@record
 class ConfigureOptions:
     test: bool = False
 

@@ -4,7 +4,7 @@ The only place that reads the argparse namespace. Nothing after it sees argparse
 """
 from halo_lib.values import CONVERTERS
 from halo_lib.errors import UsageError
-from halo_lib.invocation import (ConfigureOptions, Connection, Invocation, ListenOptions,
+from halo_lib.invocation import (ApiOptions, ConfigureOptions, Connection, Invocation, ListenOptions,
                                  Paging, Presentation, SandboxOptions, Writing)
 from halo_lib.options import AT_BODY, FILES, GLOBAL_OPTIONS, ID_VALUES
 
@@ -80,6 +80,8 @@ def _local(command, given):
     if command.kind is not None and command.kind.name == "listen":
         return ListenOptions(host=given.get("host") or "127.0.0.1", port=given.get("port") or 0,
                              basic_auth=given.get("basic_auth"), count=given.get("count"))
+    if command.name == "api":
+        return ApiOptions(action=given["action"], words=tuple(given.get("words") or ()))
     if command.name == "configure":
         return ConfigureOptions(test=bool(given.get("test")))
     if command.name == "sandbox":

@@ -67,6 +67,7 @@ class Parser(argparse.ArgumentParser):
 
     def parse_args(self, args=None, namespace=None):
         namespace, extras = self.parse_known_args(args, namespace)
+        extras = _trailing_words(namespace, extras)
         if extras:
             self.error("unrecognized arguments: " + " ".join(extras) + _flag_hint(extras))
         return namespace
@@ -101,6 +102,19 @@ def _unknown(kind, word, choices):
         close = [c for c in choices if c.startswith(word[:2])][:1] if len(word) >= 2 else []
     hint = f"; did you mean '{close[0]}'?" if close else ""
     return f"unknown {kind} '{word}'{hint}"
+
+
+def _trailing_words(namespace, extras):
+    """argparse takes a `WORD ...` argument in one piece: words after an option
+    (`halo api list -o table invoice`) come back unparsed. They join that argument; what
+    remains is unrecognized."""
+    command = Parser.deepest
+    last = command.positionals[-1] if command and command.positionals else None
+    if last is None or last.nargs != "*":
+        return extras
+    words = [w for w in extras if not w.startswith("-")]
+    setattr(namespace, last.dest, list(getattr(namespace, last.dest, None) or ()) + words)
+    return [w for w in extras if w.startswith("-")]
 
 
 def _flag_hint(extras):

@@ -1,4 +1,4 @@
-"""Kinds that send no API request of their own: configure and sandbox."""
+"""Kinds that send no API request of their own: configure, sandbox, api."""
 from halo_lib.options import Option, switch
 from halo_lib.run.kinds.base import Kind
 
@@ -21,6 +21,26 @@ class Configure(Kind):
         return Local(lambda env: configure(inv.connection, env.streams,
                                              inv.presentation.format),
                      "write a profile to the config file")
+
+
+class Api(Kind):
+    """api list [WORD...] | api show PATH [METHOD]: the catalogue of Halo's API."""
+
+    name = "api"
+
+    def positionals(self, resource, verb):
+        return [Option((), "action", "list the operations, or show those on one PATH",
+                       metavar="ACTION", choices=("list", "show")),
+                Option((), "words", "list: words each found in the path or a parameter's "
+                                    "name (any case); show: PATH, then METHOD",
+                       metavar="WORD", nargs="*")]
+
+    def options(self, resource, verb):
+        return []
+
+    def plan(self, inv, env):
+        from halo_lib.run.browse import Browse
+        return Browse(inv.local.action, inv.local.words)
 
 
 class _Serving(Kind):
