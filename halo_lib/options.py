@@ -13,6 +13,9 @@ from halo_lib.config import FORMATS
 # How a value completes in a shell; FIELDS: the default field names of the resource.
 FILES, PROFILES, CHOICES, AT_FIELD, AT_BODY, FIELDS, NOTHING = (
     "files", "profiles", "choices", "at-field", "at-body", "fields", "none")
+# Completed from halo's catalogue of Halo's API: request's PATH, and --param NAME= (the
+# query parameters of the operation on the line).
+API_PATHS, API_PARAMS = "api-paths", "api-params"
 
 
 class Option:
@@ -228,7 +231,8 @@ def output_file_option(help="write a file answer here (stdout only when not a te
 
 
 def param_option(help="add any query parameter (repeatable)"):
-    return Option(("--param",), "param", help, value="pair", metavar="KEY=VALUE", repeat=True)
+    return Option(("--param",), "param", help, value="pair", metavar="KEY=VALUE", repeat=True,
+                  complete=API_PARAMS)
 
 
 BODY_HELP = "'-' for stdin, @FILE, or JSON text: an object, an array, or NDJSON"

@@ -1,5 +1,5 @@
 """Kinds that send no API request of their own: configure, sandbox, api."""
-from halo_lib.options import Option, switch
+from halo_lib.options import API_PATHS, Option, switch
 from halo_lib.run.kinds.base import Kind
 
 
@@ -33,7 +33,7 @@ class Api(Kind):
                        metavar="ACTION", choices=("list", "show")),
                 Option((), "words", "list: words each found in the path or a parameter's "
                                     "name (any case); show: PATH, then METHOD",
-                       metavar="WORD", nargs="*")]
+                       metavar="WORD", nargs="*", complete=API_PATHS)]
 
     def options(self, resource, verb):
         return []
