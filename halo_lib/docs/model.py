@@ -71,8 +71,9 @@ def api_catalogue():
     """The catalogue of Halo's API, read with the standard library (the generators import
     no orjson)."""
     import json
-    from halo_lib.catalogue import DATA, Catalogue
-    return Catalogue(json.loads(DATA.read_text(encoding="utf-8")))
+    from halo_lib.catalogue import DATA, SCHEMAS, Catalogue
+    return Catalogue(json.loads(DATA.read_text(encoding="utf-8")),
+                     lambda: json.loads(SCHEMAS.read_text(encoding="utf-8")))
 
 
 def api_paths(catalogue):
