@@ -39,7 +39,7 @@ class Parser(argparse.ArgumentParser):
 
     out = None       # a callable taking text; set by parse() for help and version output
     deepest = None   # the last command the command line reached (a halo_lib.options.Command)
-    flags = ()       # the option strings of the parsers the command line reached
+    reached = ()     # the parsers the command line reached, top first
 
     def __init__(self, command=None, build=None, **kwargs):
         # No abbreviated flags: a script's `--client` must not change meaning when a
@@ -57,7 +57,7 @@ class Parser(argparse.ArgumentParser):
                                                      command.epilog)
         fill(self, command)
         Parser.deepest = command
-        Parser.flags = (*Parser.flags, *self._option_string_actions)
+        Parser.reached = (*Parser.reached, self)
 
     def parse_known_args(self, args=None, namespace=None):
         if self.build:
@@ -119,9 +119,11 @@ def _trailing_words(namespace, extras):
 
 def _flag_hint(extras):
     """'; did you mean --status-id?' for the first unknown long flag close to a known one
-    of the commands the line reached (whatever flags they hold, built lazily or not)."""
+    of the commands the line reached: the flags their parsers hold now, however and
+    whenever they were added."""
     import difflib
-    known = sorted({f for f in Parser.flags if f.startswith("--")})
+    known = sorted({f for parser in Parser.reached for f in parser._option_string_actions
+                    if f.startswith("--")})
     for word in extras:
         if word.startswith("--") and len(word) > 2:
             close = difflib.get_close_matches(word.split("=", 1)[0], known, n=1, cutoff=0.6)
@@ -181,6 +183,6 @@ def _value_facts(option):
 
 def parse(argv, out):
     """argv -> (the deepest Command reached, argparse namespace); raises UsageError or Exit."""
-    Parser.out, Parser.deepest, Parser.flags = out, None, ()
+    Parser.out, Parser.deepest, Parser.reached = out, None, ()
     namespace = Parser(top(), prog="halo").parse_args(argv)
     return Parser.deepest, namespace
