@@ -24,7 +24,11 @@ USAGE = ("halo [GLOBAL] RESOURCE VERB [ARGS] [OPTIONS]\n"
 # (name, help, description) of the commands that are not resources.
 OTHER_COMMANDS = (
     ("request", "send any request to the API",
-     "Send one request to any endpoint under /api and print the answer."),
+     "Send one request to any endpoint under /api and print the answer. Query parameter "
+     "names (--param, and the query string of PATH) must be ones Halo's API documents for "
+     "METHOD and PATH (see 'halo api show PATH'), or it is exit 2 and nothing is sent; a "
+     "METHOD and PATH halo's catalogue does not know is sent after one warning line. "
+     "--unchecked sends either without a word."),
     ("sql", "run an SQL query as a report, rows as NDJSON",
      "Run an ad-hoc SQL query through Halo's reporting (POST /Report with _loadreportonly; "
      "nothing is saved) and write each row as one JSON line. One request instead of many "
