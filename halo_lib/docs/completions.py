@@ -122,6 +122,9 @@ def api_tables():
     globbing = sorted(w for w in words if set(w) & set("*?[]\\'\"$`"))
     if globbing:     # the shell functions split these words unquoted
         raise SystemExit(f"halo_lib.docs: API names the completions cannot hold: {globbing}")
+    if any(path.startswith("/{") for path in catalogue.paths()):
+        # _halo_template skips templates whose first segment differs from the path's
+        raise SystemExit("halo_lib.docs: a path of Halo's API starts with a placeholder")
     return (_bash_case("_halo_api_paths", "The paths of Halo's API offering a method "
                        "(all: every path), from halo's catalogue.", api_paths(catalogue))
             + _bash_case("_halo_api_params", "The query parameters of an operation, "

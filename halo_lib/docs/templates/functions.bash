@@ -131,11 +131,15 @@ _halo_template() {
     path=${path%/}
     path=${path,,}
     [[ $path == /api/* ]] && path=${path#/api}
-    local slashes=${path//[^\/]/}
+    local slashes=${path//[^\/]/} first=${path#/}
+    first=/${first%%/*}
     _halo_api_paths "${1^^}"
     for template in $REPLY; do
-        [[ ${template//[^\/]/} == "$slashes" ]] || continue
         pattern=${template,,} holes=0
+        # Cheap tests first: the same first segment (no template starts with a
+        # placeholder), then the same number of segments.
+        [[ $pattern == "$first" || $pattern == "$first"/* ]] || continue
+        [[ ${template//[^\/]/} == "$slashes" ]] || continue
         while [[ $pattern == *'{'*'}'* ]]; do
             pattern=${pattern%%'{'*}'*'${pattern#*'}'}
             (( holes++ ))

@@ -43,9 +43,12 @@ _halo_template() {
   target=/${target#/}
   target=${target%/}
   [[ $target == /api/* ]] && target=${target#/api}
+  local first=/${${target#/}%%/*}
   _halo_api_paths ${(U)1}
   for template in ${=REPLY}; do
     pattern=${(L)template}
+    # No template starts with a placeholder: its first segment must be the path's.
+    [[ $pattern == $first || $pattern == $first/* ]] || continue
     bare=${pattern//\{/}
     holes=$(( ${#pattern} - ${#bare} ))
     pattern=${pattern//\{[^\}]##\}/[^\/]##}
