@@ -4,8 +4,8 @@ The only place that reads the argparse namespace. Nothing after it sees argparse
 """
 from halo_lib.values import CONVERTERS
 from halo_lib.errors import UsageError
-from halo_lib.invocation import (ApiOptions, ConfigureOptions, Connection, Invocation, ListenOptions,
-                                 Paging, Presentation, SandboxOptions, Writing)
+from halo_lib.invocation import (ApiOptions, ConfigureOptions, Connection, Invocation,
+                                 ListenOptions, Paging, Presentation, SandboxOptions, Writing)
 from halo_lib.options import AT_BODY, FILES, GLOBAL_OPTIONS, ID_VALUES
 
 

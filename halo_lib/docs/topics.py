@@ -1,5 +1,6 @@
 """The prose sections of halo(1): input, checked names, dates and checkpoints, output,
-configuration, proxies, the rate limit, and limits and security. Each writes one section of a Page."""
+configuration, proxies, the rate limit, and limits and security. Each writes one section
+of a Page."""
 from halo_lib import config
 from halo_lib.docs.roff import bold, code, italic
 
