@@ -42,6 +42,8 @@ def test_every_named_verb_kind_checks_its_params(run, server):
 def test_a_parameter_with_no_close_name_points_at_api_show(run, server):
     line = one_error_line(run("tickets", "list", "--param", "zzqqxx=1"), 2)
     assert "see 'halo api show /Tickets GET'" in line, line
+    line = one_error_line(run("request", "GET", "/AWS/Get", "--param", "x=1"), 2)
+    assert "GET /AWS/Get; it documents no query parameters." in line, line
 
 
 def test_documented_names_in_any_case_and_paging_names_are_sent(run, server):

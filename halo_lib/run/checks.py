@@ -75,8 +75,12 @@ def _refuse_unknown(what, names, known, op, why):
         if name.lower() in lowered:
             continue
         near = closest(name, known)
-        hint = (f"did you mean {_either(near)}?" if near else
-                f"see 'halo api show {op.path} {op.method}'.")
+        if near:
+            hint = f"did you mean {_either(near)}?"
+        elif known:
+            hint = f"see 'halo api show {op.path} {op.method}'."
+        else:
+            hint = f"it documents no {what}s."
         raise UsageError(f"unknown {what} '{name}' for {op.method} {op.path}; {hint} {why}; "
                          f"{OVERRIDE}")
 
