@@ -6,6 +6,7 @@ from halo_lib.docs import topics
 from halo_lib.docs.examples import TOP_EXAMPLES, add_examples
 from halo_lib.docs.model import GLOBAL_GROUP, groups, options, other_commands, subcommands
 from halo_lib.docs.roff import Page, bold, italic, roff
+from halo_lib.options import WEBHOOK_SECRET_ENV
 from halo_lib.resources import BY_NAME
 
 
@@ -135,6 +136,8 @@ def _environment(top):
         ("NO_PROXY, no_proxy", "hosts reached without a proxy"),
         ("XDG_CACHE_HOME", "where access tokens and the rate budget's state are kept "
                            "(default ~/.cache)"),
+        (WEBHOOK_SECRET_ENV, f"the password, token or key {bold('halo webhooks listen')} "
+                             "checks; see halo-webhooks(1)"),
     ]
     return found
 
