@@ -26,11 +26,9 @@ def check_query(method, path, names):
     names = [n for n in names if n.lower() not in PAGING]
     if not names:
         return
-    from halo_lib.catalogue import catalogue
-    op = catalogue().find(method, path)
-    if op is None or not op.checked:
-        return
-    _refuse_unknown("query parameter", names, op.query_names(), op, WHY_QUERY)
+    op = _checked_operation(method, path)
+    if op is not None:
+        _refuse_unknown("query parameter", names, op.query_names(), op, WHY_QUERY)
 
 
 def check_fields(method, path, keys):
@@ -40,13 +38,18 @@ def check_fields(method, path, keys):
     names = [_top_name(key) for key in keys if all(_top_name_parts(key))]
     if not names:
         return
-    from halo_lib.catalogue import catalogue
-    op = catalogue().find(method, path)
-    if op is None or not op.checked:
-        return
-    known = op.body_fields()
+    op = _checked_operation(method, path)
+    known = op.body_fields() if op is not None else {}
     if known:
         _refuse_unknown("field", names, known, op, WHY_FIELD)
+
+
+def _checked_operation(method, path):
+    """The operation whose names are checked: None when the catalogue does not describe
+    it, or knows it from elsewhere only."""
+    from halo_lib.catalogue import catalogue
+    op = catalogue().find(method, path)
+    return op if op is not None and op.checked else None
 
 
 def warn_unknown_path(method, path, streams):
