@@ -122,6 +122,7 @@ class Invocation:
     params: tuple = ()
     output_file: str | None = None       # -O FILE
     dry_run: bool = False
+    unchecked: bool = False              # send names the catalogue does not document
     writing: Writing = Writing
     paging: Paging = Paging
     presentation: Presentation = Presentation
@@ -138,6 +139,12 @@ class Invocation:
         if self.resource is not None:
             return f"{self.resource.name} {self.verb.name}"
         return self.kind.name
+
+
+@record
+class ApiOptions:
+    action: str = "list"
+    words: tuple = ()
 
 
 @record

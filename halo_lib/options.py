@@ -22,6 +22,9 @@ CONCURRENCY_HELP = (f"pages fetched ahead at once (default: chosen from what the
 # How a value completes in a shell; FIELDS: the default field names of the resource.
 FILES, PROFILES, CHOICES, AT_FIELD, AT_BODY, FIELDS, NOTHING = (
     "files", "profiles", "choices", "at-field", "at-body", "fields", "none")
+# Completed from halo's catalogue of Halo's API: request's PATH, and --param NAME= (the
+# query parameters of the operation on the line).
+API_PATHS, API_PARAMS = "api-paths", "api-params"
 
 
 class Option:
@@ -165,6 +168,8 @@ GLOBAL_OPTIONS = (
     switch(("--insecure-http",), "insecure_http", "allow plain http:// to a non-loopback host"),
     switch(("--dry-run",), "dry_run", "print the requests as JSON, send nothing (a file to "
            "upload shows as its name, size and SHA-256)"),
+    switch(("--unchecked",), "unchecked", "send query parameters and body fields that Halo's "
+           "API document does not name (a tenant newer than halo's catalogue)"),
     switch(("--sandbox",), "sandbox", "run against a private in-process sandbox"),
     Option(("--rate-limit",), "rate_limit",
            "with --sandbox: answer 429 beyond N requests per PERIOD", value="rate",
@@ -242,7 +247,8 @@ def output_file_option(help="write a file answer here (stdout only when not a te
 
 
 def param_option(help="add any query parameter (repeatable)"):
-    return Option(("--param",), "param", help, value="pair", metavar="KEY=VALUE", repeat=True)
+    return Option(("--param",), "param", help, value="pair", metavar="KEY=VALUE", repeat=True,
+                  complete=API_PARAMS)
 
 
 BODY_HELP = "'-' for stdin, @FILE, or JSON text: an object, an array, or NDJSON"

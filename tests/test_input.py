@@ -73,7 +73,7 @@ def test_unicode_survives_the_round_trip(run, saving):
 def test_typed_and_string_fields(run, saving, tmp_path):
     note = tmp_path / "note.txt"
     note.write_text("long text\nfrom a file")
-    result = run("tickets", "create", '{"summary": "body", "priority_id": 1}',
+    result = run("--unchecked", "tickets", "create", '{"summary": "body", "priority_id": 1}',
                  "-F", "priority_id=4", "-F", "estimate=1.5", "-F", "onhold=true",
                  "-F", "followup=false", "-F", "agent_id=null", "-F", "details=@" + str(note),
                  "-F", "summary=typed words", "-f", "reference=007", "-f", "flag=true",
@@ -92,7 +92,7 @@ def test_fields_alone_make_a_record(run, saving):
 
 
 def test_fields_apply_to_every_record(run, saving):
-    result = run("tickets", "create", "-", "-F", "team_id=2",
+    result = run("--unchecked", "tickets", "create", "-", "-F", "team_id=2",
                  stdin=b'{"summary": "a"}\n{"summary": "b", "team_id": 9}\n')
     assert result.code == 0, result
     assert posted(saving) == [[{"summary": "a", "team_id": 2}, {"summary": "b", "team_id": 2}]]

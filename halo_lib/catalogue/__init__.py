@@ -1,8 +1,10 @@
 """Halo's API as facts: every path and method, its parameters and its body fields.
 
-The data (halo-api.json beside this file) is generated from Halo's OpenAPI document by
-`python -m halo_lib.catalogue.generate`; it is read on first use only, so commands that
-check nothing, and `halo --help`, never pay for it.
+The data (halo-api.json beside this file, and the body schemas in halo-api-schemas.json)
+is generated from Halo's OpenAPI document by `python -m halo_lib.catalogue.generate`; it is
+read on first use only, so commands that check nothing, and `halo --help`, never pay for
+it. The schemas, two thirds of the bytes, are read only when a body's fields are asked
+for: checking a --param reads the operations alone.
 
     op = catalogue().find("GET", "/Tickets/12")     # the operation GET /Tickets/{id}
     op.query_names()                                # the query parameters it documents
@@ -11,6 +13,7 @@ check nothing, and `halo --help`, never pay for it.
 from pathlib import Path
 
 DATA = Path(__file__).with_name("halo-api.json")
+SCHEMAS = Path(__file__).with_name("halo-api-schemas.json")
 
 # Operations halo reaches with a named verb that this release of Halo's API document does
 # not describe, each with where it is known from. Their parameters are not checked.
@@ -67,9 +70,13 @@ class Operation:
 
 
 class Catalogue:
-    def __init__(self, data):
+    """data: {"source", "operations"}; schemas: a function returning the body schemas by
+    name, called the first time one is asked for."""
+
+    def __init__(self, data, schemas=None):
+        """schemas: the body schemas, or a function that reads them when first asked."""
         self.source = data["source"]
-        self._schemas = data["schemas"]
+        self._schemas = schemas or data.get("schemas") or {}
         self._operations = data["operations"]
         # Path templates by segment count, for matching concrete paths like /Tickets/12.
         self._by_length = {}
@@ -78,6 +85,8 @@ class Catalogue:
             self._by_length.setdefault(len(segments), {})[path] = segments
 
     def schema(self, name):
+        if callable(self._schemas):
+            self._schemas = self._schemas()
         return self._schemas.get(name) or {}
 
     def operations(self):
@@ -171,5 +180,5 @@ def catalogue():
             from orjson import loads
         except ImportError:     # `python -m halo_lib.docs` runs on the standard library alone
             from json import loads
-        _loaded = Catalogue(loads(DATA.read_bytes()))
+        _loaded = Catalogue(loads(DATA.read_bytes()), lambda: loads(SCHEMAS.read_bytes()))
     return _loaded

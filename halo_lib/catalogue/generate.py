@@ -2,6 +2,9 @@
 
     python -m halo_lib.catalogue.generate OPENAPI.json [-o halo_lib/catalogue/halo-api.json]
 
+writes the operations to the -o file and the body schemas beside it (NAME-schemas.json),
+so that checking a query parameter reads the smaller file alone.
+
 The catalogue keeps facts only: for every path and method its group, its path and query
 parameters (name, where, value kind, enum values) and the top-level fields of its body
 (name, value kind, enum values). None of the document's prose is kept. Value kinds are the
@@ -122,11 +125,20 @@ def main(argv=None):
         sys.exit(USAGE)
     raw = Path(argv[0]).read_bytes()
     catalogue = build(json.loads(raw), raw)
-    text = json.dumps(catalogue, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    output.write_text(text + "\n", encoding="utf-8")
+    schemas = catalogue.pop("schemas")
+    size = 0
+    for path, data in ((output, catalogue), (schemas_path(output), schemas)):
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        path.write_text(text + "\n", encoding="utf-8")
+        size += len(text)
     src = catalogue["source"]
     print(f"{output}: {src['paths']} paths, {src['operations']} operations, "
-          f"{len(catalogue['schemas'])} body schemas, {len(text):,} bytes", file=sys.stderr)
+          f"{len(schemas)} body schemas, {size:,} bytes", file=sys.stderr)
+
+
+def schemas_path(output):
+    """Where the body schemas go: beside the operations, NAME-schemas.json."""
+    return output.with_name(output.stem + "-schemas" + output.suffix)
 
 
 if __name__ == "__main__":

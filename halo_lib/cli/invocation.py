@@ -4,8 +4,8 @@ The only place that reads the argparse namespace. Nothing after it sees argparse
 """
 from halo_lib.values import CONVERTERS
 from halo_lib.errors import UsageError
-from halo_lib.invocation import (ConfigureOptions, Connection, Invocation, ListenOptions,
-                                 Paging, Presentation, SandboxOptions, Writing)
+from halo_lib.invocation import (ApiOptions, ConfigureOptions, Connection, Invocation,
+                                 ListenOptions, Paging, Presentation, SandboxOptions, Writing)
 from halo_lib.options import AT_BODY, FILES, GLOBAL_OPTIONS, ID_VALUES
 
 
@@ -27,7 +27,7 @@ def build(command, namespace):
         filters=_typed(given, verb.filters + command.documented, "query") if verb else (),
         fields=_typed(given, verb.fields, "field") if verb else (),
         params=tuple(value("param") or ()), output_file=value("output_file"),
-        dry_run=bool(value("dry_run")),
+        dry_run=bool(value("dry_run")), unchecked=bool(value("unchecked")),
         writing=Writing(body=body, typed_fields=tuple(value("typed_fields") or ()),
                         raw_fields=tuple(value("raw_fields") or ()),
                         custom_fields=tuple(value("custom_fields") or ()),
@@ -84,6 +84,8 @@ def _local(command, given):
                              api_key_header=given.get("api_key_header"),
                              secret=given.get("secret"), count=given.get("count"),
                              deadline=given.get("deadline"))
+    if command.name == "api":
+        return ApiOptions(action=given["action"], words=tuple(given.get("words") or ()))
     if command.name == "configure":
         return ConfigureOptions(test=bool(given.get("test")))
     if command.name == "sandbox":

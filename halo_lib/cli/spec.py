@@ -19,17 +19,34 @@ USAGE = ("halo [GLOBAL] RESOURCE VERB [ARGS] [OPTIONS]\n"
          "       halo [GLOBAL] request METHOD PATH [BODY] [OPTIONS]\n"
          "       halo [GLOBAL] sql QUERY|-|@FILE [OPTIONS]\n"
          "       halo [GLOBAL] configure [--test]\n"
+         "       halo api list [WORD...]\n"
+         "       halo api show PATH [METHOD]\n"
          "       halo sandbox [--port N] [--records N]")
 
 # (name, help, description) of the commands that are not resources.
 OTHER_COMMANDS = (
     ("request", "send any request to the API",
-     "Send one request to any endpoint under /api and print the answer."),
+     "Send one request to any endpoint under /api and print the answer. Query parameter "
+     "names (--param, and the query string of PATH) must be ones Halo's API documents for "
+     "METHOD and PATH (see 'halo api show PATH'), or it is exit 2 and nothing is sent; a "
+     "METHOD and PATH halo's catalogue does not know is sent after one warning line. "
+     "--unchecked sends either without a word."),
     ("sql", "run an SQL query as a report, rows as NDJSON",
      "Run an ad-hoc SQL query through Halo's reporting (POST /Report with _loadreportonly; "
      "nothing is saved) and write each row as one JSON line. One request instead of many "
      "pages: the cheap way to read a lot under the rate limit. The API application needs "
      "reporting permission in Halo."),
+    ("api", "list and show Halo's API offline: paths, parameters, fields",
+     "Search and show the catalogue of Halo's API that halo carries, offline: no URL, no "
+     "credentials, nothing sent. 'api list' writes one record per operation (method, path, "
+     "group, the named halo verb that covers it or null, and known: \"document\" when "
+     "Halo's API document describes it, \"elsewhere\" for the operations halo reaches "
+     "that the document leaves out); WORDs keep the operations whose path or a "
+     "parameter's name holds every WORD, in any case. 'api show PATH [METHOD]' writes each "
+     "operation on PATH (a template such as /Tickets/{id}, or a concrete path such as "
+     "/Tickets/12) with its parameters (name, in, type, enum) and its body (shape, schema "
+     "and fields: name, type, enum). These are the names halo checks --param, a query "
+     "string of request's PATH and -F/-f fields against before sending."),
     ("configure", "write a profile to the config file",
      "Write the [default] or [profile NAME] section of the config file from the global flags "
      "and the environment, prompting on a terminal for what is missing."),
@@ -172,4 +189,5 @@ def _with_globals(command):
 
 def usage_word(positional):
     name = positional.metavar or positional.dest
-    return {"?": f"[{name}]", "+": f"{name} [{name} ...]"}.get(positional.nargs, name)
+    return {"?": f"[{name}]", "+": f"{name} [{name} ...]",
+            "*": f"[{name} ...]"}.get(positional.nargs, name)

@@ -8,8 +8,9 @@ import os
 import re
 import shlex
 
-from halo_lib.docs.model import (GENERATED, GLOBAL_GROUP, global_flags, groups, options,
-                                 positionals, subcommands)
+from halo_lib.docs.model import (GENERATED, GLOBAL_GROUP, api_catalogue, api_params,
+                                 api_paths, global_flags, groups, options, positionals,
+                                 subcommands, verb_operations)
 from halo_lib.resources import BY_NAME
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
@@ -114,8 +115,31 @@ def bash_script(top):
                         "though they take one elsewhere.", switches_here(top, kinds))
     lines += _bash_case("_halo_columns", "The default field names of a resource (--fields).",
                         [(r.name, " ".join(r.columns)) for r in BY_NAME.values()])
+    lines += api_tables()
     lines.append(template("functions.bash"))
     return "\n".join(lines) + "\n"
+
+
+def api_tables():
+    """The catalogue of Halo's API as case functions both shells read (the syntax is
+    common to bash and zsh): the paths offering each method, the query parameters of each
+    operation, and the operation of each named verb. Written into the scripts, so a TAB
+    after `request GET` or `--param` starts no Python."""
+    catalogue = api_catalogue()
+    words = {w for table in (api_paths(catalogue), api_params(catalogue))
+             for _, value in table for w in value.split()}
+    globbing = sorted(w for w in words if set(w) & set("*?[]\\'\"$`"))
+    if globbing:     # the shell functions split these words unquoted
+        raise SystemExit(f"halo_lib.docs: API names the completions cannot hold: {globbing}")
+    if any(path.startswith("/{") for path in catalogue.paths()):
+        # _halo_template skips templates whose first segment differs from the path's
+        raise SystemExit("halo_lib.docs: a path of Halo's API starts with a placeholder")
+    return (_bash_case("_halo_api_paths", "The paths of Halo's API offering a method "
+                       "(all: every path), from halo's catalogue.", api_paths(catalogue))
+            + _bash_case("_halo_api_params", "The query parameters of an operation, "
+                         "'METHOD /Template'.", api_params(catalogue))
+            + _bash_case("_halo_operation", "The operation a named verb sends.",
+                         verb_operations(catalogue)))
 
 
 def _bash_case(function, comment, entries):
@@ -125,9 +149,14 @@ def _bash_case(function, comment, entries):
     for key, value in entries:
         keys = [key] if isinstance(key, str) else key
         pattern = "|".join(shlex.quote(k) for k in keys)
-        lines.append(f"        {pattern}) REPLY={shlex.quote(value)} ;;")
+        lines.append(f"        {pattern}) REPLY={_single_quoted(value)} ;;")
     lines += ["        *) REPLY= ;;", "    esac", "}", ""]
     return lines
+
+
+def _single_quoted(text):
+    """Always quoted: REPLY=type would read as a command to shellcheck (SC2209)."""
+    return "'" + text.replace("'", "'\\''") + "'"
 
 
 def _bash_flags(top):
@@ -155,7 +184,8 @@ def _bash_kinds(kinds, top):
     for flag, kind in kinds.items():
         if kind == "choices":
             kind = "choices " + " ".join(_choices_of(top, flag))
-        if kind in ("files", "profiles", "fields") or kind.startswith("choices "):
+        if kind in ("files", "profiles", "fields", "api-params") or \
+                kind.startswith("choices "):
             by_kind.setdefault(kind, []).append(flag)
     return [(sorted(flags), kind) for kind, flags in sorted(by_kind.items())]
 
@@ -184,6 +214,7 @@ def zsh_script(top):
         "# directory to $fpath before compinit runs (see the README).",
         "",
         template("helpers.zsh"),
+        *api_tables(),
         *_zsh_fields(),
         "_halo() {",
         "  local curcontext=$curcontext state state_descr line ret=1",
@@ -258,7 +289,8 @@ def zsh_value_action(action, has_body=False):
     if kind == "at-body" or (has_body and not action.flags and action.nargs == "?"):
         return "_halo_body"
     return {"files": "_files", "profiles": "_halo_profiles", "at-field": "_halo_field",
-            "fields": "_halo_fields"} \
+            "fields": "_halo_fields", "api-paths": "_halo_api_path",
+            "api-params": "_halo_api_param"} \
         .get(kind, " ")
 
 

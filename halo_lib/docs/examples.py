@@ -110,6 +110,16 @@ COMMAND_EXAMPLES = {
         ("Show the request a DELETE would send, without sending it:",
          "halo --dry-run request DELETE /Tickets/123"),
     ),
+    "api": (
+        ("Every operation on invoice lines, as a table:",
+         "halo api list invoice lines -o table"),
+        ("The operations on paths holding /Tickets that no named verb covers:",
+         "halo -o ndjson api list /Tickets | jq -c 'select(.verb == null)'"),
+        ("The query parameters of the ticket list, as a JSON array:",
+         "halo api show /Tickets GET --query 'params[?in==`query`].name' -o json"),
+        ("The body fields a ticket create or update takes, as a JSON array:",
+         "halo api show /Tickets POST --query 'body.fields[].name' -o json"),
+    ),
     "sql": (
         ("Tickets opened since 1 November 2026, one JSON line each (FAULTS is Halo's "
          "table of tickets):",

@@ -1,5 +1,6 @@
-"""The prose sections of halo(1): input, dates and checkpoints, output, configuration,
-proxies, the rate limit, and limits and security. Each writes one section of a Page."""
+"""The prose sections of halo(1): input, checked names, dates and checkpoints, output,
+configuration, proxies, the rate limit, and limits and security. Each writes one section
+of a Page."""
 from halo_lib import config
 from halo_lib.docs.roff import bold, code, italic
 
@@ -66,6 +67,29 @@ def records_in(page):
         "every good record is saved; 401, 403 and 429 are not split.",
         "A POST answered 429 is retried, honouring Retry-After; when the retries run out "
         f"its records are {bold('not sent')}.")
+
+
+def checked_names(page):
+    page.section("CHECKED NAMES")
+    page.paragraph(
+        "Halo ignores a query parameter it does not know and answers with every record, so "
+        "halo checks names against its catalogue of Halo's API before sending anything:",
+        f"each {bold('--param')} name of a verb or of {bold('request')}, and each name in the "
+        f"query string of request's {italic('PATH')}, must be one the catalogue documents "
+        "for that method and path (in any case); each -F and -f field name of a "
+        f"{bold('create')} or {bold('update')} (its top-level part) must be a field of the "
+        "operation's body.",
+        "Anything else is exit status 2, nothing sent, with the closest documented names.",
+        "The paging parameters halo adds itself and count are always allowed; records read "
+        f"from {italic('BODY')} and {bold('--cf')} names are not checked, nor are the "
+        "operations halo reaches that Halo's API document leaves out.")
+    page.paragraph(
+        f"{bold('request')} to a method and path the catalogue does not know prints one "
+        "warning line naming the closest known paths, and sends it.",
+        f"{bold('--unchecked')} sends unchecked and without the warning, for a tenant newer "
+        "than the catalogue.",
+        f"{bold('halo api')} lists and shows the catalogue; see")
+    page.macro(".BR halo-api (1).")
 
 
 def dates(page):

@@ -26,6 +26,7 @@ def top_page(top):
                    "resource unless the verb has a flag of the same name.")
     add_options(page, top, groups(top)[GLOBAL_GROUP])
     topics.records_in(page)
+    topics.checked_names(page)
     topics.dates(page)
     topics.output(page)
     topics.configuration(page)

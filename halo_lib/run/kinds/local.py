@@ -1,5 +1,6 @@
-"""Kinds that send no API request of their own: configure, sandbox and webhooks listen."""
-from halo_lib.options import AT_BODY, WEBHOOK_SECRET_ENV as SECRET_ENV, Option, switch
+"""Kinds that send no API request of their own: configure, sandbox, webhooks listen and
+api."""
+from halo_lib.options import API_PATHS, AT_BODY, WEBHOOK_SECRET_ENV as SECRET_ENV, Option, switch
 from halo_lib.run import listen as limits
 from halo_lib.run.kinds.base import Kind
 
@@ -22,6 +23,26 @@ class Configure(Kind):
         return Local(lambda env: configure(inv.connection, env.streams,
                                              inv.presentation.format),
                      "write a profile to the config file")
+
+
+class Api(Kind):
+    """api list [WORD...] | api show PATH [METHOD]: the catalogue of Halo's API."""
+
+    name = "api"
+
+    def positionals(self, resource, verb):
+        return [Option((), "action", "list the operations, or show those on one PATH",
+                       metavar="ACTION", choices=("list", "show")),
+                Option((), "words", "list: words each found in the path or a parameter's "
+                                    "name (any case); show: PATH, then METHOD",
+                       metavar="WORD", nargs="*", complete=API_PATHS)]
+
+    def options(self, resource, verb):
+        return []
+
+    def plan(self, inv, env):
+        from halo_lib.run.browse import Browse
+        return Browse(inv.local.action, inv.local.words)
 
 
 class _Serving(Kind):

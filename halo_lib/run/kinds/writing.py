@@ -22,6 +22,10 @@ class _Write(Kind):
         from halo_lib.io.bodies import RecordSource, apply_fields
         from halo_lib.run.bulk import Bulk
         writing, streams = inv.writing, env.streams
+        if not inv.unchecked:     # the names typed here; records read from BODY are not
+            from halo_lib.run.checks import check_fields
+            check_fields(inv.verb.method, inv.verb.path,
+                         [key for key, _ in writing.typed_fields + writing.raw_fields])
         flags = field_values(inv, streams.now)
 
         def fields(records):
