@@ -8,7 +8,7 @@
 
 _halo_commands='tickets actions clients users agents assets attachments sites invoices contracts opportunities projects appointments items kb-articles suppliers statuses teams categories priorities slas ticket-types top-levels expenses timesheets releases reports webhooks workdays software-licences crm-notes quotations request sql configure sandbox'
 _halo_resources='tickets actions clients users agents assets attachments sites invoices contracts opportunities projects appointments items kb-articles suppliers statuses teams categories priorities slas ticket-types top-levels expenses timesheets releases reports webhooks workdays software-licences crm-notes quotations'
-_halo_global_flags='-h --help --version --profile --url --tenant --client-id --scope --timeout --max-answer --retries --ca-bundle --proxy --rate --insecure-http --dry-run --sandbox --rate-limit -o --output --fields --query --no-color -r --raw -v --verbose -q --quiet'
+_halo_global_flags='-h --help --version --profile --url --tenant --client-id --scope --timeout --max-answer --retries --ca-bundle --proxy --rate --insecure-http --dry-run --sandbox --rate-limit -o --output --fields --labels --no-labels --query --no-color -r --raw -v --verbose -q --quiet'
 # Flags followed by a value; the scan below skips the value with the flag.
 _halo_value_flags=' --action-id --action-number --agent-id --agents --amount --asset-id --asset-type-id --baseprice --basic-auth --batch-size --ca-bundle --category --cf --checkpoint --client-id --colour --concurrency --contract-id --count --date --date-search --department-id --description --details --email --email-address --emailaddress --end-date --fail-rate --failed --field --fields --filename --from --group-id --host --inventory-number --invoice-date --invoice-id --latency --limit --max-answer --name --new-status --nonce --note --order --org-id --outcome --outcome-id --output --output-file --page-size --param --parent-id --period --port --priority --priority-id --product-id --profile --proxy --query --rate --rate-limit --raw-field --records --ref --report-group-id --resolution --retries --scope --search --seed --site-id --sla --sla-id --sql --start-date --status-id --subject --summary --supplier-id --team --team-id --tenant --ticket-id --ticket-type-id --time-taken --timeout --title --to --token --toplevel-id --type --type-id --updated-since --updated-until --url --user-id --value --who-agent-id -F -O -f -o '
 
@@ -325,6 +325,7 @@ _halo_value_kind() {
         --output|-o) REPLY='choices ndjson json table csv tsv' ;;
         --fields) REPLY=fields ;;
         --ca-bundle|--checkpoint|--failed|--output-file|-O) REPLY=files ;;
+        --agent-id|--agents|--asset-id|--category|--client-id|--contract-id|--new-status|--priority|--priority-id|--site-id|--sla|--sla-id|--status-id|--supplier-id|--team-id|--ticket-type-id|--toplevel-id|--user-id|--who-agent-id) REPLY=names ;;
         --profile) REPLY=profiles ;;
         *) REPLY= ;;
     esac
@@ -365,6 +366,28 @@ _halo_columns() {
         software-licences) REPLY='id name client_name start_date end_date' ;;
         crm-notes) REPLY='id datetime note' ;;
         quotations) REPLY='id title client_name date total' ;;
+        *) REPLY= ;;
+    esac
+}
+
+# The resource whose names a flag of a command takes (its records' ids,
+# or their names from the lookup cache).
+_halo_refs() {
+    case $1 in
+        'tickets list --agent-id'|'tickets create --agent-id'|'tickets update --agent-id'|'actions create --who-agent-id'|'actions update --who-agent-id'|'opportunities list --agent-id'|'opportunities create --agent-id'|'opportunities update --agent-id'|'projects list --agent-id'|'projects create --agent-id'|'projects update --agent-id'|'appointments list --agents'|'appointments create --agent-id'|'appointments update --agent-id'|'expenses list --agent-id'|'timesheets get --agent-id'|'timesheets create --agent-id'|'timesheets update --agent-id') REPLY=agents ;;
+        'tickets list --asset-id'|'users list --asset-id'|'opportunities list --asset-id'|'projects list --asset-id') REPLY=assets ;;
+        'tickets list --category'|'opportunities list --category'|'projects list --category') REPLY=categories ;;
+        'tickets list --client-id'|'tickets create --client-id'|'tickets update --client-id'|'users list --client-id'|'users create --client-id'|'users update --client-id'|'agents list --client-id'|'assets list --client-id'|'assets create --client-id'|'assets update --client-id'|'sites list --client-id'|'sites create --client-id'|'sites update --client-id'|'invoices list --client-id'|'invoices create --client-id'|'invoices update --client-id'|'invoices lines --client-id'|'contracts list --client-id'|'contracts create --client-id'|'contracts update --client-id'|'opportunities list --client-id'|'opportunities create --client-id'|'opportunities update --client-id'|'projects list --client-id'|'projects create --client-id'|'projects update --client-id'|'appointments list --client-id'|'kb-articles list --client-id'|'categories list --client-id'|'ticket-types list --client-id'|'software-licences list --client-id'|'software-licences create --client-id'|'software-licences update --client-id'|'crm-notes list --client-id'|'crm-notes create --client-id'|'crm-notes update --client-id'|'quotations list --client-id'|'quotations create --client-id'|'quotations update --client-id') REPLY=clients ;;
+        'tickets list --contract-id'|'invoices list --contract-id'|'opportunities list --contract-id'|'projects list --contract-id') REPLY=contracts ;;
+        'tickets list --priority'|'tickets create --priority-id'|'tickets update --priority-id'|'opportunities list --priority'|'opportunities create --priority-id'|'opportunities update --priority-id'|'projects list --priority'|'projects create --priority-id'|'projects update --priority-id') REPLY=priorities ;;
+        'tickets list --site-id'|'tickets create --site-id'|'tickets update --site-id'|'users list --site-id'|'users create --site-id'|'users update --site-id'|'assets list --site-id'|'assets create --site-id'|'assets update --site-id'|'invoices list --site-id'|'contracts list --site-id'|'opportunities list --site-id'|'opportunities create --site-id'|'opportunities update --site-id'|'projects list --site-id'|'projects create --site-id'|'projects update --site-id'|'kb-articles list --site-id'|'software-licences list --site-id'|'quotations list --site-id') REPLY=sites ;;
+        'tickets list --sla'|'opportunities list --sla'|'projects list --sla'|'priorities list --sla-id'|'priorities create --sla-id'|'priorities update --sla-id') REPLY=slas ;;
+        'tickets list --status-id'|'tickets create --status-id'|'tickets update --status-id'|'actions create --new-status'|'actions update --new-status'|'opportunities list --status-id'|'opportunities create --status-id'|'opportunities update --status-id'|'projects list --status-id'|'projects create --status-id'|'projects update --status-id') REPLY=statuses ;;
+        'tickets list --supplier-id'|'opportunities list --supplier-id'|'projects list --supplier-id'|'items list --supplier-id'|'crm-notes list --supplier-id') REPLY=suppliers ;;
+        'agents list --team-id'|'categories list --team-id') REPLY=teams ;;
+        'tickets list --ticket-type-id'|'tickets create --ticket-type-id'|'tickets update --ticket-type-id'|'opportunities list --ticket-type-id'|'opportunities create --ticket-type-id'|'opportunities update --ticket-type-id'|'projects list --ticket-type-id'|'projects create --ticket-type-id'|'projects update --ticket-type-id'|'statuses list --ticket-type-id'|'categories list --ticket-type-id') REPLY=ticket-types ;;
+        'tickets list --toplevel-id'|'clients list --toplevel-id'|'clients create --toplevel-id'|'clients update --toplevel-id'|'users list --toplevel-id'|'sites list --toplevel-id'|'invoices list --toplevel-id'|'opportunities list --toplevel-id'|'projects list --toplevel-id'|'suppliers list --toplevel-id'|'crm-notes list --toplevel-id') REPLY=top-levels ;;
+        'tickets list --user-id'|'tickets create --user-id'|'tickets update --user-id'|'assets list --user-id'|'invoices list --user-id'|'opportunities list --user-id'|'opportunities create --user-id'|'opportunities update --user-id'|'projects list --user-id'|'projects create --user-id'|'projects update --user-id'|'quotations list --user-id') REPLY=users ;;
         *) REPLY= ;;
     esac
 }
@@ -419,7 +442,41 @@ _halo_value() {
         profiles) _halo_profiles; mapfile -t COMPREPLY < <(compgen -W "$REPLY" -- "$cur") ;;
         choices\ *) mapfile -t COMPREPLY < <(compgen -W "${REPLY#choices }" -- "$cur") ;;
         fields) _halo_fields "$cur" ;;
+        names) _halo_names "$flag" "$cur" ;;
     esac
+}
+
+# The names of the records a flag refers to (--client-id Acme<TAB>), from halo's lookup
+# caches (names-* in the cache directory, one "R<TAB>resource<TAB>id<TAB>name..." line a
+# record), read in the shell: completion never sends a request, nor runs Python. Only
+# regular files of ours count (never a link, a FIFO or another user's file). Matching
+# ignores case, as resolving a name does.
+_halo_names() {
+    local flag=$1 cur=$2 word resource='' verb='' i
+    for (( i = 1; i < ${#COMP_WORDS[@]}; i++ )); do
+        word=${COMP_WORDS[i]}
+        if [[ " $_halo_resources " == *" $word "* ]]; then
+            resource=$word verb=${COMP_WORDS[i+1]}
+            break
+        fi
+    done
+    _halo_refs "$resource $verb $flag"
+    [[ -n $REPLY ]] || return 0
+    local wanted=$REPLY file kind res name quoted
+    local dir=${XDG_CACHE_HOME:-$HOME/.cache}/halo
+    cur=${cur#[\"\']}
+    cur=${cur//\\/}
+    local -A seen=()
+    for file in "$dir"/names-*; do
+        [[ -f $file && ! -L $file && -O $file ]] || continue
+        while IFS=$'\t' read -r kind res _ name _; do
+            [[ $kind == R && $res == "$wanted" && ${name,,} == "${cur,,}"* ]] || continue
+            [[ -z ${seen[$name]} ]] || continue
+            seen[$name]=1
+            printf -v quoted '%q' "$name"
+            COMPREPLY+=("$quoted")
+        done < "$file"
+    done
 }
 
 # --fields: the default field names of the resource on the line, after those typed

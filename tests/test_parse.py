@@ -119,4 +119,5 @@ def test_help_ends_the_parse_with_its_text():
     shown = []
     with pytest.raises(Exit):
         parse(["tickets", "list", "--help"], out=shown.append)
-    assert "--client-id N" in "".join(shown) and "[query client_id]" in "".join(shown)
+    assert "--client-id ID|NAME" in "".join(shown)
+    assert "[query client_id; id or name of clients]" in "".join(shown)

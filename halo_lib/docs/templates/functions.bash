@@ -48,7 +48,41 @@ _halo_value() {
         profiles) _halo_profiles; mapfile -t COMPREPLY < <(compgen -W "$REPLY" -- "$cur") ;;
         choices\ *) mapfile -t COMPREPLY < <(compgen -W "${REPLY#choices }" -- "$cur") ;;
         fields) _halo_fields "$cur" ;;
+        names) _halo_names "$flag" "$cur" ;;
     esac
+}
+
+# The names of the records a flag refers to (--client-id Acme<TAB>), from halo's lookup
+# caches (names-* in the cache directory, one "R<TAB>resource<TAB>id<TAB>name..." line a
+# record), read in the shell: completion never sends a request, nor runs Python. Only
+# regular files of ours count (never a link, a FIFO or another user's file). Matching
+# ignores case, as resolving a name does.
+_halo_names() {
+    local flag=$1 cur=$2 word resource='' verb='' i
+    for (( i = 1; i < ${#COMP_WORDS[@]}; i++ )); do
+        word=${COMP_WORDS[i]}
+        if [[ " $_halo_resources " == *" $word "* ]]; then
+            resource=$word verb=${COMP_WORDS[i+1]}
+            break
+        fi
+    done
+    _halo_refs "$resource $verb $flag"
+    [[ -n $REPLY ]] || return 0
+    local wanted=$REPLY file kind res name quoted
+    local dir=${XDG_CACHE_HOME:-$HOME/.cache}/halo
+    cur=${cur#[\"\']}
+    cur=${cur//\\/}
+    local -A seen=()
+    for file in "$dir"/names-*; do
+        [[ -f $file && ! -L $file && -O $file ]] || continue
+        while IFS=$'\t' read -r kind res _ name _; do
+            [[ $kind == R && $res == "$wanted" && ${name,,} == "${cur,,}"* ]] || continue
+            [[ -z ${seen[$name]} ]] || continue
+            seen[$name]=1
+            printf -v quoted '%q' "$name"
+            COMPREPLY+=("$quoted")
+        done < "$file"
+    done
 }
 
 # --fields: the default field names of the resource on the line, after those typed

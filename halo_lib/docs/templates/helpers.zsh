@@ -31,3 +31,19 @@ _halo_field() {
     _message -e fields 'KEY=VALUE (VALUE may be @FILE)'
   fi
 }
+
+# The names of the records a flag refers to ($1: the resource), from halo's lookup caches
+# (names-* in the cache directory, one "R<TAB>resource<TAB>id<TAB>name..." line a record),
+# read in the shell: completion never sends a request, nor runs Python. Only regular files
+# of ours count (never a link, a FIFO or another user's file); case is ignored.
+_halo_names() {
+  local resource=$1 file kind res id name rest expl
+  local -a names
+  for file in ${XDG_CACHE_HOME:-$HOME/.cache}/halo/names-*(N.U); do
+    while IFS=$'\t' read -r kind res id name rest; do
+      [[ $kind == R && $res == $resource ]] && names+=("$name")
+    done < $file
+  done
+  names=(${(u)names})
+  _wanted names expl "name of $resource" compadd -M 'm:{a-zA-Z}={A-Za-z}' -a names
+}
