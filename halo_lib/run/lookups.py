@@ -98,6 +98,7 @@ class Lookups:
                 raise ApiError(f"GET {resource.path}/me answered no {resource_name} record")
             self.cache.learn(resource_name, [found])
             self.cache.learn_me(resource_name, found[0])
+            self.cache.save()
             found = found[0]
         return found
 
