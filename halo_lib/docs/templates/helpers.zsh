@@ -32,17 +32,20 @@ _halo_field() {
   fi
 }
 
-# The names of the records a flag refers to ($1: the resource), from halo's lookup caches
+# The names of the records a flag refers to (the last argument: the resource; _arguments
+# puts its own options before it), from halo's lookup caches
 # (names-* in the cache directory, one "R<TAB>resource<TAB>id<TAB>name..." line a record),
 # read in the shell: completion never sends a request, nor runs Python. Only regular files
 # of ours count (never a link, a FIFO or another user's file); case is ignored.
 _halo_names() {
-  local resource=$1 file kind res id name rest expl
-  local -a names
+  local resource=${argv[-1]} file line expl
+  local -a names lines
   for file in ${XDG_CACHE_HOME:-$HOME/.cache}/halo/names-*(N.U); do
-    while IFS=$'\t' read -r kind res id name rest; do
-      [[ $kind == R && $res == $resource ]] && names+=("$name")
-    done < $file
+    # Whole-file pattern filters: a while-read loop takes ~80 us a line.
+    lines=("${(@f)$(<$file)}")
+    for line in ${(M)lines:#R$'\t'${resource}$'\t'*}; do
+      names+=("${${(@ps:\t:)line}[4]}")
+    done
   done
   names=(${(u)names})
   _wanted names expl "name of $resource" compadd -M 'm:{a-zA-Z}={A-Za-z}' -a names
