@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from conftest import api_requests, one_error_line, runner_for
-from halo_lib.sandbox import Sandbox
+from conftest import api_requests, one_error_line
 from test_names import PRIORITIES, STATUSES
 from test_request import paged
+from test_sandbox_cli import halo, sandbox  # noqa: F401  (fixtures)
 
 TICKETS = [
     {"id": 1, "summary": "printer", "status_id": 9, "priority_id": 2, "client_id": 12,
@@ -115,15 +115,8 @@ def test_a_list_that_cannot_be_read_leaves_the_ids_bare_without_an_error(run, se
     assert out.split("\r\n")[1:4] == ["1,", "2,", "3,Halo's own"]
 
 
-@pytest.fixture(scope="module")
-def sandbox():
-    with Sandbox(records=50, seed=5) as server:
-        yield server
-
-
-def test_the_sandbox_labels_the_ids_its_records_carry_bare(sandbox, tmp_path):
-    rehearse = runner_for(sandbox.url, tmp_path, HALO_CLIENT_ID=sandbox.client_id,
-                          HALO_CLIENT_SECRET=sandbox.client_secret)
+def test_the_sandbox_labels_the_ids_its_records_carry_bare(halo):  # noqa: F811
+    rehearse = halo
     out = ok(rehearse("contracts", "list", "--limit", "3", "-o", "csv", "--fields",
                       "id,sla_id,sla_name"))
     slas = {s["id"]: s["name"] for s in json.loads(ok(rehearse("slas", "list", "-o", "json")))}

@@ -9,9 +9,9 @@ import time
 import pytest
 from werkzeug import Response
 
-from conftest import api_requests, one_error_line, runner_for
-from halo_lib.sandbox import Sandbox
+from conftest import api_requests, one_error_line
 from test_request import paged
+from test_sandbox_cli import halo, sandbox  # noqa: F401  (fixtures)
 
 CLIENTS = [{"id": 12, "name": "Acme Corp", "toplevel_name": "UK"},
            {"id": 13, "name": "Acme Ltd", "toplevel_name": "UK"},
@@ -226,21 +226,9 @@ def test_a_cache_file_that_is_not_ours_is_ignored_and_rebuilt(run, halo_api, tmp
 
 # ------------------------------------------------------------------ the sandbox
 
-@pytest.fixture(scope="module")
-def sandbox():
-    with Sandbox(records=200, seed=3) as server:
-        yield server
-
-
-@pytest.fixture
-def rehearse(sandbox, tmp_path):
-    return runner_for(sandbox.url, tmp_path, HALO_CLIENT_ID=sandbox.client_id,
-                      HALO_CLIENT_SECRET=sandbox.client_secret)
-
-
-def test_the_sandbox_resolves_names_as_a_tenant_would(rehearse):
-    client = ok(rehearse("clients", "get", "3")).records[0]
-    by_name = ok(rehearse("tickets", "list", "--client-id", client["name"], "--agent-id", "me",
+def test_the_sandbox_resolves_names_as_a_tenant_would(halo):  # noqa: F811
+    client = ok(halo("clients", "get", "3")).records[0]
+    by_name = ok(halo("tickets", "list", "--client-id", client["name"], "--agent-id", "me",
                           "--status-id", "closed", "--query", "[].[client_id,agent_id,status_id]",
                           "-o", "json"))
     rows = json.loads(by_name.out)
@@ -250,13 +238,13 @@ def test_the_sandbox_resolves_names_as_a_tenant_would(rehearse):
 @pytest.mark.parametrize("path", ["/Status", "/Team", "/Priority", "/SLA", "/TicketType",
                                   "/Agent", "/Client", "/Site", "/Supplier", "/TopLevel",
                                   "/Category", "/Workday"])
-def test_the_sandbox_answers_search_on_every_named_list(rehearse, path):
-    every = ok(rehearse("request", "GET", path, "-o", "json")).out
+def test_the_sandbox_answers_search_on_every_named_list(halo, path):  # noqa: F811
+    every = ok(halo("request", "GET", path, "-o", "json")).out
     records = json.loads(every)
     records = records if isinstance(records, list) else next(
         v for v in records.values() if isinstance(v, list))
     name = records[1].get("name") or records[1].get("value")
-    found = ok(rehearse("request", "GET", path, "--param", f"search={name.upper()}",
+    found = ok(halo("request", "GET", path, "--param", f"search={name.upper()}",
                         "-o", "json")).out
     found = json.loads(found)
     found = found if isinstance(found, list) else next(
@@ -265,5 +253,5 @@ def test_the_sandbox_answers_search_on_every_named_list(rehearse, path):
     assert all(name.lower() in (r.get("name") or r.get("value")).lower() for r in found)
 
 
-def test_the_sandbox_answers_me_for_agents(rehearse):
-    assert ok(rehearse("agents", "me")).records[0]["id"] == 1
+def test_the_sandbox_answers_me_for_agents(halo):  # noqa: F811
+    assert ok(halo("agents", "me")).records[0]["id"] == 1

@@ -119,5 +119,6 @@ def test_help_ends_the_parse_with_its_text():
     shown = []
     with pytest.raises(Exit):
         parse(["tickets", "list", "--help"], out=shown.append)
-    assert "--client-id ID|NAME" in "".join(shown)
-    assert "[query client_id; id or name of clients]" in "".join(shown)
+    text = " ".join("".join(shown).split())   # as wrapped to any terminal width
+    assert "--client-id ID|NAME" in text
+    assert "[query client_id; id or name of clients]" in text
