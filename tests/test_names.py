@@ -141,6 +141,17 @@ def test_dry_run_sends_nothing_and_shows_the_lookups_and_what_is_unresolved(run,
                                      "agent_id": [{"resource": "agents", "name": "me"}]}
 
 
+def test_dry_run_resolves_from_a_fresh_cache_still_sending_nothing(run, halo_api):
+    ok(run("tickets", "list", "--client-id", "Acme Corp"))
+    before = len(halo_api.log)
+    lookup, listing = ok(run("--dry-run", "tickets", "list", "--client-id", "acme corp",
+                             "--priority", "1,Low")).records
+    assert len(halo_api.log) == before
+    assert lookup["url"].endswith("/api/Priority")      # the one name not in the cache
+    assert "client_id=12" in listing["url"] and "priority=1%2C%3CLow%3E" in listing["url"]
+    assert listing["unresolved"] == {"priority": [{"resource": "priorities", "name": "Low"}]}
+
+
 # ------------------------------------------------------------------ the cache
 
 def test_the_cache_saves_requests_and_is_a_private_file(run, halo_api, tmp_path):
