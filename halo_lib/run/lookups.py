@@ -34,7 +34,7 @@ def name_request(resource, name):
     from halo_lib.http.api import Request
     if not searchable(resource):
         return whole_request(resource)
-    params = [("search", name)]
+    params = [("search", name)] + _everything(resource)
     if resource.paged:
         params += [("pageinate", "true"), ("page_size", PAGE_CAP), ("page_no", 1)]
     return Request("GET", resource.path, params)
@@ -42,8 +42,12 @@ def name_request(resource, name):
 
 def whole_request(resource):
     from halo_lib.http.api import Request
+    return Request("GET", resource.path, _everything(resource))
+
+
+def _everything(resource):
     declared = {o.name for o in resource.filters}
-    return Request("GET", resource.path, [(n, "true") for n in _EVERYTHING if n in declared])
+    return [(name, "true") for name in _EVERYTHING if name in declared]
 
 
 def me_request(resource):
