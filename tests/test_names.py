@@ -131,14 +131,18 @@ def test_names_work_in_the_fields_of_create(run, halo_api):
 
 def test_dry_run_sends_nothing_and_shows_the_lookups_and_what_is_unresolved(run, halo_api):
     result = ok(run("--dry-run", "tickets", "list", "--client-id", "Acme Corp",
-                    "--agent-id", "me", "--status-id", "9"))
+                    "--agent-id", "me", "--status-id", "9", "--priority", "High,Low"))
     assert halo_api.log == []
-    lookup_client, lookup_me, listing = result.records
+    lookup_client, lookup_me, lookup_priorities, listing = result.records
+    assert lookup_priorities["url"].endswith("/api/Priority")   # one list for two names
     assert lookup_client["lookup"] and "/api/Client?search=Acme+Corp" in lookup_client["url"]
     assert lookup_me["lookup"] and lookup_me["url"].endswith("/api/Agent/me")
     assert "client_id=%3CAcme+Corp%3E" in listing["url"] and "status_id=9" in listing["url"]
-    assert listing["unresolved"] == {"client_id": [{"resource": "clients", "name": "Acme Corp"}],
-                                     "agent_id": [{"resource": "agents", "name": "me"}]}
+    assert listing["unresolved"] == {
+        "client_id": [{"resource": "clients", "name": "Acme Corp"}],
+        "agent_id": [{"resource": "agents", "name": "me"}],
+        "priority": [{"resource": "priorities", "name": "High"},
+                     {"resource": "priorities", "name": "Low"}]}
 
 
 def test_dry_run_resolves_from_a_fresh_cache_still_sending_nothing(run, halo_api):

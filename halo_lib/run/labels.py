@@ -71,7 +71,7 @@ class Labeller:
         return found
 
     def _load(self, resource):
-        if self.lookups is None:
+        if self.lookups is None:   # a bad HALO_LOOKUP_TTL is an error here (exit 3)
             from halo_lib.run.lookups import Lookups
             self.lookups = Lookups(self.env)
         try:

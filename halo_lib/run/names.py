@@ -21,34 +21,44 @@ def resolve(invocation, env):
 
 def unresolved(invocation, env):
     """--dry-run: (the invocation with each name the cache cannot answer shown as
-    `<NAME>`, the lookup requests it would send, {Halo name: (resource, name)} still to
-    resolve). Nothing is sent."""
-    from halo_lib.run.lookups import Lookups, name_request, me_request
-    from halo_lib.resources import BY_NAME
-    lookups, requests, pending = Lookups(env), {}, {}
+    `<NAME>`, the lookup requests that would answer them, {Halo name: [{resource, name}]}
+    still to resolve). Nothing is sent."""
+    dry = _DryRun(env)
+    return _replaced(invocation, dry.value), list(dry.requests.values()), dry.pending
 
-    def value(opt, given):
-        def one(name):
-            resource = BY_NAME[opt.ref]
-            if name.lower() == "me" and resource.me:
-                found = lookups.cache.my_id(opt.ref)
-                if found is None:
-                    requests.setdefault((opt.ref, "me"), me_request(resource))
-                    return None
-                return found
-            if lookups.known(opt.ref, name):
-                return _only(opt, name, *lookups.records_named(opt.ref, name))
-            requests.setdefault((opt.ref, name.casefold()), name_request(resource, name))
-            return None
 
-        def each(name):
-            found = one(name)
-            if found is None:
-                pending.setdefault(opt.name, []).append({"resource": opt.ref, "name": name})
-                return f"<{name}>"
-            return found
-        return _each(opt, given, each)
-    return _replaced(invocation, value), list(requests.values()), pending
+class _DryRun:
+    """Names answered from the fresh cache alone; the rest noted with their lookups."""
+
+    def __init__(self, env):
+        from halo_lib.run.lookups import Lookups
+        self.lookups = Lookups(env)
+        self.requests = {}     # URL -> Request: a whole list read once for many names
+        self.pending = {}
+
+    def value(self, opt, given):
+        return _each(opt, given, lambda name: self.shown(opt, name))
+
+    def shown(self, opt, name):
+        found = self.cached(opt, name)
+        if found is None:
+            self.pending.setdefault(opt.name, []).append({"resource": opt.ref, "name": name})
+            return f"<{name}>"
+        return found
+
+    def cached(self, opt, name):
+        from halo_lib.resources import BY_NAME
+        from halo_lib.run.lookups import me_request, name_request
+        lookups, resource = self.lookups, BY_NAME[opt.ref]
+        if name.lower() == "me" and resource.me:
+            found, request = lookups.cache.my_id(opt.ref), me_request(resource)
+        elif lookups.known(opt.ref, name):
+            return _only(opt, name, *lookups.records_named(opt.ref, name))
+        else:
+            found, request = None, name_request(resource, name)
+        if found is None:
+            self.requests.setdefault(request.url(""), request)
+        return found
 
 
 def _replaced(invocation, value):
