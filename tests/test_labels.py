@@ -122,3 +122,9 @@ def test_the_sandbox_labels_the_ids_its_records_carry_bare(halo):  # noqa: F811
     slas = {s["id"]: s["name"] for s in json.loads(ok(rehearse("slas", "list", "-o", "json")))}
     rows = list(csv.reader(io.StringIO(out)))[1:]
     assert rows and all(name == slas[int(sla)] for _, sla, name in rows)
+
+
+def test_a_bad_lookup_lifetime_is_exit_3_when_labels_need_a_list(run, halo_api):
+    line = one_error_line(run("tickets", "list", "-o", "table",
+                              env={"HALO_LOOKUP_TTL": "-5m"}), 3)
+    assert "HALO_LOOKUP_TTL" in line
