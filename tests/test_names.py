@@ -221,8 +221,13 @@ def _a_fifo(path):
     os.mkfifo(path)
 
 
+def _huge(path):
+    with open(path, "a") as handle:
+        handle.write("R\tclients\t12\tAcme Corp\t\t9999999999.0\n" * 150000)   # > 4 MiB
+
+
 @pytest.mark.parametrize("spoil", [_corrupt, _foreign_tenant, _another_users, _a_link,
-                                   _a_fifo], ids=lambda f: f.__name__.strip("_"))
+                                   _a_fifo, _huge], ids=lambda f: f.__name__.strip("_"))
 def test_a_cache_file_that_is_not_ours_is_ignored_and_rebuilt(run, halo_api, tmp_path, spoil):
     if spoil is _another_users and os.getuid() != 0:
         pytest.skip("giving a file to another user needs root")
