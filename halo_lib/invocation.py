@@ -161,5 +161,9 @@ class SandboxOptions:
 class ListenOptions:
     host: str = "127.0.0.1"
     port: int = 0
-    basic_auth: str | None = None
+    basic_auth: str | None = None      # USER (the password comes from elsewhere) or @FILE
+    bearer: bool = False
+    api_key_header: str | None = None
+    secret: str | None = None          # @FILE; anything else is refused
     count: int | None = None
+    deadline: float | None = None      # None: the default, halo_lib.run.listen.DEADLINE

@@ -10,6 +10,9 @@ Standard library only: `halo --help` imports it.
 
 from halo_lib.config import FORMATS
 
+# Where `halo webhooks listen` finds the password, token or key it checks (not a flag).
+WEBHOOK_SECRET_ENV = "HALO_WEBHOOK_SECRET"
+
 # How a value completes in a shell; FIELDS: the default field names of the resource.
 # NAMES: names of the referenced resource (Option.ref) from the lookup cache.
 FILES, PROFILES, CHOICES, AT_FIELD, AT_BODY, FIELDS, NAMES, NOTHING = (

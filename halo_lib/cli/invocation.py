@@ -81,7 +81,11 @@ def _local(command, given):
     """The typed options of a command that runs locally."""
     if command.kind is not None and command.kind.name == "listen":
         return ListenOptions(host=given.get("host") or "127.0.0.1", port=given.get("port") or 0,
-                             basic_auth=given.get("basic_auth"), count=given.get("count"))
+                             basic_auth=given.get("basic_auth"),
+                             bearer=bool(given.get("bearer")),
+                             api_key_header=given.get("api_key_header"),
+                             secret=given.get("secret"), count=given.get("count"),
+                             deadline=given.get("deadline"))
     if command.name == "configure":
         return ConfigureOptions(test=bool(given.get("test")))
     if command.name == "sandbox":

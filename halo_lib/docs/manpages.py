@@ -77,8 +77,9 @@ def _verb_entry(page, top, resource, verb, parser):
     page.text(usage_words(f"{resource.name} {verb.name}", parser, with_global=False))
     page.macro(".br")
     page.text(f"{roff(sentence(verb.help))}: {bold(verb.method + ' ' + verb.path)}.")
-    if parser.kind.description:
-        page.paragraph(roff(parser.kind.description))
+    described = parser.kind.description or ()
+    for paragraph in (described,) if isinstance(described, str) else described:
+        page.paragraph(roff(paragraph))
     add_positionals(page, parser)
     found = groups(parser)
     for title in TYPED_GROUPS:

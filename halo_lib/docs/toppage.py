@@ -6,6 +6,7 @@ from halo_lib.docs import topics
 from halo_lib.docs.examples import TOP_EXAMPLES, add_examples
 from halo_lib.docs.model import GLOBAL_GROUP, groups, options, other_commands, subcommands
 from halo_lib.docs.roff import Page, bold, italic, roff
+from halo_lib.options import WEBHOOK_SECRET_ENV
 from halo_lib.resources import BY_NAME
 
 
@@ -137,6 +138,8 @@ def _environment(top):
                            "cache are kept (default ~/.cache)"),
         ("HALO_LOOKUP_TTL", "how long looked-up names are kept, e.g. 90s, 10m (the default), "
                             "1h, or 0; see NAMES FOR IDS"),
+        (WEBHOOK_SECRET_ENV, f"the password, token or key {bold('halo webhooks listen')} "
+                             "checks; see halo-webhooks(1)"),
     ]
     return found
 

@@ -19,6 +19,7 @@ class Kind(ABC):
     filter_title = "query"    # the help group of the verb's typed query flags
     resource_records = False  # answers are the resource's records: its default columns
     description = None        # how its verbs behave, for the man page, when it needs saying
+                              # (a paragraph, or a tuple of them)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
