@@ -374,14 +374,17 @@ _halo_columns() {
 # or their names from the lookup cache).
 _halo_refs() {
     case $1 in
-        'tickets list --agent-id'|'tickets create --agent-id'|'tickets update --agent-id'|'actions create --who-agent-id'|'actions update --who-agent-id'|'opportunities list --agent-id'|'opportunities create --agent-id'|'opportunities update --agent-id'|'projects list --agent-id'|'projects create --agent-id'|'projects update --agent-id'|'appointments list --agents'|'appointments create --agent-id'|'appointments update --agent-id'|'expenses list --agent-id'|'timesheets get --agent-id'|'timesheets create --agent-id'|'timesheets update --agent-id') REPLY=agents ;;
+        'tickets list --agent-id'|'tickets create --agent-id'|'tickets update --agent-id'|'actions create --who-agent-id'|'actions update --who-agent-id'|'opportunities list --agent-id'|'opportunities create --agent-id'|'opportunities update --agent-id'|'projects list --agent-id'|'projects create --agent-id'|'projects update --agent-id'|'appointments create --agent-id'|'appointments update --agent-id'|'expenses list --agent-id'|'timesheets get --agent-id'|'timesheets create --agent-id'|'timesheets update --agent-id') REPLY=agents ;;
+        'appointments list --agents') REPLY='agents list' ;;
         'tickets list --asset-id'|'users list --asset-id'|'opportunities list --asset-id'|'projects list --asset-id') REPLY=assets ;;
-        'tickets list --category'|'opportunities list --category'|'projects list --category') REPLY=categories ;;
+        'tickets list --category'|'opportunities list --category'|'projects list --category') REPLY='categories list' ;;
         'tickets list --client-id'|'tickets create --client-id'|'tickets update --client-id'|'users list --client-id'|'users create --client-id'|'users update --client-id'|'agents list --client-id'|'assets list --client-id'|'assets create --client-id'|'assets update --client-id'|'sites list --client-id'|'sites create --client-id'|'sites update --client-id'|'invoices list --client-id'|'invoices create --client-id'|'invoices update --client-id'|'invoices lines --client-id'|'contracts list --client-id'|'contracts create --client-id'|'contracts update --client-id'|'opportunities list --client-id'|'opportunities create --client-id'|'opportunities update --client-id'|'projects list --client-id'|'projects create --client-id'|'projects update --client-id'|'appointments list --client-id'|'kb-articles list --client-id'|'categories list --client-id'|'ticket-types list --client-id'|'software-licences list --client-id'|'software-licences create --client-id'|'software-licences update --client-id'|'crm-notes list --client-id'|'crm-notes create --client-id'|'crm-notes update --client-id'|'quotations list --client-id'|'quotations create --client-id'|'quotations update --client-id') REPLY=clients ;;
         'tickets list --contract-id'|'invoices list --contract-id'|'opportunities list --contract-id'|'projects list --contract-id') REPLY=contracts ;;
-        'tickets list --priority'|'tickets create --priority-id'|'tickets update --priority-id'|'opportunities list --priority'|'opportunities create --priority-id'|'opportunities update --priority-id'|'projects list --priority'|'projects create --priority-id'|'projects update --priority-id') REPLY=priorities ;;
+        'tickets create --priority-id'|'tickets update --priority-id'|'opportunities create --priority-id'|'opportunities update --priority-id'|'projects create --priority-id'|'projects update --priority-id') REPLY=priorities ;;
+        'tickets list --priority'|'opportunities list --priority'|'projects list --priority') REPLY='priorities list' ;;
         'tickets list --site-id'|'tickets create --site-id'|'tickets update --site-id'|'users list --site-id'|'users create --site-id'|'users update --site-id'|'assets list --site-id'|'assets create --site-id'|'assets update --site-id'|'invoices list --site-id'|'contracts list --site-id'|'opportunities list --site-id'|'opportunities create --site-id'|'opportunities update --site-id'|'projects list --site-id'|'projects create --site-id'|'projects update --site-id'|'kb-articles list --site-id'|'software-licences list --site-id'|'quotations list --site-id') REPLY=sites ;;
-        'tickets list --sla'|'opportunities list --sla'|'projects list --sla'|'priorities list --sla-id'|'priorities create --sla-id'|'priorities update --sla-id') REPLY=slas ;;
+        'priorities list --sla-id'|'priorities create --sla-id'|'priorities update --sla-id') REPLY=slas ;;
+        'tickets list --sla'|'opportunities list --sla'|'projects list --sla') REPLY='slas list' ;;
         'tickets list --status-id'|'tickets create --status-id'|'tickets update --status-id'|'actions create --new-status'|'actions update --new-status'|'opportunities list --status-id'|'opportunities create --status-id'|'opportunities update --status-id'|'projects list --status-id'|'projects create --status-id'|'projects update --status-id') REPLY=statuses ;;
         'tickets list --supplier-id'|'opportunities list --supplier-id'|'projects list --supplier-id'|'items list --supplier-id'|'crm-notes list --supplier-id') REPLY=suppliers ;;
         'agents list --team-id'|'categories list --team-id') REPLY=teams ;;
@@ -462,7 +465,11 @@ _halo_names() {
     done
     _halo_refs "$resource $verb $flag"
     [[ -n $REPLY ]] || return 0
-    local wanted=$REPLY file name quoted
+    local wanted=${REPLY% list} head='' file name quoted
+    if [[ $REPLY == *" list" && $cur == *,* ]]; then   # ids and names, comma-separated
+        head=${cur%,*},
+        cur=${cur##*,}
+    fi
     local dir=${XDG_CACHE_HOME:-$HOME/.cache}/halo
     local -a files=()
     cur=${cur#[\"\']}
@@ -474,7 +481,7 @@ _halo_names() {
     # One awk over the files: a while-read loop in bash takes ~50 us a line.
     while IFS= read -r name; do
         printf -v quoted '%q' "$name"
-        COMPREPLY+=("$quoted")
+        COMPREPLY+=("$head$quoted")   # the head as typed: %q would escape its commas
     done < <(awk -F '\t' -v want="$wanted" -v cur="${cur,,}" \
         '$1 == "R" && $2 == want && index(tolower($4), cur) == 1 && !seen[$4]++ { print $4 }' \
         "${files[@]}")

@@ -11,6 +11,8 @@ LINES = ["R\tclients\t12\tAcme Corp\ttoplevel_name=UK\t1.0",
          "R\tclients\t13\tacme ltd\t\t1.0",
          "R\tclients\t14\tBolt Engineering\t\t1.0",
          "R\tagents\t7\tAnn Agent\t\t1.0",
+         "R\tpriorities\t2\tHigh\tslaid=1\t1.0",
+         "R\tpriorities\t4\tLow\tslaid=1\t1.0",
          "S\tclients\t1.0\tacme"]
 
 
@@ -52,6 +54,13 @@ def test_bash_offers_cached_names_of_the_referenced_resource(cached, tmp_path):
     assert nothing_ran(tmp_path)
 
 
+def test_bash_offers_a_name_after_each_comma_of_a_list_of_ids(cached):
+    assert bash_complete(cached, "halo", "tickets", "list", "--priority", "3,High,l") == \
+        ["3,High,Low"]
+    # A single id's value may hold a comma (a user "Smith, Jo"): never split there.
+    assert bash_complete(cached, "halo", "tickets", "list", "--client-id", "x,A") == []
+
+
 def test_bash_offers_no_names_for_the_api_apps_client_id(cached):
     assert bash_complete(cached, "halo", "--client-id", "") == []
     assert bash_complete(cached, "halo", "statuses", "list", "--client-id", "") == []
@@ -73,11 +82,13 @@ def test_bash_completion_of_many_names_is_quick(cached, tmp_path):
 def test_zsh_offers_cached_names_of_the_referenced_resource(cached, zsh_complete,  # noqa: F811
                                                             tmp_path):
     found = zsh_complete("halo tickets list --client-id ", "halo tickets list --client-id ac",
-                         "halo appointments create --agent-id ", "halo --client-id ")
+                         "halo appointments create --agent-id ", "halo --client-id ",
+                         "halo tickets list --priority 3,High,l")
     # As inserted on the line: quoted for the shell.
     assert sorted(found["halo tickets list --client-id "]) == \
         ["Acme\\ Corp", "Bolt\\ Engineering", "acme\\ ltd"]
     assert sorted(found["halo tickets list --client-id ac"]) == ["Acme\\ Corp", "acme\\ ltd"]
     assert found["halo appointments create --agent-id "] == ["Ann\\ Agent"]
     assert found["halo --client-id "] == []
+    assert found["halo tickets list --priority 3,High,l"] == ["Low"]
     assert nothing_ran(tmp_path)

@@ -164,8 +164,10 @@ def _bash_refs(top):
     for words, parser in command_parsers(top):
         for action in options(parser, exclude_globals=True):
             if action.ref:
+                # "R list": comma-separated ids, so a name completes after the last comma.
+                kind = action.ref + (" list" if action.value == "refs" else "")
                 for flag in action.flags:
-                    by_ref.setdefault(action.ref, []).append(" ".join(words + (flag,)))
+                    by_ref.setdefault(kind, []).append(" ".join(words + (flag,)))
     return [(keys, ref) for ref, keys in sorted(by_ref.items())]
 
 
@@ -266,8 +268,8 @@ def zsh_value_action(action, has_body=False):
     # An optional ID before an optional BODY (update): what is typed may be the BODY.
     if kind == "at-body" or (has_body and not action.flags and action.nargs == "?"):
         return "_halo_body"
-    if kind == "names":
-        return "_halo_names " + action.ref
+    if kind == "names":   # comma-separated ids: a name after each comma
+        return ("_halo_names_list " if action.value == "refs" else "_halo_names ") + action.ref
     return {"files": "_files", "profiles": "_halo_profiles", "at-field": "_halo_field",
             "fields": "_halo_fields"} \
         .get(kind, " ")

@@ -68,7 +68,11 @@ _halo_names() {
     done
     _halo_refs "$resource $verb $flag"
     [[ -n $REPLY ]] || return 0
-    local wanted=$REPLY file name quoted
+    local wanted=${REPLY% list} head='' file name quoted
+    if [[ $REPLY == *" list" && $cur == *,* ]]; then   # ids and names, comma-separated
+        head=${cur%,*},
+        cur=${cur##*,}
+    fi
     local dir=${XDG_CACHE_HOME:-$HOME/.cache}/halo
     local -a files=()
     cur=${cur#[\"\']}
@@ -80,7 +84,7 @@ _halo_names() {
     # One awk over the files: a while-read loop in bash takes ~50 us a line.
     while IFS= read -r name; do
         printf -v quoted '%q' "$name"
-        COMPREPLY+=("$quoted")
+        COMPREPLY+=("$head$quoted")   # the head as typed: %q would escape its commas
     done < <(awk -F '\t' -v want="$wanted" -v cur="${cur,,}" \
         '$1 == "R" && $2 == want && index(tolower($4), cur) == 1 && !seen[$4]++ { print $4 }' \
         "${files[@]}")

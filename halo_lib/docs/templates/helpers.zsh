@@ -50,3 +50,9 @@ _halo_names() {
   names=(${(u)names})
   _wanted names expl "name of $resource" compadd -M 'm:{a-zA-Z}={A-Za-z}' -a names
 }
+
+# The same for a comma-separated list of ids and names (--priority High,L<TAB>).
+_halo_names_list() {
+  compset -P '*,'
+  _halo_names "$@"
+}
