@@ -275,3 +275,12 @@ def test_the_sandbox_answers_search_on_every_named_list(halo, path):  # noqa: F8
 
 def test_the_sandbox_answers_me_for_agents(halo):  # noqa: F811
     assert ok(halo("agents", "me")).records[0]["id"] == 1
+
+
+def test_a_search_cut_at_one_page_is_not_taken_for_no_such_name(run, server):
+    many = [{"id": i, "name": f"Acme Branch {i}"} for i in range(1, 131)]
+    server.expect_request("/api/Client").respond_with_handler(searching(many, "clients"))
+    line = one_error_line(run("tickets", "list", "--client-id", "Acme"), 2)
+    assert "more clients than one page holds" in line and "give the id" in line
+    one_error_line(run("tickets", "list", "--client-id", "Acme"), 2)
+    assert len(sent(server, "/api/Client")) == 2     # not remembered as a whole answer

@@ -74,6 +74,7 @@ class Lookups:
     def __init__(self, env):
         self.env = env
         self.cache = cache_for(env)
+        self.cut = set()     # (resource, name) whose search answer was cut at one page
 
     def known(self, resource_name, name):
         """Whether the cache can answer for this name without a request."""
@@ -111,21 +112,33 @@ class Lookups:
         a paged one (clients, users...) only gives the names already in the cache."""
         resource = BY_NAME[resource_name]
         if not resource.paged and not self.cache.whole(resource_name):
-            self._store(resource_name, self._fetch(whole_request(resource), resource),
+            self._store(resource_name, self._fetch(whole_request(resource), resource)[0],
                         whole=True)
         return {str(record_id): name for record_id, name, _ in self.cache.named(resource_name)}
+
+    def cut_short(self, resource_name, name):
+        """Whether the search for this name matched more records than its one page held
+        (so "no record of that name" is not certain)."""
+        return (resource_name, name.casefold()) in self.cut
 
     def _look_up(self, resource_name, name):
         resource = BY_NAME[resource_name]
         request = name_request(resource, name)
-        records = self._fetch(request, resource)
+        records, total = self._fetch(request, resource)
         whole = not searchable(resource)
+        if not whole and total is not None and total > len(records):
+            self.cut.add((resource_name, name.casefold()))
+            self._store(resource_name, records)   # no search noted: not a whole answer
+            return
         self._store(resource_name, records, whole=whole, term=None if whole else name)
 
     def _fetch(self, request, resource):
+        """(the records of a list answer, the record_count it announced or None)."""
         from halo_lib.http.paging import records_of
         doc = self.env.api.json(request, what=f"lookup in {request.method} /api{resource.path}")
-        return [r for r in records_of(doc, resource.key) if isinstance(r, dict)]
+        total = doc.get("record_count") if isinstance(doc, dict) else None
+        records = [r for r in records_of(doc, resource.key) if isinstance(r, dict)]
+        return records, total if isinstance(total, int) else None
 
     def _store(self, resource_name, records, whole=False, term=None):
         entries = [e for e in (entry(resource_name, r) for r in records) if e is not None]

@@ -96,7 +96,8 @@ class _Resolver:
             self._tell(opt, name, found, cached)
             return found
         cached = lookups.known(opt.ref, name)
-        found = _only(opt, name, *lookups.records_named(opt.ref, name))
+        exact, seen = lookups.records_named(opt.ref, name)
+        found = _only(opt, name, exact, seen, lookups.cut_short(opt.ref, name))
         self._tell(opt, name, found, cached)
         return found
 
@@ -107,8 +108,9 @@ class _Resolver:
                                  f"({how})")
 
 
-def _only(opt, name, exact, seen):
-    """The id of the one record named `name`; exit 2 naming the candidates otherwise."""
+def _only(opt, name, exact, seen, cut=False):
+    """The id of the one record named `name`; exit 2 naming the candidates otherwise
+    (cut: the search matched more records than the page compared)."""
     ids = {}
     for record_id, record_name, detail in exact:
         ids.setdefault(record_id, (record_name, detail))
@@ -120,6 +122,10 @@ def _only(opt, name, exact, seen):
         more = f" and {len(ids) - SHOWN} more" if len(ids) > SHOWN else ""
         raise UsageError(f"{flag}: {len(ids)} {opt.ref} have this name: {listed}{more}; "
                          "give the id (the command was not sent)")
+    if cut:
+        raise UsageError(f"{flag}: Halo's search matched more {opt.ref} than one page holds "
+                         "and none on it has exactly this name; give the id (the command "
+                         "was not sent)")
     near = _near(name, seen)
     if near:
         raise UsageError(f"{flag}: no {opt.ref} record has this name; did you mean "
