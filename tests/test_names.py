@@ -284,3 +284,10 @@ def test_a_search_cut_at_one_page_is_not_taken_for_no_such_name(run, server):
     assert "more clients than one page holds" in line and "give the id" in line
     one_error_line(run("tickets", "list", "--client-id", "Acme"), 2)
     assert len(sent(server, "/api/Client")) == 2     # not remembered as a whole answer
+
+
+def test_me_answered_without_a_record_is_a_clear_error(run, server):
+    server.expect_request("/api/Agent/me").respond_with_json({})
+    line = one_error_line(run("tickets", "list", "--agent-id", "me"), 1)
+    assert "GET /Agent/me answered no agents record" in line
+    assert sent(server, "/api/Tickets") == []

@@ -96,15 +96,16 @@ class Lookups:
             resource = BY_NAME[resource_name]
             record = self.env.api.json(me_request(resource), what=f"lookup of "
                                        f"{resource_name} me")
-            if isinstance(record, dict):
-                found = entry(resource_name, record)
-            if found is None:
+            id_field = NAMING[resource_name][1]
+            found = record.get(id_field) if isinstance(record, dict) else None
+            if found in (None, "", 0) or isinstance(found, (bool, dict, list)):
                 from halo_lib.errors import ApiError
                 raise ApiError(f"GET {resource.path}/me answered no {resource_name} record")
-            self.cache.learn(resource_name, [found])
-            self.cache.learn_me(resource_name, found[0])
+            named = entry(resource_name, record)
+            if named is not None:
+                self.cache.learn(resource_name, [named])
+            self.cache.learn_me(resource_name, found)
             self.cache.save()
-            found = found[0]
         return found
 
     def names(self, resource_name):
