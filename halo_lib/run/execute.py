@@ -91,5 +91,5 @@ def _output(invocation, env):
     labels = wanted(fmt, shown.labels, shown.no_labels, output.fields or output.defaults,
                     shown.query)
     if labels and not invocation.dry_run:
-        output.label = Labeller(env, labels)
+        output.label = Labeller(env, labels, beside=fmt not in ("table", "csv", "tsv"))
     return output

@@ -12,6 +12,7 @@ the run before serves them (the first run of a cache period pays the cold cost o
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,7 +23,7 @@ from urllib.request import urlopen
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from run import HALO, median  # noqa: E402
+from run import HALO, run_once  # noqa: E402
 
 STATUSES = [{"id": i, "name": f"Status {i}"} for i in range(1, 11)]
 AGENTS = [{"id": i, "name": f"Agent {i}", "email": f"a{i}@example.com"} for i in range(1, 41)]
@@ -102,7 +103,6 @@ def main():
     server = subprocess.Popen([sys.executable, __file__, "--serve", "--tickets",
                                str(opts.tickets)], stdout=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{server.stdout.readline().strip()}"
-    rows = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
             env = {**os.environ, "HALO_URL": url, "HALO_CLIENT_ID": "bench",
@@ -113,12 +113,19 @@ def main():
                            stdout=subprocess.DEVNULL)   # the token cached, the page cache warm
             cold = {**env, "HALO_LOOKUP_TTL": "0"}
             subprocess.run(table, env=env, check=True, stdout=subprocess.DEVNULL)  # warm
-            for name, argv, run_env in (("--no-labels", table + ["--no-labels"], env),
-                                        ("labels, cold", table, cold),
-                                        ("labels, warm", table, env)):
-                extra = extra_requests(url, argv, run_env)
-                seconds, peak = median(argv, opts.runs, run_env)
-                rows.append((name, extra, seconds, peak))
+            variants = (("--no-labels", table + ["--no-labels"], env),
+                        ("labels, cold", table, cold), ("labels, warm", table, env))
+            extras = [extra_requests(url, argv, run_env) for _, argv, run_env in variants]
+            # Interleaved, so that the load of a shared machine falls on every variant alike.
+            times = [[] for _ in variants]
+            peaks = [0.0 for _ in variants]
+            for _ in range(opts.runs):
+                for i, (_, argv, run_env) in enumerate(variants):
+                    seconds, peak, _ = run_once(argv, run_env)
+                    times[i].append(seconds)
+                    peaks[i] = max(peaks[i], peak)
+            rows = [(name, extra, statistics.median(spent), peak) for (name, _, _), extra,
+                    spent, peak in zip(variants, extras, times, peaks)]
     finally:
         server.terminate()
         server.wait()
