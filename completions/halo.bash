@@ -8,7 +8,7 @@
 
 _halo_commands='tickets actions clients users agents assets attachments sites invoices contracts opportunities projects appointments items kb-articles suppliers statuses teams categories priorities slas ticket-types top-levels expenses timesheets releases reports webhooks workdays software-licences crm-notes quotations request sql api configure sandbox'
 _halo_resources='tickets actions clients users agents assets attachments sites invoices contracts opportunities projects appointments items kb-articles suppliers statuses teams categories priorities slas ticket-types top-levels expenses timesheets releases reports webhooks workdays software-licences crm-notes quotations'
-_halo_global_flags='-h --help --version --profile --url --tenant --client-id --scope --timeout --max-answer --retries --ca-bundle --proxy --rate --insecure-http --dry-run --unchecked --sandbox --rate-limit -o --output --fields --query --no-color -r --raw -v --verbose -q --quiet'
+_halo_global_flags='-h --help --version --profile --url --tenant --client-id --scope --timeout --max-answer --retries --ca-bundle --proxy --rate --insecure-http --dry-run --unchecked --sandbox --rate-limit -o --output --fields --labels --no-labels --query --no-color -r --raw -v --verbose -q --quiet'
 # Flags followed by a value; the scan below skips the value with the flag.
 _halo_value_flags=' --access-control-level --action-id --action-number --activeinactive --actoutcome --actoutcomenum --advanced-search --agent --agent-id --agentrestriction --agents --alerttype --amailentryid --amount --api-key-header --articletype --asset-id --asset-type-id --assetgroup-id --assetgroups --assets --assetstatuses --assettype --assettype-id --assettypes --assignedto --awaitinginput --baseprice --basic-auth --batch-size --billing-date --billing-type --billingcategory-ids --billingcontractid --ca-bundle --calendar-enddate --calendar-startdate --category --category-2 --category-3 --category-4 --cf --checkpoint --childticketid --client-id --client-ids --client-override --client-ref --clientidoverride --clientname --colour --columns-id --compare-version-seq --concurrency --consignment-id --contract-id --contract-id-adding-to --contract-period --count --currentclientorall --dashboard-id --dashboard-published-id --date --date-search --datesearch --dbc-company-id --deadline --department-id --departments --description --details --device-id --domain --email --email-address --emailaddress --end-date --exactdivision --exclude-agent --exclude-releasenote-group-id --excludethese --extraportalfilter --facebook-id --fail-rate --failed --faqlists --field --fields --filename --filetype --flagged --followedandagents --from --global-search-id --group-id --host --ids --include-current --includeagentsforteams --includeapproval --includebreached --includechildren --includeclosed --includeenabled --includefollowedonly --includehold --includeinactivetechs --includeinactiveusers --includemyuseronly --includeprojects --includeread --includesubmittedonly --includeunassigned --integration-tenantids --integration-type --inventory-number --invoice-date --invoice-id --item-id --item-id-qty --item-salesorder-id --item-salesorder-line --itemservice-id --itemservicerequestdetails-id --itemstock-id --itemsupplierclientid --itil-requesttype --itil-requesttype-id --itil-type --kashflowtenantid --kb-id --key --language-code --language-override --latency --licence-id --licence-type --limit --linkedto-id --list-id --locations --max-answer --milestone-id --name --needsreview --new-status --nonce --note --one-attachment-id --onlinestatuses --opp-id --order --order2 --order3 --order4 --order5 --org-id --organisation-id --orion-type --outcome --outcome-id --output --output-file --page-size --param --param-client-id --parent-id --paymentstatuses --period --port --portal --previously-selected-client-id --previously-selected-site-id --previously-selected-user-id --priority --priority-id --product --product-id --profile --project-ids --proxy --purchaseorder-id --qbocompanyid --qualifications --query --quote-status --rate --rate-limit --raw-field --records --recurringinvoice-id --recurringmasterid --ref --related-id --related-to --related-to-ticket --release-id --releasenote-group-id --remoteagenttype --report-access-token --report-group-id --reportingperiod --reportingperiodenddate --reportingperiodstartdate --requesttype --requesttypegroup --resolution --retries --rinvoice-type --role --sagebusinesscloudtenantid --salesorder-id --salesorder-line --scope --search --search-details --search-id --search-inventory-number --search-oppcompanyname --search-oppcontactname --search-oppemailaddress --search-release1 --search-release2 --search-release3 --search-releasenote --search-reportedby --search-summary --search-supplier-reference --search-user-name --search-version --search1 --searchthisticketid --searchtickets --secret --seed --sent-status --sentinelid --service-id --service-ids --showappointments --showonroadmap --site-id --site-override --sitefields --sla --sla-id --snowaccountid --sprint-for-tickettype-id --sql --start-date --status --status-id --statuses --stockbin-id --stockbin-ids --stocklocation --stocklocation-id --subject --submittedandagents --summary --supplier-contract-id --supplier-id --supplier-status --suppliercontracts --team --team-id --team-name --teams --tenant --tenant-id --ticket-id --ticket-id-firstchild --ticket-type-id --ticketarea-id --ticketcontract-id --ticketids --ticketlinktype --tickettype-group-id --tickettype-id --tickettype-ids --time-taken --timeout --title --to --token --toplevel-id --toplevelid --type --type-id --types --unique-id --updated-since --updated-until --url --user-id --user-override --username --utcoffset --value --view-id --who-agent-id --xerotenantid -F -O -f -o '
 
@@ -329,6 +329,7 @@ _halo_value_kind() {
         --period) REPLY='choices today yesterday this-week last-week this-month last-month this-quarter last-quarter this-year last-year' ;;
         --fields) REPLY='fields' ;;
         --ca-bundle|--checkpoint|--failed|--output-file|-O) REPLY='files' ;;
+        --agent-id|--agents|--asset-id|--category|--client-id|--contract-id|--new-status|--param-client-id|--priority|--priority-id|--site-id|--sla|--sla-id|--status-id|--supplier-id|--team-id|--ticket-type-id|--tickettype-id|--toplevel-id|--user-id|--who-agent-id) REPLY='names' ;;
         --profile) REPLY='profiles' ;;
         *) REPLY= ;;
     esac
@@ -1036,6 +1037,31 @@ _halo_operation() {
     esac
 }
 
+# The resource whose names a flag of a command takes (its records' ids,
+# or their names from the lookup cache).
+_halo_refs() {
+    case $1 in
+        'tickets list --agent-id'|'tickets create --agent-id'|'tickets update --agent-id'|'actions create --who-agent-id'|'actions update --who-agent-id'|'opportunities list --agent-id'|'opportunities create --agent-id'|'opportunities update --agent-id'|'projects list --agent-id'|'projects create --agent-id'|'projects update --agent-id'|'appointments create --agent-id'|'appointments update --agent-id'|'expenses list --agent-id'|'timesheets get --agent-id'|'timesheets create --agent-id'|'timesheets update --agent-id') REPLY='agents' ;;
+        'appointments list --agents') REPLY='agents list' ;;
+        'tickets list --asset-id'|'users list --asset-id'|'invoices list --asset-id'|'opportunities list --asset-id'|'projects list --asset-id') REPLY='assets' ;;
+        'tickets list --category'|'opportunities list --category'|'projects list --category') REPLY='categories list' ;;
+        'tickets list --client-id'|'tickets create --client-id'|'tickets update --client-id'|'users list --client-id'|'users get --param-client-id'|'users create --client-id'|'users update --client-id'|'agents list --client-id'|'assets list --client-id'|'assets create --client-id'|'assets update --client-id'|'sites list --client-id'|'sites create --client-id'|'sites update --client-id'|'invoices list --client-id'|'invoices create --client-id'|'invoices update --client-id'|'invoices lines --client-id'|'contracts list --client-id'|'contracts create --client-id'|'contracts update --client-id'|'opportunities list --client-id'|'opportunities create --client-id'|'opportunities update --client-id'|'projects list --client-id'|'projects create --client-id'|'projects update --client-id'|'appointments list --client-id'|'kb-articles list --client-id'|'categories list --client-id'|'ticket-types list --client-id'|'reports get --param-client-id'|'software-licences list --client-id'|'software-licences create --client-id'|'software-licences update --client-id'|'crm-notes list --client-id'|'crm-notes create --client-id'|'crm-notes update --client-id'|'quotations list --client-id'|'quotations create --client-id'|'quotations update --client-id') REPLY='clients' ;;
+        'tickets list --contract-id'|'users list --contract-id'|'assets list --contract-id'|'sites list --contract-id'|'invoices list --contract-id'|'opportunities list --contract-id'|'projects list --contract-id') REPLY='contracts' ;;
+        'tickets create --priority-id'|'tickets update --priority-id'|'opportunities create --priority-id'|'opportunities update --priority-id'|'projects create --priority-id'|'projects update --priority-id') REPLY='priorities' ;;
+        'tickets list --priority'|'opportunities list --priority'|'projects list --priority') REPLY='priorities list' ;;
+        'tickets list --site-id'|'tickets create --site-id'|'tickets update --site-id'|'users list --site-id'|'users get --site-id'|'users create --site-id'|'users update --site-id'|'assets list --site-id'|'assets create --site-id'|'assets update --site-id'|'sites list --site-id'|'invoices list --site-id'|'contracts list --site-id'|'opportunities list --site-id'|'opportunities create --site-id'|'opportunities update --site-id'|'projects list --site-id'|'projects create --site-id'|'projects update --site-id'|'kb-articles list --site-id'|'software-licences list --site-id'|'quotations list --site-id') REPLY='sites' ;;
+        'priorities list --sla-id'|'priorities create --sla-id'|'priorities update --sla-id') REPLY='slas' ;;
+        'tickets list --sla'|'opportunities list --sla'|'projects list --sla') REPLY='slas list' ;;
+        'tickets list --status-id'|'tickets create --status-id'|'tickets update --status-id'|'actions create --new-status'|'actions update --new-status'|'opportunities list --status-id'|'opportunities create --status-id'|'opportunities update --status-id'|'projects list --status-id'|'projects create --status-id'|'projects update --status-id') REPLY='statuses' ;;
+        'tickets list --supplier-id'|'users list --supplier-id'|'users get --supplier-id'|'assets list --supplier-id'|'opportunities list --supplier-id'|'projects list --supplier-id'|'items list --supplier-id'|'crm-notes list --supplier-id') REPLY='suppliers' ;;
+        'agents list --team-id'|'categories list --team-id') REPLY='teams' ;;
+        'tickets list --ticket-type-id'|'tickets create --ticket-type-id'|'tickets update --ticket-type-id'|'clients get --tickettype-id'|'users list --tickettype-id'|'users get --tickettype-id'|'agents list --tickettype-id'|'assets list --tickettype-id'|'sites get --tickettype-id'|'opportunities list --ticket-type-id'|'opportunities create --ticket-type-id'|'opportunities update --ticket-type-id'|'projects list --ticket-type-id'|'projects create --ticket-type-id'|'projects update --ticket-type-id'|'statuses list --ticket-type-id'|'categories list --ticket-type-id') REPLY='ticket-types' ;;
+        'tickets list --toplevel-id'|'clients list --toplevel-id'|'clients create --toplevel-id'|'clients update --toplevel-id'|'users list --toplevel-id'|'sites list --toplevel-id'|'invoices list --toplevel-id'|'opportunities list --toplevel-id'|'projects list --toplevel-id'|'appointments list --toplevel-id'|'suppliers list --toplevel-id'|'crm-notes list --toplevel-id') REPLY='top-levels' ;;
+        'tickets list --user-id'|'tickets create --user-id'|'tickets update --user-id'|'assets list --user-id'|'invoices list --user-id'|'opportunities list --user-id'|'opportunities create --user-id'|'opportunities update --user-id'|'projects list --user-id'|'projects create --user-id'|'projects update --user-id'|'quotations list --user-id') REPLY='users' ;;
+        *) REPLY= ;;
+    esac
+}
+
 # shellcheck shell=bash
 # The functions of halo's bash completion; `python -m halo_lib.docs` puts the tables they
 # read (_halo_commands, _halo_verbs, ...) above them in completions/halo.bash.
@@ -1087,7 +1113,46 @@ _halo_value() {
         choices\ *) mapfile -t COMPREPLY < <(compgen -W "${REPLY#choices }" -- "$cur") ;;
         fields) _halo_fields "$cur" ;;
         api-params) _halo_param_names "$cur" ;;
+        names) _halo_names "$flag" "$cur" ;;
     esac
+}
+
+# The names of the records a flag refers to (--client-id Acme<TAB>), from halo's lookup
+# caches (names-* in the cache directory, one "R<TAB>resource<TAB>id<TAB>name..." line a
+# record), read in the shell: completion never sends a request, nor runs Python. Only
+# regular files of ours count (never a link, a FIFO or another user's file). Matching
+# ignores case, as resolving a name does.
+_halo_names() {
+    local flag=$1 cur=$2 word resource='' verb='' i
+    for (( i = 1; i < ${#COMP_WORDS[@]}; i++ )); do
+        word=${COMP_WORDS[i]}
+        if [[ " $_halo_resources " == *" $word "* ]]; then
+            resource=$word verb=${COMP_WORDS[i+1]}
+            break
+        fi
+    done
+    _halo_refs "$resource $verb $flag"
+    [[ -n $REPLY ]] || return 0
+    local wanted=${REPLY% list} head='' file name quoted
+    if [[ $REPLY == *" list" && $cur == *,* ]]; then   # ids and names, comma-separated
+        head=${cur%,*},
+        cur=${cur##*,}
+    fi
+    local dir=${XDG_CACHE_HOME:-$HOME/.cache}/halo
+    local -a files=()
+    cur=${cur#[\"\']}
+    cur=${cur//\\/}
+    for file in "$dir"/names-*; do
+        [[ -f $file && ! -L $file && -O $file ]] && files+=("$file")
+    done
+    (( ${#files[@]} )) || return 0
+    # One awk over the files: a while-read loop in bash takes ~50 us a line.
+    while IFS= read -r name; do
+        printf -v quoted '%q' "$name"
+        COMPREPLY+=("$head$quoted")   # the head as typed: %q would escape its commas
+    done < <(awk -F '\t' -v want="$wanted" -v cur="${cur,,}" \
+        '$1 == "R" && $2 == want && index(tolower($4), cur) == 1 && !seen[$4]++ { print $4 }' \
+        "${files[@]}")
 }
 
 # --fields: the default field names of the resource on the line, after those typed

@@ -82,6 +82,8 @@ class Presentation:
     raw: bool = False
     no_color: bool = False
     quiet: bool = False
+    labels: bool = False                 # --labels: names beside ids, in every format
+    no_labels: bool = False              # --no-labels: none, not even in -o table/csv/tsv
 
 
 @record

@@ -20,8 +20,9 @@ CONCURRENCY_HELP = (f"pages fetched ahead at once (default: chosen from what the
                     f"observes, 1 up to {ADAPTIVE_CONCURRENCY})")
 
 # How a value completes in a shell; FIELDS: the default field names of the resource.
-FILES, PROFILES, CHOICES, AT_FIELD, AT_BODY, FIELDS, NOTHING = (
-    "files", "profiles", "choices", "at-field", "at-body", "fields", "none")
+# NAMES: names of the referenced resource (Option.ref) from the lookup cache.
+FILES, PROFILES, CHOICES, AT_FIELD, AT_BODY, FIELDS, NAMES, NOTHING = (
+    "files", "profiles", "choices", "at-field", "at-body", "fields", "names", "none")
 # Completed from halo's catalogue of Halo's API: request's PATH, and --param NAME= (the
 # query parameters of the operation on the line).
 API_PATHS, API_PARAMS = "api-paths", "api-params"
@@ -35,11 +36,11 @@ class Option:
     """
 
     __slots__ = ("flags", "dest", "value", "metavar", "help", "choices", "nargs", "repeat",
-                 "env", "halo", "complete", "default", "dash")
+                 "env", "halo", "complete", "default", "dash", "ref")
 
     def __init__(self, flags, dest, help, value="str", metavar=None, choices=None, nargs=None,
                  repeat=False, env=None, halo=None, complete=NOTHING, default=None,
-                 dash=False):
+                 dash=False, ref=None):
         self.flags = tuple(flags)
         self.dest = dest
         self.help = help
@@ -53,6 +54,7 @@ class Option:
         self.complete = CHOICES if choices and complete == NOTHING else complete
         self.default = default
         self.dash = dash               # '-' stands for values read from stdin
+        self.ref = ref                 # the resource whose id it holds: a name works too
 
     @property
     def positional(self):
@@ -74,7 +76,8 @@ class Option:
     def help_line(self):
         """The help as --help prints it: the text, then the Halo name or the variable."""
         if self.halo:
-            return f"{self.help} [{self.halo[0]} {self.halo[1]}]"
+            named = f"; id or name of {self.ref}" if self.ref else ""
+            return f"{self.help} [{self.halo[0]} {self.halo[1]}{named}]"
         if self.env:
             return f"{self.help} [{self.env}]"
         return self.help
@@ -178,6 +181,10 @@ GLOBAL_OPTIONS = (
            env="HALO_OUTPUT"),
     Option(("--fields",), "fields", "fields to show, in order; dots reach into nested fields",
            metavar="A,B.C", complete=FIELDS),
+    switch(("--labels",), "labels", "add a name beside each id Halo sent without one "
+           "(status_name beside status_id...; default with -o table, csv, tsv)"),
+    switch(("--no-labels",), "no_labels", "no names added beside ids, also in -o table, "
+           "csv, tsv"),
     Option(("--query",), "query", "JMESPath applied to each record (lists) or the answer; "
            "with -o json, to the whole array", metavar="EXPR"),
     switch(("--no-color",), "no_color", "no colour in -o json on a terminal", env="NO_COLOR"),
@@ -266,12 +273,34 @@ TABLE_METAVARS = {"int": "N", "str": "TEXT", "date": "DATE", "time": "WHEN", "in
 ID_VALUES = {"int": "id", "uuid": "uuid", "str": "name"}
 
 
+# A typed flag that holds another resource's id takes the record's name as well.
+REF_VALUES = {"int": "ref", "ints": "refs"}
+REF_METAVARS = {"int": "ID|NAME", "ints": "ID|NAME,..."}
+
+
 def typed_option(opt, where):
-    """A typed flag of the table (a filter or a field) as an Option."""
+    """A typed flag of the table (a filter or a field) as an Option. Its reference (the
+    resource whose id it holds) is the option's own, else derived from its Halo name, so
+    every typed flag of an id-valued name takes names without saying so."""
     dest = f"{where}:{opt.name}"
     if opt.type == "bool":
         return switch(("--" + opt.flag,), dest, opt.help, halo=(where, opt.name))
     choices = getattr(opt, "choices", None)
+    ref = _reference(opt)
+    if ref and not choices:
+        from halo_lib.resources import BY_NAME
+        metavar = REF_METAVARS[opt.type]
+        if BY_NAME[ref].me:    # `me`: the caller's own record
+            metavar = metavar.replace("NAME", "NAME|me")
+        return Option(("--" + opt.flag,), dest, opt.help, value=REF_VALUES[opt.type],
+                      metavar=metavar, halo=(where, opt.name), complete=NAMES, ref=ref)
     return Option(("--" + opt.flag,), dest, opt.help, value=TABLE_VALUES[opt.type],
                   metavar=None if choices else TABLE_METAVARS[opt.type],
                   choices=choices, halo=(where, opt.name))
+
+
+def _reference(opt):
+    if hasattr(opt, "ref"):
+        return opt.ref
+    from halo_lib.resources import reference_of
+    return reference_of(opt.name, opt.type)

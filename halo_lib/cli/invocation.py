@@ -36,7 +36,9 @@ def build(command, namespace):
                       concurrency=value("concurrency")),
         presentation=Presentation(format=value("output"), fields=value("fields"),
                                   query=value("query"), raw=bool(value("raw")),
-                                  no_color=bool(value("no_color")), quiet=bool(value("quiet"))),
+                                  no_color=bool(value("no_color")), quiet=bool(value("quiet")),
+                                  labels=bool(value("labels")),
+                                  no_labels=bool(value("no_labels"))),
         connection=Connection(
             profile=value("profile"), url=value("url"), tenant=value("tenant"),
             client_id=value("client_id"), scope=value("scope"), timeout=value("timeout"),

@@ -46,7 +46,11 @@ def value_flags(top):
             for flag in action.flags:
                 if action.takes_value:
                     kind = kinds.setdefault(flag, action.complete)
-                    if kind != action.complete:
+                    if {kind, action.complete} == {"names", "none"}:
+                        # --client-id: the API app's before a command, a client after
+                        # one; the names are found through the command (_halo_refs).
+                        kinds[flag] = kind = "names"
+                    if kind != action.complete and kind != "names":
                         raise SystemExit(f"halo_lib.docs: {flag} completes as both {kind} "
                                          f"and {action.complete}")
     return kinds
@@ -116,6 +120,9 @@ def bash_script(top):
     lines += _bash_case("_halo_columns", "The default field names of a resource (--fields).",
                         [(r.name, " ".join(r.columns)) for r in BY_NAME.values()])
     lines += api_tables()
+    lines += _bash_case("_halo_refs", "The resource whose names a flag of a command "
+                        "takes (its records' ids,\n# or their names from the lookup cache).",
+                        _bash_refs(top))
     lines.append(template("functions.bash"))
     return "\n".join(lines) + "\n"
 
@@ -184,10 +191,23 @@ def _bash_kinds(kinds, top):
     for flag, kind in kinds.items():
         if kind == "choices":
             kind = "choices " + " ".join(_choices_of(top, flag))
-        if kind in ("files", "profiles", "fields", "api-params") or \
+        if kind in ("files", "profiles", "fields", "api-params", "names") or \
                 kind.startswith("choices "):
             by_kind.setdefault(kind, []).append(flag)
     return [(sorted(flags), kind) for kind, flags in sorted(by_kind.items())]
+
+
+def _bash_refs(top):
+    """("resource verb --flag" keys, referenced resource) of every flag that takes names."""
+    by_ref = {}
+    for words, parser in command_parsers(top):
+        for action in options(parser, exclude_globals=True):
+            if action.ref:
+                # "R list": comma-separated ids, so a name completes after the last comma.
+                kind = action.ref + (" list" if action.value == "refs" else "")
+                for flag in action.flags:
+                    by_ref.setdefault(kind, []).append(" ".join(words + (flag,)))
+    return [(keys, ref) for ref, keys in sorted(by_ref.items())]
 
 
 def _choices_of(top, flag):
@@ -288,6 +308,8 @@ def zsh_value_action(action, has_body=False):
     # An optional ID before an optional BODY (update): what is typed may be the BODY.
     if kind == "at-body" or (has_body and not action.flags and action.nargs == "?"):
         return "_halo_body"
+    if kind == "names":   # comma-separated ids: a name after each comma
+        return ("_halo_names_list " if action.value == "refs" else "_halo_names ") + action.ref
     return {"files": "_files", "profiles": "_halo_profiles", "at-field": "_halo_field",
             "fields": "_halo_fields", "api-paths": "_halo_api_path",
             "api-params": "_halo_api_param"} \

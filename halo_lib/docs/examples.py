@@ -77,6 +77,10 @@ TOP_EXAMPLES = (
     ("The tickets of one client as a CSV file for a spreadsheet:",
      "halo tickets list --client-id 12 -o csv --fields id,summary,client_name,"
      "last_update > acme.csv"),
+    ("Your own open tickets of a client named as you know it, with status names:",
+     "halo tickets list --client-id 'Acme Corp' --agent-id me --open-only -o table"),
+    ("Closed tickets of high or critical priority, ids read from names:",
+     "halo -o ndjson --labels tickets list --status-id Closed --priority High,Critical"),
     ("Reassign the open tickets of agent 4 to agent 7:",
      "halo -o ndjson tickets list --agent-id 4 --open-only | jq -c '{id, agent_id: 7}'"
      " | halo tickets update -"),

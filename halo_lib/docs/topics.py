@@ -325,3 +325,51 @@ def limits(page):
         "(a device such as /dev/null, a named pipe) is written straight into, as curl -o "
         "does, never replaced: /dev/null discards, a pipe's reader gets the bytes, /dev/full "
         "is exit 6.")
+
+
+def names(page):
+    """NAMES FOR IDS: names and me in place of ids, the lookup cache, labels."""
+    page.section("NAMES FOR IDS")
+    page.paragraph(
+        "A flag whose value is the id of another resource (its help says "
+        f"{italic('id or name of')} the resource) also takes that record's name: "
+        f"{bold('--client-id')} 'Acme Corp', {bold('--status-id')} Closed, "
+        f"{bold('--priority')} High,Low.",
+        "A value of digits is an id, as always; a name is the id of the one record of "
+        "exactly that name, ignoring case, found before anything of the command is sent.",
+        f"{bold('me')} is the caller's own record, for agents, users and clients "
+        f"({bold('--agent-id me')}).",
+        "A priority name gives the integer tickets carry (the priority's priorityid), not "
+        "its GUID.")
+    page.paragraph(
+        "Several records of that name are exit 2, listing their ids and what tells them "
+        "apart (a site's client); no such record but similar names is exit 2 with "
+        f"{italic('did you mean')}; nothing at all is exit 2 naming the resource searched.",
+        f"Under {bold('-v')} each resolution is shown on standard error.",
+        f"{bold('--dry-run')} sends nothing: it prints the lookups it would make (lines "
+        "with " + bold('"lookup": true') + f"), then the requests with each name still to be "
+        f"resolved shown as {bold('<NAME>')} and listed under {bold('unresolved')}.")
+    page.paragraph(
+        "A lookup is one request per distinct name, Halo's search where the list has one, "
+        "else the whole list (statuses, priorities, teams...), which then answers every "
+        "other name of it too; lookups count against the rate budget.",
+        "Their answers are kept in a per-tenant file in the cache directory (mode 0600; a "
+        "file that is not a small regular file of ours for that tenant is ignored and "
+        f"replaced) for {bold('HALO_LOOKUP_TTL')} (90s, 10m, 1h; default 10 minutes; 0 "
+        "keeps nothing between runs), so a cron job run every minute does not look the "
+        "same name up every time.",
+        "Shell completion offers the names in it, without a request.")
+    page.paragraph(
+        f"{bold('--labels')} adds a name beside each id Halo sent without one: "
+        f"{bold('status_name')} beside {bold('status_id')}, and priority_name, agent_name, "
+        "team_name, tickettype_name, sla_name...",
+        "It never replaces a field Halo sent and never changes an id; an id whose name is "
+        "not known stays bare, without an error.",
+        "A list Halo serves whole (statuses, priorities, ticket types, SLAs, teams, "
+        "agents) is read at most once per cache period, and only when a record needs it; "
+        "the ids of paged lists (clients, sites, users) get the names already in the "
+        "cache.",
+        f"{bold('-o table')}, {bold('csv')} and {bold('tsv')} add the labels their columns "
+        f"show by default ({bold('--no-labels')}: none); NDJSON and JSON stay exactly what "
+        f"Halo sent unless {bold('--labels')} is given, so a pipeline makes no hidden "
+        "request.")

@@ -29,6 +29,7 @@ def top_page(top):
     topics.checked_names(page)
     topics.dates(page)
     topics.output(page)
+    topics.names(page)
     topics.configuration(page)
     topics.proxies(page)
     topics.rate_limit(page)
@@ -137,8 +138,10 @@ def _environment(top):
         ("HTTP_PROXY, http_proxy", "the proxy for plain http URLs"),
         ("ALL_PROXY, all_proxy", "the proxy when the two above are unset"),
         ("NO_PROXY, no_proxy", "hosts reached without a proxy"),
-        ("XDG_CACHE_HOME", "where access tokens and the rate budget's state are kept "
-                           "(default ~/.cache)"),
+        ("XDG_CACHE_HOME", "where access tokens, the rate budget's state and the lookup "
+                           "cache are kept (default ~/.cache)"),
+        ("HALO_LOOKUP_TTL", "how long looked-up names are kept, e.g. 90s, 10m (the default), "
+                            "1h, or 0; see NAMES FOR IDS"),
         (WEBHOOK_SECRET_ENV, f"the password, token or key {bold('halo webhooks listen')} "
                              "checks; see halo-webhooks(1)"),
     ]
@@ -165,4 +168,6 @@ def _top_files(page):
     page.item(italic("$XDG_CACHE_HOME/halo/") + ", " + italic("~/.cache/halo/"),
               "cached access tokens (mode 0600, directory 0700), keyed by URL, client id and "
               "scope, reused until shortly before they expire; and " + bold("rate-*") +
-              ", the rate budget's state (mode 0600), one per tenant URL and client id.")
+              ", the rate budget's state (mode 0600), one per tenant URL and client id; and "
+              + bold("names-*") + ", the lookup cache of names (mode 0600, plain text, one "
+              "record a line), one per tenant URL, tenant and client id.")

@@ -17,8 +17,10 @@ from halo_lib.io.fields import NullFields, columns_of, parse_fields, project
 
 class Output:
     def __init__(self, streams, query=None, raw=False, fmt=None, fields=None, defaults=(),
-                 no_color=False):
+                 no_color=False, label=None):
         self.streams = streams
+        # label: records -> records with names beside ids (halo_lib.run.labels), or None
+        self.label = label
         self.raw = raw
         self.fmt = fmt or "ndjson"
         self.as_array = self.fmt == "json"
@@ -44,6 +46,8 @@ class Output:
         """Write one page of records; a query that gives null drops the record."""
         self.opened = True
         self.seen += len(records)
+        if self.label is not None:
+            records = self.label(records)
         if self.as_array:
             if self._streams_array():
                 self._stream_array(records)
@@ -61,6 +65,8 @@ class Output:
         """Write one answer: the query applies to the whole document."""
         self.opened = True
         self.documents += 1
+        if self.label is not None:
+            doc = self.label.document(doc)
         if self.as_array:
             self.collected.append(doc)
             return

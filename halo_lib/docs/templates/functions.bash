@@ -49,7 +49,46 @@ _halo_value() {
         choices\ *) mapfile -t COMPREPLY < <(compgen -W "${REPLY#choices }" -- "$cur") ;;
         fields) _halo_fields "$cur" ;;
         api-params) _halo_param_names "$cur" ;;
+        names) _halo_names "$flag" "$cur" ;;
     esac
+}
+
+# The names of the records a flag refers to (--client-id Acme<TAB>), from halo's lookup
+# caches (names-* in the cache directory, one "R<TAB>resource<TAB>id<TAB>name..." line a
+# record), read in the shell: completion never sends a request, nor runs Python. Only
+# regular files of ours count (never a link, a FIFO or another user's file). Matching
+# ignores case, as resolving a name does.
+_halo_names() {
+    local flag=$1 cur=$2 word resource='' verb='' i
+    for (( i = 1; i < ${#COMP_WORDS[@]}; i++ )); do
+        word=${COMP_WORDS[i]}
+        if [[ " $_halo_resources " == *" $word "* ]]; then
+            resource=$word verb=${COMP_WORDS[i+1]}
+            break
+        fi
+    done
+    _halo_refs "$resource $verb $flag"
+    [[ -n $REPLY ]] || return 0
+    local wanted=${REPLY% list} head='' file name quoted
+    if [[ $REPLY == *" list" && $cur == *,* ]]; then   # ids and names, comma-separated
+        head=${cur%,*},
+        cur=${cur##*,}
+    fi
+    local dir=${XDG_CACHE_HOME:-$HOME/.cache}/halo
+    local -a files=()
+    cur=${cur#[\"\']}
+    cur=${cur//\\/}
+    for file in "$dir"/names-*; do
+        [[ -f $file && ! -L $file && -O $file ]] && files+=("$file")
+    done
+    (( ${#files[@]} )) || return 0
+    # One awk over the files: a while-read loop in bash takes ~50 us a line.
+    while IFS= read -r name; do
+        printf -v quoted '%q' "$name"
+        COMPREPLY+=("$head$quoted")   # the head as typed: %q would escape its commas
+    done < <(awk -F '\t' -v want="$wanted" -v cur="${cur,,}" \
+        '$1 == "R" && $2 == want && index(tolower($4), cur) == 1 && !seen[$4]++ { print $4 }' \
+        "${files[@]}")
 }
 
 # --fields: the default field names of the resource on the line, after those typed
