@@ -6,11 +6,11 @@
 # it by itself when that share directory is ~/.local/share or on $XDG_DATA_DIRS
 # (/usr/local/share is, by default).
 
-_halo_commands='tickets actions clients users agents assets attachments sites invoices contracts opportunities projects appointments items kb-articles suppliers statuses teams categories priorities slas ticket-types top-levels expenses timesheets releases reports webhooks workdays software-licences crm-notes quotations request sql configure sandbox'
+_halo_commands='tickets actions clients users agents assets attachments sites invoices contracts opportunities projects appointments items kb-articles suppliers statuses teams categories priorities slas ticket-types top-levels expenses timesheets releases reports webhooks workdays software-licences crm-notes quotations request sql api configure sandbox'
 _halo_resources='tickets actions clients users agents assets attachments sites invoices contracts opportunities projects appointments items kb-articles suppliers statuses teams categories priorities slas ticket-types top-levels expenses timesheets releases reports webhooks workdays software-licences crm-notes quotations'
-_halo_global_flags='-h --help --version --profile --url --tenant --client-id --scope --timeout --max-answer --retries --ca-bundle --proxy --rate --insecure-http --dry-run --sandbox --rate-limit -o --output --fields --query --no-color -r --raw -v --verbose -q --quiet'
+_halo_global_flags='-h --help --version --profile --url --tenant --client-id --scope --timeout --max-answer --retries --ca-bundle --proxy --rate --insecure-http --dry-run --unchecked --sandbox --rate-limit -o --output --fields --labels --no-labels --query --no-color -r --raw -v --verbose -q --quiet'
 # Flags followed by a value; the scan below skips the value with the flag.
-_halo_value_flags=' --action-id --action-number --agent-id --agents --amount --append-to --asset-id --asset-type-id --baseprice --basic-auth --batch-size --ca-bundle --category --cf --checkpoint --client-id --colour --concurrency --contract-id --count --date --date-search --department-id --description --details --email --email-address --emailaddress --end-date --fail-rate --failed --field --fields --filename --from --group-id --host --inventory-number --invoice-date --invoice-id --latency --limit --max-answer --name --new-status --nonce --note --order --org-id --outcome --outcome-id --output --output-file --page-size --param --parent-id --period --port --priority --priority-id --product-id --profile --proxy --query --rate --rate-limit --raw-field --records --ref --report-group-id --resolution --retries --scope --search --seed --site-id --sla --sla-id --sql --start-date --status-id --subject --summary --supplier-id --team --team-id --tenant --ticket-id --ticket-type-id --time-taken --timeout --title --to --token --toplevel-id --type --type-id --updated-since --updated-until --url --user-id --value --who-agent-id -F -O -f -o '
+_halo_value_flags=' --access-control-level --action-id --action-number --activeinactive --actoutcome --actoutcomenum --advanced-search --agent --agent-id --agentrestriction --agents --alerttype --amailentryid --amount --api-key-header --append-to --articletype --asset-id --asset-type-id --assetgroup-id --assetgroups --assets --assetstatuses --assettype --assettype-id --assettypes --assignedto --awaitinginput --baseprice --basic-auth --batch-size --billing-date --billing-type --billingcategory-ids --billingcontractid --ca-bundle --calendar-enddate --calendar-startdate --category --category-2 --category-3 --category-4 --cf --checkpoint --childticketid --client-id --client-ids --client-override --client-ref --clientidoverride --clientname --colour --columns-id --compare-version-seq --concurrency --consignment-id --contract-id --contract-id-adding-to --contract-period --count --currentclientorall --dashboard-id --dashboard-published-id --date --date-search --datesearch --dbc-company-id --deadline --department-id --departments --description --details --device-id --domain --email --email-address --emailaddress --end-date --exactdivision --exclude-agent --exclude-releasenote-group-id --excludethese --extraportalfilter --facebook-id --fail-rate --failed --faqlists --field --fields --filename --filetype --flagged --followedandagents --from --global-search-id --group-id --host --ids --include-current --includeagentsforteams --includeapproval --includebreached --includechildren --includeclosed --includeenabled --includefollowedonly --includehold --includeinactivetechs --includeinactiveusers --includemyuseronly --includeprojects --includeread --includesubmittedonly --includeunassigned --integration-tenantids --integration-type --inventory-number --invoice-date --invoice-id --item-id --item-id-qty --item-salesorder-id --item-salesorder-line --itemservice-id --itemservicerequestdetails-id --itemstock-id --itemsupplierclientid --itil-requesttype --itil-requesttype-id --itil-type --kashflowtenantid --kb-id --key --language-code --language-override --latency --licence-id --licence-type --limit --linkedto-id --list-id --locations --max-answer --milestone-id --name --needsreview --new-status --nonce --note --one-attachment-id --onlinestatuses --opp-id --order --order2 --order3 --order4 --order5 --org-id --organisation-id --orion-type --outcome --outcome-id --output --output-file --page-size --param --param-client-id --parent-id --paymentstatuses --period --port --portal --previously-selected-client-id --previously-selected-site-id --previously-selected-user-id --priority --priority-id --product --product-id --profile --project-ids --proxy --purchaseorder-id --qbocompanyid --qualifications --query --quote-status --rate --rate-limit --raw-field --records --recurringinvoice-id --recurringmasterid --ref --related-id --related-to --related-to-ticket --release-id --releasenote-group-id --remoteagenttype --report-access-token --report-group-id --reportingperiod --reportingperiodenddate --reportingperiodstartdate --requesttype --requesttypegroup --resolution --retries --rinvoice-type --role --sagebusinesscloudtenantid --salesorder-id --salesorder-line --scope --search --search-details --search-id --search-inventory-number --search-oppcompanyname --search-oppcontactname --search-oppemailaddress --search-release1 --search-release2 --search-release3 --search-releasenote --search-reportedby --search-summary --search-supplier-reference --search-user-name --search-version --search1 --searchthisticketid --searchtickets --secret --seed --sent-status --sentinelid --service-id --service-ids --showappointments --showonroadmap --site-id --site-override --sitefields --sla --sla-id --snowaccountid --sprint-for-tickettype-id --sql --start-date --status --status-id --statuses --stockbin-id --stockbin-ids --stocklocation --stocklocation-id --subject --submittedandagents --summary --supplier-contract-id --supplier-id --supplier-status --suppliercontracts --team --team-id --team-name --teams --tenant --tenant-id --ticket-id --ticket-id-firstchild --ticket-type-id --ticketarea-id --ticketcontract-id --ticketids --ticketlinktype --tickettype-group-id --tickettype-id --tickettype-ids --time-taken --timeout --title --to --token --toplevel-id --toplevelid --type --type-id --types --unique-id --updated-since --updated-until --url --user-id --user-override --username --utcoffset --value --view-id --who-agent-id --xerotenantid -F -O -f -o '
 
 # The verbs of a resource.
 _halo_verbs() {
@@ -56,8 +56,8 @@ _halo_verbs() {
 _halo_flags() {
     case $1 in
         tickets) REPLY='-h --help' ;;
-        'tickets list') REPLY='--client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --updated-since --updated-until --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments -h --help --limit --page-size --concurrency --checkpoint --append-to --param @globals' ;;
-        'tickets get') REPLY='--include-details --include-last-action --include-linked -h --help --param @globals' ;;
+        'tickets list') REPLY='--client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --updated-since --updated-until --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments --advanced-search --agent --alerttype --awaitinginput --billableonly --billing-date --billing-type --billingcontractid --calendar-enddate --calendar-startdate --category-2 --category-3 --category-4 --checkmyticketsonly --client-ids --client-ref --columns-id --contract-period --debug --default-columns --deleted --domain --enddatetime --excludeslacalcs --excludethese --excludetickettypeallowall --extraportalfilter --facebook-id --fetchgrandchildren --flagged --followedandagents --ignoremilestonerestriction --includeaccountmanager --includeagent --includeallopen --includeappointmentid --includeapproval --includeassetkeyfield --includeassettype --includebreached --includebudgettype --includechildids --includechildread --includechildren --includeclosed --includecolumns --includecompleted --includecontract --includecountryregion --includefirstname --includefollowedonly --includehold --includeinactivetechs --includeinactiveusers --includeitilname --includelastincomingemail --includelastname --includelastnote --includelocked --includemailbox --includemailid --includemyuseronly --includenextactivitydate --includenextappointmenttype --includeparentsubject --includeprojects --includeread --includerelatedservices --includerelease1 --includerelease2 --includerelease3 --includeservicecategory --includeslaactiondate --includeslatimer --includestatus --includesubmittedonly --includesupplier --includetickettype --includetimetaken --includetoplevel --includeviewing --includeworkflowstage --includeworkflowstagenumber --includuserdepartments --inlcludeopenchildcount --invlucebranch --ismilestone --isorion --isquicktimesearch --isscom --isteams --iszapier --itil-requesttype --itil-requesttype-id --kanbanviewontheagentapp --kanbanviewontheportal --list-id --milestone-id --nochargeonly --notime --onlytime --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --orion-type --pending-review --per-action --prepayorcontractonly --product --project-ids --ready-for-invoicing --related-id --release-id --requesttype --requesttypegroup --search-details --search-id --search-inventory-number --search-oppcompanyname --search-oppcontactname --search-oppemailaddress --search-release1 --search-release2 --search-release3 --search-releasenote --search-reportedby --search-summary --search-supplier-reference --search-user-name --search-version --searchactions --searchthisticketid --service-id --showonroadmap --sitepostcode --sprint-for-tickettype-id --sprints --startandendset --startdatetime --status --submittedandagents --supplier-status --team-name --ticketarea-id --ticketcontract-id --ticketidonly --ticketids --ticketlinktype --unlinked-only --username --utcoffset --view-id -h --help --help-all --limit --page-size --concurrency --checkpoint --append-to --param @globals' ;;
+        'tickets get') REPLY='--include-details --include-last-action --include-linked --amailentryid --assignedto --consignablelines --debug --dodatabaselookup --email --include-auditing --includeagent --includechildids --includelastappointment --includenextappointment --includeparentchangeinfo --includeparentsubject --includeseenby --is-portal --isdetailscreen --ishalolink --ispreview --isteams --nocache --subject --ticketidonly --utcoffset -h --help --help-all --param @globals' ;;
         'tickets create') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'tickets update') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'tickets delete') REPLY='-h --help --param @globals' ;;
@@ -69,16 +69,16 @@ _halo_flags() {
         'tickets sales-mailbox') REPLY='-h --help --param @globals' ;;
         'tickets zapier') REPLY='-h --help --param @globals' ;;
         actions) REPLY='-h --help' ;;
-        'actions list') REPLY='--ticket-id --agent-only --exclude-system --exclude-private --conversation-only --time-entries-only --important-only --start-date --end-date --include-html --include-attachments -h --help --limit --page-size --concurrency --param @globals' ;;
-        'actions get') REPLY='--ticket-id --include-details -h --help --param @globals' ;;
+        'actions list') REPLY='--ticket-id --agent-only --exclude-system --exclude-private --conversation-only --time-entries-only --important-only --start-date --end-date --include-html --include-attachments --actoutcome --actoutcomenum --count --datesearch --excludebilling --excludehiddenfrominternalit --importanttop --includeagentdetails --includefacebookfields --includehtmlemail --includenonactionattachments --includetranslations --includetwitterfields --intraticketonly --ischildnotes --isrelatednotes --slaonly --supplieronly -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'actions get') REPLY='--ticket-id --include-details --agentonly --emailonly --includeemail --mostrecent --nonsystem --penultimate -h --help --help-all --param @globals' ;;
         'actions create') REPLY='--ticket-id --note --outcome --outcome-id --hidden-from-user --time-taken --who-agent-id --send-email --new-status -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'actions update') REPLY='--ticket-id --note --outcome --outcome-id --hidden-from-user --time-taken --who-agent-id --send-email --new-status -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'actions delete') REPLY='-h --help --param @globals' ;;
         'actions react') REPLY='--ticket-id --action-number --type -h --help -F --field -f --raw-field --param @globals' ;;
         'actions review') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         clients) REPLY='-h --help' ;;
-        'clients list') REPLY='--search --toplevel-id --include-inactive --order --desc --updated-since --updated-until --search-name-only --include-notes -h --help --limit --page-size --concurrency --checkpoint --append-to --param @globals' ;;
-        'clients get') REPLY='--include-details --include-activity -h --help --param @globals' ;;
+        'clients list') REPLY='--search --toplevel-id --include-inactive --order --desc --updated-since --updated-until --search-name-only --include-notes --accountmanageronly --activeinactive --advanced-search --azureclients --callplan --columns-id --domain --exclude-internal --gficlients --idonly --includeactive --includeazuretenants --includecolumns --includeinvoicetemplatename --includeqbofields --integration-tenantids --integration-type --isjira --issentinel --isservicenow --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --sentinelid --showcounts --sitefields --snowaccountid --snowclients --ticketarea-id --view-id -h --help --help-all --limit --page-size --concurrency --checkpoint --append-to --param @globals' ;;
+        'clients get') REPLY='--include-details --include-activity --domain --getavailablerts --includeperiods --includeprepay --tickettype-id -h --help --help-all --param @globals' ;;
         'clients create') REPLY='--name --toplevel-id --inactive -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'clients update') REPLY='--name --toplevel-id --inactive -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'clients delete') REPLY='-h --help --param @globals' ;;
@@ -86,32 +86,32 @@ _halo_flags() {
         'clients new-accounts-id') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         'clients payment-method-update') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         users) REPLY='-h --help' ;;
-        'users list') REPLY='--search --client-id --site-id --toplevel-id --include-inactive --order --desc --updated-since --updated-until --asset-id --exclude-agents -h --help --limit --page-size --concurrency --checkpoint --append-to --param @globals' ;;
-        'users get') REPLY='--include-details -h --help --param @globals' ;;
+        'users list') REPLY='--search --client-id --site-id --toplevel-id --include-inactive --order --desc --updated-since --updated-until --asset-id --exclude-agents --activeinactive --advanced-search --allapprovers --approvers-only --contract-id --department-id --exclude-defaultsiteusers --exclude-generaluser --idonly --includeactive --includebillinginfo --includename --includenonserviceaccount --includenotes --includeserviceaccount --integration-type --is3cxcall --is-followers --licence-id --listagentuserfirst --myallcustomers --myarea --mydepartment --mysite --mysitecontact --mytoplevel --opp-id --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --organisation-id --role --search-phonenumbers --supplier-id --tickettype-id -h --help --help-all --limit --page-size --concurrency --checkpoint --append-to --param @globals' ;;
+        'users get') REPLY='--include-details --param-client-id --client-override --domain --includeactivity --includebillinginfo --includepopups --includeusersassets --issetup --opp-id --site-id --site-override --supplier-id --tickettype-id --username -h --help --help-all --param @globals' ;;
         'users create') REPLY='--name --emailaddress --client-id --site-id -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'users update') REPLY='--name --emailaddress --client-id --site-id -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'users delete') REPLY='-h --help --param @globals' ;;
         'users me') REPLY='-h --help --param @globals' ;;
         'users prefs') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         agents) REPLY='-h --help' ;;
-        'agents list') REPLY='--search --team --team-id --include-disabled --client-id -h --help --limit --page-size --concurrency --param @globals' ;;
-        'agents get') REPLY='--include-details -h --help --param @globals' ;;
+        'agents list') REPLY='--search --team --team-id --include-disabled --client-id --activeinactive --appointmentscreen --can-edit-only --clientidoverride --department-id --departments --domain --exchangecalendars --exclude-agent --forcequalmatch --includeapiagents --includeenabled --includenamedcount --includeroles --includestatus --includeunassigned --integration-type --linemanagedonly --linkingagents --loadcache --onlinestatuses --qualifications --reassign --remoteagents --remoteagenttype --role --shiftagentsonly --showall --showcounts --teams --this-agent-only --ticketarea-id --tickettype-id --view-id --withemail -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'agents get') REPLY='--include-details --clientidoverride --get-htmldesigner-signature --getholidayallowance --isagentconfig --loadcache -h --help --help-all --param @globals' ;;
         'agents create') REPLY='--name --email -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'agents update') REPLY='--name --email -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'agents delete') REPLY='-h --help --param @globals' ;;
         'agents me') REPLY='-h --help --param @globals' ;;
         'agents clear-cache') REPLY='-h --help --param @globals' ;;
         assets) REPLY='-h --help' ;;
-        'assets list') REPLY='--client-id --site-id --search --order --desc --include-inactive --user-id --ticket-id --updated-since --updated-until --asset-type-id --inventory-number -h --help --limit --page-size --concurrency --checkpoint --append-to --param @globals' ;;
-        'assets get') REPLY='--include-details -h --help --param @globals' ;;
+        'assets list') REPLY='--client-id --site-id --search --order --desc --include-inactive --user-id --ticket-id --updated-since --updated-until --asset-type-id --inventory-number --activeinactive --advanced-search --assetgroup-id --assetgroups --assets --assetstatuses --assettype --assettypes --bookmarked --columns-id --consignable --consignment-id --contract-id --contract-id-adding-to --domotzagents --excludethese --global-search-id --idonly --includeactive --includeallowedstatus --includeassetfields --includechildren --includecolumns --includeservices --includeuser --integration-tenantids --integration-type --islogonbehalfview --item-id --itemstock-id --kb-id --licence-id --linked-to-ticket --linkedto-id --mine --mysite --noicon --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --previously-selected --previously-selected-client-id --previously-selected-site-id --previously-selected-user-id --salesorder-id --salesorder-line --search-inventory-number-only --service-id --service-ids --stockbin-id --stockbin-ids --supplier-contract-id --supplier-id --suppliercontracts --tickettype-id --username -h --help --help-all --limit --page-size --concurrency --checkpoint --append-to --param @globals' ;;
+        'assets get') REPLY='--include-details --assettype-id --includeactivity --includeallowedstatus --includediagramdetails --includehierarchy -h --help --help-all --param @globals' ;;
         'assets create') REPLY='--inventory-number --client-id --site-id --asset-type-id -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'assets update') REPLY='--inventory-number --client-id --site-id --asset-type-id -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'assets delete') REPLY='-h --help --param @globals' ;;
         'assets next-tag') REPLY='-h --help --param @globals' ;;
         'assets software-versions') REPLY='-h --help --param @globals' ;;
         attachments) REPLY='-h --help' ;;
-        'attachments list') REPLY='--ticket-id --action-id --type --order --desc -h --help --limit --page-size --concurrency --param @globals' ;;
-        'attachments get') REPLY='--include-details -h --help --param @globals' ;;
+        'attachments list') REPLY='--ticket-id --action-id --type --order --desc --domotzagents --filetype --idonly --isxlsimport --one-attachment-id --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --portal --token --unique-id -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'attachments get') REPLY='--include-details --childticketid --token -h --help --help-all --param @globals' ;;
         'attachments create') REPLY='--ticket-id --action-id --filename -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'attachments update') REPLY='--ticket-id --action-id --filename -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'attachments delete') REPLY='-h --help --param @globals' ;;
@@ -128,15 +128,15 @@ _halo_flags() {
         'attachments delete-image') REPLY='-h --help --param @globals' ;;
         'attachments nhserver') REPLY='--token -h --help -O --output-file --param @globals' ;;
         sites) REPLY='-h --help' ;;
-        'sites list') REPLY='--search --client-id --toplevel-id --include-inactive --order --desc --updated-since --updated-until -h --help --limit --page-size --concurrency --checkpoint --append-to --param @globals' ;;
-        'sites get') REPLY='--include-details -h --help --param @globals' ;;
+        'sites list') REPLY='--search --client-id --toplevel-id --include-inactive --order --desc --updated-since --updated-until --activeinactive --advanced-search --azuresites --contract-id --exclude-internal --gfisites --idonly --includeactive --includeaddress --includenonstocklocations --includenoorderstockbin --includenotes --includestocklocations --iscalendarfilter --item-id-qty --item-salesorder-id --item-salesorder-line --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --override-enablestockbins --site-id --sitefields --stocklocation --user-override -h --help --help-all --limit --page-size --concurrency --checkpoint --append-to --param @globals' ;;
+        'sites get') REPLY='--include-details --client-override --domain --includeactivity --issetup --tickettype-id -h --help --help-all --param @globals' ;;
         'sites create') REPLY='--name --client-id -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'sites update') REPLY='--name --client-id -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'sites delete') REPLY='-h --help --param @globals' ;;
         'sites stock-bins') REPLY='-h --help --param @globals' ;;
         invoices) REPLY='-h --help' ;;
-        'invoices list') REPLY='--search --client-id --site-id --user-id --ticket-id --toplevel-id --order --desc --contract-id --posted-only --not-posted-only --include-lines -h --help --limit --page-size --concurrency --param @globals' ;;
-        'invoices get') REPLY='--include-details -h --help --param @globals' ;;
+        'invoices list') REPLY='--search --client-id --site-id --user-id --ticket-id --toplevel-id --order --desc --contract-id --posted-only --not-posted-only --include-lines --advanced-search --asset-id --awaiting-approval --billing-date --billingcategory-ids --client-ids --idonly --includecredits --includeinvoices --includepoinvoices --invoicedateend --invoicedatestart --my-approvals --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --paymentstatuses --purchaseorder-id --quote-status --ready-for-invoicing --recurringinvoice-id --reviewrequired --rinvoice-type --salesorder-id --sent-status --stripeautopaymentrequired -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'invoices get') REPLY='--include-details -h --help --help-all --param @globals' ;;
         'invoices create') REPLY='--client-id --invoice-date -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'invoices update') REPLY='--client-id --invoice-date -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'invoices delete') REPLY='-h --help --param @globals' ;;
@@ -146,30 +146,30 @@ _halo_flags() {
         'invoices update-lines') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         'invoices view') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         contracts) REPLY='-h --help' ;;
-        'contracts list') REPLY='--search --client-id --site-id --order --desc --include-inactive -h --help --limit --page-size --concurrency --param @globals' ;;
-        'contracts get') REPLY='--include-details -h --help --param @globals' ;;
+        'contracts list') REPLY='--search --client-id --site-id --order --desc --include-inactive --device-id --excluderenewed --includelastrenewed --isbillingplansetup --isoracle --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --pending-recurring-invoice -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'contracts get') REPLY='--include-details --includeperiods -h --help --help-all --param @globals' ;;
         'contracts create') REPLY='--client-id --ref --start-date --end-date -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'contracts update') REPLY='--client-id --ref --start-date --end-date -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'contracts delete') REPLY='-h --help --param @globals' ;;
         'contracts next-ref') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         'contracts approve') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         opportunities) REPLY='-h --help' ;;
-        'opportunities list') REPLY='--client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --updated-since --updated-until --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments -h --help --limit --page-size --concurrency --checkpoint --append-to --param @globals' ;;
-        'opportunities get') REPLY='--include-details --include-last-action --include-linked -h --help --param @globals' ;;
+        'opportunities list') REPLY='--client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --updated-since --updated-until --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments --advanced-search --agent --alerttype --awaitinginput --billableonly --billing-date --billing-type --billingcontractid --calendar-enddate --calendar-startdate --category-2 --category-3 --category-4 --checkmyticketsonly --client-ids --client-ref --columns-id --contract-period --debug --default-columns --deleted --domain --enddatetime --excludeslacalcs --excludethese --excludetickettypeallowall --extraportalfilter --facebook-id --fetchgrandchildren --flagged --followedandagents --ignoremilestonerestriction --includeaccountmanager --includeagent --includeallopen --includeappointmentid --includeapproval --includeassetkeyfield --includeassettype --includebreached --includebudgettype --includechildids --includechildread --includechildren --includeclosed --includecolumns --includecompleted --includecontract --includecountryregion --includefirstname --includefollowedonly --includehold --includeinactivetechs --includeinactiveusers --includeitilname --includelastincomingemail --includelastname --includelastnote --includelocked --includemailbox --includemailid --includemyuseronly --includenextactivitydate --includenextappointmenttype --includeparentsubject --includeprojects --includeread --includerelatedservices --includerelease1 --includerelease2 --includerelease3 --includeservicecategory --includeslaactiondate --includeslatimer --includestatus --includesubmittedonly --includesupplier --includetickettype --includetimetaken --includetoplevel --includeviewing --includeworkflowstage --includeworkflowstagenumber --includuserdepartments --inlcludeopenchildcount --invlucebranch --ismilestone --isorion --isquicktimesearch --isscom --isteams --iszapier --itil-requesttype --itil-requesttype-id --kanbanviewontheagentapp --kanbanviewontheportal --list-id --milestone-id --nochargeonly --notime --onlytime --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --orion-type --pending-review --per-action --prepayorcontractonly --product --project-ids --ready-for-invoicing --related-id --release-id --requesttype --requesttypegroup --search-details --search-id --search-inventory-number --search-oppcompanyname --search-oppcontactname --search-oppemailaddress --search-release1 --search-release2 --search-release3 --search-releasenote --search-reportedby --search-summary --search-supplier-reference --search-user-name --search-version --searchactions --searchthisticketid --service-id --showonroadmap --sitepostcode --sprint-for-tickettype-id --sprints --startandendset --startdatetime --status --submittedandagents --supplier-status --team-name --ticketarea-id --ticketcontract-id --ticketidonly --ticketids --ticketlinktype --unlinked-only --username --utcoffset --view-id -h --help --help-all --limit --page-size --concurrency --checkpoint --append-to --param @globals' ;;
+        'opportunities get') REPLY='--include-details --include-last-action --include-linked --amailentryid --assignedto --consignablelines --debug --dodatabaselookup --email --include-auditing --includeagent --includechildids --includelastappointment --includenextappointment --includeparentchangeinfo --includeparentsubject --includeseenby --is-portal --isdetailscreen --ishalolink --ispreview --isteams --nocache --subject --ticketidonly --utcoffset -h --help --help-all --param @globals' ;;
         'opportunities create') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'opportunities update') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'opportunities delete') REPLY='-h --help --param @globals' ;;
         'opportunities view') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         projects) REPLY='-h --help' ;;
-        'projects list') REPLY='--client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --updated-since --updated-until --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments -h --help --limit --page-size --concurrency --checkpoint --append-to --param @globals' ;;
-        'projects get') REPLY='--include-details --include-last-action --include-linked -h --help --param @globals' ;;
+        'projects list') REPLY='--client-id --site-id --user-id --agent-id --status-id --priority --team --ticket-type-id --category --search --open-only --closed-only --start-date --end-date --date-search --updated-since --updated-until --order --desc --include-last-action --asset-id --contract-id --parent-id --toplevel-id --supplier-id --sla --mine --with-attachments --advanced-search --agent --alerttype --awaitinginput --billableonly --billing-date --billing-type --billingcontractid --calendar-enddate --calendar-startdate --category-2 --category-3 --category-4 --checkmyticketsonly --client-ids --client-ref --columns-id --contract-period --debug --default-columns --deleted --domain --enddatetime --excludeslacalcs --excludethese --excludetickettypeallowall --extraportalfilter --facebook-id --fetchgrandchildren --flagged --followedandagents --ignoremilestonerestriction --includeaccountmanager --includeagent --includeallopen --includeappointmentid --includeapproval --includeassetkeyfield --includeassettype --includebreached --includebudgettype --includechildids --includechildread --includechildren --includeclosed --includecolumns --includecompleted --includecontract --includecountryregion --includefirstname --includefollowedonly --includehold --includeinactivetechs --includeinactiveusers --includeitilname --includelastincomingemail --includelastname --includelastnote --includelocked --includemailbox --includemailid --includemyuseronly --includenextactivitydate --includenextappointmenttype --includeparentsubject --includeprojects --includeread --includerelatedservices --includerelease1 --includerelease2 --includerelease3 --includeservicecategory --includeslaactiondate --includeslatimer --includestatus --includesubmittedonly --includesupplier --includetickettype --includetimetaken --includetoplevel --includeviewing --includeworkflowstage --includeworkflowstagenumber --includuserdepartments --inlcludeopenchildcount --invlucebranch --ismilestone --isorion --isquicktimesearch --isscom --isteams --iszapier --itil-requesttype --itil-requesttype-id --kanbanviewontheagentapp --kanbanviewontheportal --list-id --milestone-id --nochargeonly --notime --onlytime --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --orion-type --pending-review --per-action --prepayorcontractonly --product --project-ids --ready-for-invoicing --related-id --release-id --requesttype --requesttypegroup --search-details --search-id --search-inventory-number --search-oppcompanyname --search-oppcontactname --search-oppemailaddress --search-release1 --search-release2 --search-release3 --search-releasenote --search-reportedby --search-summary --search-supplier-reference --search-user-name --search-version --searchactions --searchthisticketid --service-id --showonroadmap --sitepostcode --sprint-for-tickettype-id --sprints --startandendset --startdatetime --status --submittedandagents --supplier-status --team-name --ticketarea-id --ticketcontract-id --ticketidonly --ticketids --ticketlinktype --unlinked-only --username --utcoffset --view-id -h --help --help-all --limit --page-size --concurrency --checkpoint --append-to --param @globals' ;;
+        'projects get') REPLY='--include-details --include-last-action --include-linked --amailentryid --assignedto --consignablelines --debug --dodatabaselookup --email --include-auditing --includeagent --includechildids --includelastappointment --includenextappointment --includeparentchangeinfo --includeparentsubject --includeseenby --is-portal --isdetailscreen --ishalolink --ispreview --isteams --nocache --subject --ticketidonly --utcoffset -h --help --help-all --param @globals' ;;
         'projects create') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'projects update') REPLY='--summary --details --client-id --site-id --user-id --ticket-type-id --priority-id --status-id --agent-id --team --category -h --help -F --field -f --raw-field --cf --batch-size --failed --param @globals' ;;
         'projects delete') REPLY='-h --help --param @globals' ;;
         'projects view') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         appointments) REPLY='-h --help' ;;
-        'appointments list') REPLY='--search --client-id --ticket-id --order --desc --start-date --end-date --agents --hide-completed -h --help --limit --page-size --concurrency --param @globals' ;;
-        'appointments get') REPLY='--include-details -h --help --param @globals' ;;
+        'appointments list') REPLY='--search --client-id --ticket-id --order --desc --start-date --end-date --agents --hide-completed --advanced-search --appointmentsonly --assets --excludenonticketapptodo --excluderecurring --excluderecurringmaster --getopenjourney --includedeleted --isrecurringchild --isrecurringmaster --locations --my-approvals --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --recurringchangeonly --recurringmasterid --shiftsonly --showall --showappointments --showchanges --showholidayonce --showholidays --showprojects --showshifts --statuses --tasksonly --toplevel-id --types --utcoffset -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'appointments get') REPLY='--include-details -h --help --help-all --param @globals' ;;
         'appointments create') REPLY='--subject --start-date --end-date --agent-id --ticket-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'appointments update') REPLY='--subject --start-date --end-date --agent-id --ticket-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'appointments delete') REPLY='-h --help --param @globals' ;;
@@ -177,89 +177,89 @@ _halo_flags() {
         'appointments book') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         'appointments generate') REPLY='-h --help --param @globals' ;;
         items) REPLY='-h --help' ;;
-        'items list') REPLY='--search --supplier-id --include-inactive --order --desc -h --help --limit --page-size --concurrency --param @globals' ;;
-        'items get') REPLY='--include-details -h --help --param @globals' ;;
+        'items list') REPLY='--search --supplier-id --include-inactive --order --desc --activeinactive --advanced-search --assetgroup-id --assetgroups --assettypes --autotask-service-items --dbc-company-id --exactdivision --excluderecurring --includeactive --itemservice-id --itemservicerequestdetails-id --itemsupplierclientid --kashflowtenantid --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --qbitemsonly --qbocompanyid --recurringonly --sagebusinesscloudtenantid --search1 --show-not-in-stock --stocklocation-id --xerotenantid -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'items get') REPLY='--include-details --dbc-company-id --kashflowtenantid --qbocompanyid --sagebusinesscloudtenantid --xerotenantid -h --help --help-all --param @globals' ;;
         'items create') REPLY='--name --baseprice -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'items update') REPLY='--name --baseprice -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'items delete') REPLY='-h --help --param @globals' ;;
         'items new-accounts-id') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         kb-articles) REPLY='-h --help' ;;
-        'kb-articles list') REPLY='--search --client-id --site-id --include-inactive --order --desc --type -h --help --limit --page-size --concurrency --param @globals' ;;
-        'kb-articles get') REPLY='--include-details -h --help --param @globals' ;;
+        'kb-articles list') REPLY='--search --client-id --site-id --include-inactive --order --desc --type --activeinactive --advanced-search --articletype --device-id --faqlists --includeactive --key --language-code --language-override --needsreview --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --organisation-id --related-to --related-to-ticket -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'kb-articles get') REPLY='--include-details --language-code --language-override --organisation-id -h --help --help-all --param @globals' ;;
         'kb-articles create') REPLY='--name --description --resolution -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'kb-articles update') REPLY='--name --description --resolution -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'kb-articles delete') REPLY='-h --help --param @globals' ;;
         'kb-articles vote') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         suppliers) REPLY='-h --help' ;;
-        'suppliers list') REPLY='--search --toplevel-id --include-inactive --order --desc -h --help --limit --page-size --concurrency --param @globals' ;;
-        'suppliers get') REPLY='--include-details -h --help --param @globals' ;;
+        'suppliers list') REPLY='--search --toplevel-id --include-inactive --order --desc --activeinactive --idonly --includeactive --kashflowtenantid --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --xerotenantid -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'suppliers get') REPLY='--include-details -h --help --help-all --param @globals' ;;
         'suppliers create') REPLY='--name --email-address -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'suppliers update') REPLY='--name --email-address -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'suppliers delete') REPLY='-h --help --param @globals' ;;
         statuses) REPLY='-h --help' ;;
-        'statuses list') REPLY='--ticket-id --ticket-type-id --exclude-closed --type --show-all -h --help --limit --page-size --concurrency --param @globals' ;;
-        'statuses get') REPLY='--include-details -h --help --param @globals' ;;
+        'statuses list') REPLY='--ticket-id --ticket-type-id --exclude-closed --type --show-all --domain --excludepending --outcome-id --showcounts --showquickchangeoptions --split-closed --ticket-id-firstchild --ticketarea-id --tickettype-group-id --tickettype-ids --view-id -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'statuses get') REPLY='--include-details -h --help --help-all --param @globals' ;;
         'statuses create') REPLY='--name --colour -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'statuses update') REPLY='--name --colour -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'statuses delete') REPLY='-h --help --param @globals' ;;
         teams) REPLY='-h --help' ;;
-        'teams list') REPLY='--department-id --include-disabled --type --show-all -h --help --limit --page-size --concurrency --param @globals' ;;
-        'teams get') REPLY='--include-details --include-agents -h --help --param @globals' ;;
+        'teams list') REPLY='--department-id --include-disabled --type --show-all --can-edit-only --chat-only --domain --ids --include-managers --includeagentsforteams --includeenabled --istree --memberonly --mydeps --myteamsonly --orderbyseq --outcome-id --showcounts --ticketarea-id --view-id -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'teams get') REPLY='--include-details --include-agents -h --help --help-all --param @globals' ;;
         'teams create') REPLY='--name -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'teams update') REPLY='--name -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'teams delete') REPLY='-h --help --param @globals' ;;
         'teams tree') REPLY='-h --help --param @globals' ;;
         categories) REPLY='-h --help' ;;
-        'categories list') REPLY='--client-id --type-id --team-id --ticket-type-id -h --help --limit --page-size --concurrency --param @globals' ;;
-        'categories get') REPLY='--include-details -h --help --param @globals' ;;
+        'categories list') REPLY='--client-id --type-id --team-id --ticket-type-id --service-id --team-name -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'categories get') REPLY='--include-details -h --help --help-all --param @globals' ;;
         'categories create') REPLY='--value --type-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'categories update') REPLY='--value --type-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'categories delete') REPLY='-h --help --param @globals' ;;
         priorities) REPLY='-h --help' ;;
-        'priorities list') REPLY='--sla-id -h --help --limit --page-size --concurrency --param @globals' ;;
-        'priorities get') REPLY='--include-details -h --help --param @globals' ;;
+        'priorities list') REPLY='--sla-id --includedistinct -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'priorities get') REPLY='--include-details -h --help --help-all --param @globals' ;;
         'priorities create') REPLY='--name --sla-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'priorities update') REPLY='--name --sla-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'priorities delete') REPLY='-h --help --param @globals' ;;
         slas) REPLY='-h --help' ;;
-        'slas list') REPLY='--show-priorities --show-workdays -h --help --limit --page-size --concurrency --param @globals' ;;
-        'slas get') REPLY='--include-details -h --help --param @globals' ;;
+        'slas list') REPLY='--show-priorities --show-workdays --access-control-level --isconfig -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'slas get') REPLY='--include-details -h --help --help-all --param @globals' ;;
         'slas create') REPLY='--name -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'slas update') REPLY='--name -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'slas delete') REPLY='-h --help --param @globals' ;;
         ticket-types) REPLY='-h --help' ;;
-        'ticket-types list') REPLY='--client-id --show-inactive --can-create-only --group-id -h --help --limit --page-size --concurrency --param @globals' ;;
-        'ticket-types get') REPLY='--include-details -h --help --param @globals' ;;
+        'ticket-types list') REPLY='--client-id --show-inactive --can-create-only --group-id --access-control-level --anonanduser --can-edit-only --canagentsselect --canusercreate --domain --include-current --include-mandatory-field-check --isquicktimedropdown --itil-type --outcome-id --searchtickets --showall --showcounts --sprints-only --ticketarea-id --user-only --view-id -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'ticket-types get') REPLY='--include-details --can-create-only --can-edit-only --debug --includeconfig --includekbinfo --includeteamrestrictions --isdetailscreen --isnewticket --survey-fields --ticket-id -h --help --help-all --param @globals' ;;
         'ticket-types create') REPLY='--name -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'ticket-types update') REPLY='--name -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'ticket-types delete') REPLY='-h --help --param @globals' ;;
         top-levels) REPLY='-h --help' ;;
-        'top-levels list') REPLY='--search --order --desc --org-id -h --help --limit --page-size --concurrency --param @globals' ;;
-        'top-levels get') REPLY='--include-details -h --help --param @globals' ;;
+        'top-levels list') REPLY='--search --order --desc --org-id --agent-departments-only --can-edit-only --idonly --include-agents --include-managers --include-teams --isorgchart --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --show-all --type -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'top-levels get') REPLY='--include-details --include-agents --include-teams -h --help --help-all --param @globals' ;;
         'top-levels create') REPLY='--name -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'top-levels update') REPLY='--name -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'top-levels delete') REPLY='-h --help --param @globals' ;;
         expenses) REPLY='-h --help' ;;
-        'expenses list') REPLY='--agent-id --ticket-id --start-date --end-date -h --help --limit --page-size --concurrency --param @globals' ;;
-        'expenses get') REPLY='--include-details -h --help --param @globals' ;;
+        'expenses list') REPLY='--agent-id --ticket-id --start-date --end-date -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'expenses get') REPLY='--include-details -h --help --help-all --param @globals' ;;
         'expenses create') REPLY='--ticket-id --amount --note -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'expenses update') REPLY='--ticket-id --amount --note -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         timesheets) REPLY='-h --help' ;;
-        'timesheets list') REPLY='-h --help --limit --page-size --concurrency --param @globals' ;;
-        'timesheets get') REPLY='--agent-id --date -h --help --param @globals' ;;
+        'timesheets list') REPLY='-h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'timesheets get') REPLY='--agent-id --date -h --help --help-all --param @globals' ;;
         'timesheets create') REPLY='--agent-id --date -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'timesheets update') REPLY='--agent-id --date -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'timesheets mine') REPLY='-h --help --param @globals' ;;
         'timesheets forecasting') REPLY='-h --help --param @globals' ;;
         releases) REPLY='-h --help' ;;
-        'releases list') REPLY='--search --order --desc --product-id -h --help --limit --page-size --concurrency --param @globals' ;;
-        'releases get') REPLY='--include-details -h --help --param @globals' ;;
+        'releases list') REPLY='--search --order --desc --product-id --compare-version-seq --exclude-releasenote-group-id --include-devops-project --includedetails --includenotecount --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --releasenote-group-id --restrictmyversion -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'releases get') REPLY='--include-details -h --help --help-all --param @globals' ;;
         'releases create') REPLY='--name --product-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'releases update') REPLY='--name --product-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'releases delete') REPLY='-h --help --param @globals' ;;
         reports) REPLY='-h --help' ;;
-        'reports list') REPLY='--search --order --desc --report-group-id --type -h --help --limit --page-size --concurrency --param @globals' ;;
-        'reports get') REPLY='--include-details --load-report -h --help --param @globals' ;;
+        'reports list') REPLY='--search --order --desc --report-group-id --type --agentrestriction --chartonly --clientname --includepublished --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'reports get') REPLY='--include-details --load-report --param-client-id --clientname --dashboard-id --dashboard-published-id --dontloadsystemreport --getcompositetoken --invoice-id --report-access-token --reportingperiod --reportingperiodenddate --reportingperiodstartdate -h --help --help-all --param @globals' ;;
         'reports create') REPLY='--name --sql -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'reports update') REPLY='--name --sql -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'reports delete') REPLY='-h --help --param @globals' ;;
@@ -268,33 +268,33 @@ _halo_flags() {
         'reports bookmark') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         'reports run') REPLY='--period --from --to -h --help --param @globals' ;;
         webhooks) REPLY='-h --help' ;;
-        'webhooks list') REPLY='--type -h --help --limit --page-size --concurrency --param @globals' ;;
-        'webhooks get') REPLY='--include-details -h --help --param @globals' ;;
+        'webhooks list') REPLY='--type --isazureautomation -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'webhooks get') REPLY='--include-details -h --help --help-all --param @globals' ;;
         'webhooks create') REPLY='--name --url -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'webhooks update') REPLY='--name --url -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'webhooks delete') REPLY='-h --help --param @globals' ;;
-        'webhooks listen') REPLY='-h --help --port --host --basic-auth --count @globals' ;;
+        'webhooks listen') REPLY='-h --help --port --host --basic-auth --bearer --api-key-header --secret --count --deadline @globals' ;;
         workdays) REPLY='-h --help' ;;
-        'workdays list') REPLY='--show-holidays -h --help --limit --page-size --concurrency --param @globals' ;;
-        'workdays get') REPLY='--include-details -h --help --param @globals' ;;
+        'workdays list') REPLY='--show-holidays --access-control-level --isconfig -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'workdays get') REPLY='--include-details -h --help --help-all --param @globals' ;;
         'workdays create') REPLY='--name -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'workdays update') REPLY='--name -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'workdays delete') REPLY='-h --help --param @globals' ;;
         software-licences) REPLY='-h --help' ;;
-        'software-licences list') REPLY='--search --client-id --site-id --include-inactive --order --desc -h --help --limit --page-size --concurrency --param @globals' ;;
-        'software-licences get') REPLY='--include-details -h --help --param @globals' ;;
+        'software-licences list') REPLY='--search --client-id --site-id --include-inactive --order --desc --licence-type --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --tenant-id --toplevelid -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'software-licences get') REPLY='--include-details -h --help --help-all --param @globals' ;;
         'software-licences create') REPLY='--name --client-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'software-licences update') REPLY='--name --client-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'software-licences delete') REPLY='-h --help --param @globals' ;;
         crm-notes) REPLY='-h --help' ;;
-        'crm-notes list') REPLY='--client-id --supplier-id --toplevel-id -h --help --limit --page-size --concurrency --param @globals' ;;
-        'crm-notes get') REPLY='--include-details -h --help --param @globals' ;;
+        'crm-notes list') REPLY='--client-id --supplier-id --toplevel-id --count -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'crm-notes get') REPLY='--include-details -h --help --help-all --param @globals' ;;
         'crm-notes create') REPLY='--client-id --note -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'crm-notes update') REPLY='--client-id --note -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'crm-notes delete') REPLY='-h --help --param @globals' ;;
         quotations) REPLY='-h --help' ;;
-        'quotations list') REPLY='--search --client-id --site-id --user-id --ticket-id --order --desc --open --closed --include-lines -h --help --limit --page-size --concurrency --param @globals' ;;
-        'quotations get') REPLY='--include-details -h --help --param @globals' ;;
+        'quotations list') REPLY='--search --client-id --site-id --user-id --ticket-id --order --desc --open --closed --include-lines --awaiting-approval --currentclientorall --my-approvals --needsprocessing --order2 --order3 --order4 --order5 --orderdesc2 --orderdesc3 --orderdesc4 --orderdesc5 --processed --quote-status -h --help --help-all --limit --page-size --concurrency --param @globals' ;;
+        'quotations get') REPLY='--include-details --isportalview -h --help --help-all --param @globals' ;;
         'quotations create') REPLY='--title --client-id --ticket-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'quotations update') REPLY='--title --client-id --ticket-id -h --help -F --field -f --raw-field --batch-size --failed --param @globals' ;;
         'quotations delete') REPLY='-h --help --param @globals' ;;
@@ -303,6 +303,7 @@ _halo_flags() {
         'quotations view') REPLY='-h --help -F --field -f --raw-field --param @globals' ;;
         request) REPLY='-h --help --paginate --page-size --limit --concurrency -O --output-file -F --field -f --raw-field --param @globals' ;;
         sql) REPLY='-h --help @globals' ;;
+        api) REPLY='-h --help @globals' ;;
         configure) REPLY='-h --help --test @globals' ;;
         sandbox) REPLY='-h --help --port --records --seed --latency --fail-rate --rate-limit' ;;
         *) REPLY= ;;
@@ -312,8 +313,9 @@ _halo_flags() {
 # How the first positional argument of a command completes.
 _halo_positional() {
     case $1 in
-        'attachments upload') REPLY=files ;;
+        'attachments upload') REPLY='files' ;;
         request) REPLY='choices GET POST PUT PATCH DELETE' ;;
+        api) REPLY='choices list show' ;;
         *) REPLY= ;;
     esac
 }
@@ -321,11 +323,22 @@ _halo_positional() {
 # How the value of a flag completes.
 _halo_value_kind() {
     case $1 in
+        --param) REPLY='api-params' ;;
         --date-search) REPLY='choices dateoccured datecleared lastactiondate' ;;
         --output|-o) REPLY='choices ndjson json table csv tsv' ;;
-        --fields) REPLY=fields ;;
-        --append-to|--ca-bundle|--checkpoint|--failed|--output-file|-O) REPLY=files ;;
-        --profile) REPLY=profiles ;;
+        --period) REPLY='choices today yesterday this-week last-week this-month last-month this-quarter last-quarter this-year last-year' ;;
+        --fields) REPLY='fields' ;;
+        --append-to|--ca-bundle|--checkpoint|--failed|--output-file|-O) REPLY='files' ;;
+        --agent-id|--agents|--asset-id|--category|--client-id|--contract-id|--new-status|--param-client-id|--priority|--priority-id|--site-id|--sla|--sla-id|--status-id|--supplier-id|--team-id|--ticket-type-id|--tickettype-id|--toplevel-id|--user-id|--who-agent-id) REPLY='names' ;;
+        --profile) REPLY='profiles' ;;
+        *) REPLY= ;;
+    esac
+}
+
+# The flags of a command that take no value there though they take one elsewhere.
+_halo_switches() {
+    case $1 in
+        'assets list') REPLY='--includechildren' ;;
         *) REPLY= ;;
     esac
 }
@@ -365,6 +378,686 @@ _halo_columns() {
         software-licences) REPLY='id name client_name start_date end_date' ;;
         crm-notes) REPLY='id datetime note' ;;
         quotations) REPLY='id title client_name date total' ;;
+        *) REPLY= ;;
+    esac
+}
+
+# The paths of Halo's API offering a method (all: every path), from halo's catalogue.
+_halo_api_paths() {
+    case $1 in
+        GET) REPLY='/Actions /Actions/{id} /Address /Address/{id} /Addressbook /Addressbook/{id} /AdobeAcrobatDetails /AdobeAcrobatDetails/{id} /AdobeCommerceDetails /AdobeCommerceDetails/{id} /AdobeCommerceIntegration /Agent /Agent/me /Agent/{id} /AgentCheckIn /AgentCheckIn/{id} /AgentImage/{id} /AISuggestion /AISuggestion/{id} /AmazonSellerDetails /AmazonSellerDetails/{id} /Application /Application/{id} /Appointment /Appointment/Booking /Appointment/{id} /ApprovalProcess /ApprovalProcess/{id} /ApprovalProcessRule /ApprovalProcessRule/{id} /AreaAzureTenant /AreaRequestType /AreaRequestType/{id} /Asset /Asset/GetAllSoftwareVersions /Asset/NextTag /Asset/{id} /AssetChange /AssetGroup /AssetGroup/{id} /AssetSoftware /AssetType /AssetType/{id} /AssetTypeInfo /AssetTypeMappings /AssetTypeMappings/{id} /Attachment /Attachment/document/{id} /Attachment/image /Attachment/image/{id} /Attachment/nhserver/{id} /Attachment/{id} /Audit /Audit/{id} /AuthInfo /Automation /Automation/{id} /AvalaraDetails /AvalaraDetails/{id} /AWS/Get /AWSDetails /AWSDetails/{id} /azureadconnection /azureadconnection/{id} /azureadmapping /AzureDevOpsDetails /AzureDevOpsDetails/{id} /BackgroundTask/{id} /BillingTemplate /BillingTemplate/{id} /BookingType /Bookmark/{id} /BudgetType /BudgetType/{id} /BulkEmail /BulkEmail/{id} /BusinessCentralDetails /BusinessCentralDetails/{id} /CAB /CAB/{id} /CABMember /CallLog /CallLog/{id} /CallScript /CallScript/{id} /CannedText /CannedText/{id} /Category /Category/{id} /Certificate /Certificate/{id} /ChangeCalendar /ChargeRate /ChargeRate/{id} /Chat /Chat/{id} /ChatMessage /ChatProfile /ChatProfile/{id} /Client /Client/me /Client/{id} /ClientCache /ClientContract /ClientContract/{id} /ClientPrepay /ClientPrepay/{id} /ConfigCommit /ConfigCommit/{id} /ConfirmClosure /ConfirmClosure/{id} /ConfluenceDetails /ConfluenceDetails/{id} /ConnectedInstance /ConnectedInstance/{id} /Consignment /Consignment/{id} /Contactgroup /Contactgroup/{id} /Contactgroupcontact /Contactgroupcontact/{id} /ContractSchedule /ContractSchedule/{id} /ContractSchedulePlan /ContractSchedulePlan/{id} /Control /Control/Teams /CostCentres /CostCentres/{id} /CRMNote /CRMNote/{id} /CSVTemplate /CSVTemplate/{id} /Currency /Currency/{id} /CustomButton /CustomButton/{id} /CustomIntegration /CustomIntegration/{id} /CustomIntegrationMethod /CustomIntegrationMethod/{id} /CustomIntegrationRepository /CustomIntegrationRepository/{id} /CustomTable /CustomTable/{id} /DashboardLinks /DashboardLinks/FilterValues /DashboardLinks/{id} /DatabaseLookup /DatabaseLookup/{id} /DatabaseLookupConfirmation/{id} /DattoCommerceDetails /DattoCommerceDetails/{id} /DeviceLicence /DistributionLists /DistributionLists/{id} /DistributionListsLog /DistributionListsLog/{id} /DynatraceDetails /DynatraceDetails/{id} /EcommerceOrder /EcommerceOrder/{id} /EmailAddressBook /EmailRule /EmailRule/{id} /EmailStore /EmailStore/{id} /EmailTemplate /EmailTemplate/{id} /Event /Event/{id} /ExactDetails /ExactDetails/{id} /Example/Get /Expense /Expense/{id} /ExternalChatMessage /ExternalChatMessage/{id} /ExternalLink /ExternalLink/{id} /FacebookDetails /FacebookDetails/{id} /FAQLists /FAQLists/{id} /FaultsForecasting/{id} /FaultViewLog /Features /Features/{id} /Feed /Feedback /Feedback/{id} /Field /Field/{id} /FieldGroup /FieldGroup/{id} /FieldInfo /FieldInfo/{id} /formattedemail /formattedemail/{id} /FortnoxDetails /FortnoxDetails/{id} /GoogleBusinessDetails /GoogleBusinessDetails/{id} /GoToResolve/Complete /GoToResolve/Download /HaloDeviceInfo/{id} /HaloField /HaloNews /HaloNews/{id} /Health /Holiday /Holiday/{id} /ImportCSV /ImportCSV/{id} /incomingemail /incomingemail/{id} /IngramMicroDetails /IngramMicroDetails/{id} /IngramMicroResellerDetails /IngramMicroResellerDetails/{id} /Instance /Instance/{id} /InstanceInfo /IntegrationConfiguration /IntegrationConfiguration/{id} /IntegrationData/BigPanda/GetDeviceList /IntegrationData/Get/Addigy /IntegrationData/Get/AmazonSeller /IntegrationData/Get/ArrowSphere /IntegrationData/Get/Atera /IntegrationData/Get/Automate /IntegrationData/Get/Autotask /IntegrationData/Get/Auvik /IntegrationData/Get/Avalara /IntegrationData/Get/AzureAD /IntegrationData/Get/AzureSentinel /IntegrationData/Get/Barracuda /IntegrationData/Get/BusinessCentral /IntegrationData/Get/CloudMarketplace /IntegrationData/Get/Confluence /IntegrationData/Get/ConnectWise /IntegrationData/Get/ConnectwiseControl /IntegrationData/Get/ConnectwiseRmm /IntegrationData/Get/Datagate /IntegrationData/Get/Datto /IntegrationData/Get/DattoCommerce /IntegrationData/Get/DeletedMail /IntegrationData/Get/Device42 /IntegrationData/Get/DevOps /IntegrationData/Get/DickerData /IntegrationData/Get/Domotz /IntegrationData/Get/DynamicsCRM /IntegrationData/Get/Dynatrace /IntegrationData/Get/Etilize /IntegrationData/Get/ExactOnline /IntegrationData/Get/ExchangeCalendars /IntegrationData/Get/Facebook /IntegrationData/Get/Fortnox /IntegrationData/Get/Freshdesk /IntegrationData/Get/Giacom /IntegrationData/Get/GoCardless /IntegrationData/Get/GoCardless/Payments /IntegrationData/Get/GoogleBusiness /IntegrationData/Get/GoogleCalendars /IntegrationData/Get/GoogleWorkplace /IntegrationData/Get/GoToAssist /IntegrationData/Get/HaloLink /IntegrationData/Get/HolidayAPI /IntegrationData/Get/HubSpot /IntegrationData/Get/Icinga /IntegrationData/Get/IngramMicro /IntegrationData/Get/Intacct /IntegrationData/Get/Interact /IntegrationData/Get/Intune /IntegrationData/Get/intY /IntegrationData/Get/ITGlue /IntegrationData/Get/Jamf /IntegrationData/Get/Jira /IntegrationData/Get/JiraServiceManagement /IntegrationData/Get/KaseyaVSA /IntegrationData/Get/Kashflow /IntegrationData/Get/Lansweeper /IntegrationData/Get/Liongard /IntegrationData/Get/LogicMonitor /IntegrationData/Get/LogMeIn /IntegrationData/Get/Mail /IntegrationData/Get/Mattermost /IntegrationData/Get/Meraki /IntegrationData/Get/MicrosoftCSP /IntegrationData/Get/Myob /IntegrationData/Get/NCentral /IntegrationData/Get/NewRelic /IntegrationData/Get/NinjaRMM /IntegrationData/Get/Okta /IntegrationData/Get/PagerDuty /IntegrationData/Get/Passportal /IntegrationData/Get/Pax8 /IntegrationData/Get/Prometheus /IntegrationData/Get/PRTG /IntegrationData/Get/Qualys /IntegrationData/Get/QuickBooksOnline /IntegrationData/Get/Quoter /IntegrationData/Get/Rhipe /IntegrationData/Get/SageBusinessCloud /IntegrationData/Get/Salesforce /IntegrationData/Get/SalesMailbox /IntegrationData/Get/SalesMailbox/{id} /IntegrationData/Get/ServiceNow /IntegrationData/Get/ServiceNowIntegration /IntegrationData/Get/Sherweb /IntegrationData/Get/Shopify /IntegrationData/Get/ShopifyVerify /IntegrationData/Get/Slack /IntegrationData/Get/SnelStart /IntegrationData/Get/SnipeIT /IntegrationData/Get/Snow /IntegrationData/Get/SolarWindsRMM /IntegrationData/Get/Splashtop /IntegrationData/Get/SplunkOnCall /IntegrationData/Get/StreamOneIon /IntegrationData/Get/Stripe /IntegrationData/Get/Syncro /IntegrationData/Get/Synnex /IntegrationData/Get/Tanium /IntegrationData/Get/TechData /IntegrationData/Get/Twitter /IntegrationData/Get/VMWorkspace /IntegrationData/Get/WordpressCom /IntegrationData/Get/WordpressOrg /IntegrationData/Get/Xensam /IntegrationData/Get/Xero /IntegrationData/Get/Zabbix /IntegrationData/SAML/SP/Metadata /IntegrationData/Search/DevOps /IntegrationData/Search/Jira /IntegrationData/Validate/Jira /IntegrationError /IntegrationError/{id} /IntegrationExport /IntegrationFieldData /IntegrationFieldData/{id} /IntegrationFieldMapping /IntegrationRequest /IntegrationRequest/{id} /IntegrationRunbookVariableGroup /IntegrationRunbookVariableGroup/{id} /IntegrationSiteMapping /IntegratorLog /IntegratorSchedule /IntegratorTrace /IntegratorTrace/{id} /Invoice /Invoice/lines /Invoice/{id} /InvoiceChange /InvoiceDetailProRata /InvoicePayment /InvoicePayment/{id} /Item /Item/{id} /ItemGroup /ItemGroup/{id} /ItemStock /ItemStock/{id} /ItemStockHistory /ItemStockHistory/{id} /itemsupplier /itemsupplier/{id} /JamfDetails /JamfDetails/{id} /JiraDetails /JiraDetails/{id} /Journey /Journey/{id} /Kandji/Get /KandjiDetails /KandjiDetails/{id} /KashflowDetails /KashflowDetails/{id} /KBArticle /KBArticle/{id} /Languages /Languages/{id} /LapSafe/Cancel /LapSafe/Complete /LapSafe/Get /LDAPConnection /LDAPConnection/{id} /LicenceChange /LicenseInfo /LicenseInfo/password /Lookup /Lookup/{id} /Mailbox /Mailbox/{id} /MattermostChannelDetails /MattermostDetails /MattermostDetails/{id} /MeterReading /MeterReading/{id} /MYOBdetails /MYOBdetails/{id} /NCentralDetails /NCentralDetails/{id} /Nhserverconfig /Nhserverconfig/{id} /Notification /Notification/{id} /NotificationMessage /NotificationMessage/{id} /Notifications /Notifications/{id} /Notify/AdobeAcrobat/{tenant}/{secret} /Notify/ConnectwiseRmm /Notify/Facebook /OnlineStatus /Opportunities /Opportunities/{id} /Organisation /Organisation/{id} /Outcome /Outcome/{id} /Outgoing /Outgoing/{id} /OutgoingAttempt /OutgoingAttempt/{id} /Outgoingemail /pagerdutymapping /PasswordField /PasswordField/{id} /PdfTemplate /PdfTemplate/{id} /PdfTemplateRepository /PdfTemplateRepository/{id} /PopupNote /PowerShellScript /PowerShellScript/{id} /PowerShellScriptCriteria /PowerShellScriptCriteria/{id} /PowerShellScriptProcessing /PowerShellScriptProcessing/{id} /Priority /Priority/{id} /Product /Product/{id} /ProductBranch /ProductComponent /ProductComponent/{id} /Projects /Projects/{id} /PRTGDetails /PRTGDetails/{id} /PublishProfiles /PublishProfiles/{id} /PurchaseOrder /PurchaseOrder/{id} /Qualification /Qualification/{id} /QuickBooksDetails /QuickBooksDetails/{id} /Quotation /Quotation/{id} /RecurringInvoice /RecurringInvoice/{id} /RecurringItem /Release /Release/{id} /ReleaseNoteGroup /ReleaseNoteGroup/{id} /ReleasePipeline /ReleasePipeline/{id} /ReleaseType /ReleaseType/{id} /RemoteSession /RemoteSession/{id} /RemoteSessionTeams /Report /Report/{id} /ReportData/{publishedid} /ReportRepository /ReportRepository/ReportCategories /ReportRepository/{id} /ResourceType /ResourceType/{id} /Roadmap /Roles /Roles/{id} /SageBusinessCloudDetails /SageBusinessCloudDetails/{id} /SalesMailbox /SalesMailbox/{id} /SalesOrder /SalesOrder/{id} /Schedule /Schedule/{id} /ScheduleOccurrence /ScheduleOccurrence/{id} /ScreenLayout /ScreenLayout/{id} /Search /SecurityCheck /SecurityQuestion /SecurityQuestion/{id} /SecurityQuestionValidate /Service /Service/{id} /ServiceCategory /ServiceCategory/{id} /ServiceRequestDetails /ServiceRestriction /ServiceStatus /ServiceStatus/Subscribe/{id} /ServiceStatus/{id} /SetupTab /SetupTab/{id} /SetupTabGroup /SetupTabGroup/{id} /ShopifyDetails /ShopifyDetails/{id} /Site /Site/StockBins /Site/{id} /SLA /SLA/{id} /SlackDetails /SlackDetails/{id} /SnipeITDetails /SnipeITDetails/{id} /SnowDetails /SnowDetails/{id} /SoftwareLicence /SoftwareLicence/{id} /SoftwareLicenceRole /SQLImport /SQLImport/{id} /Status /Status/{id} /StreamOneIonDetails /StreamOneIonDetails/{id} /Supplier /Supplier/{id} /SupplierContract /SupplierContract/{id} /SynnexDetails /SynnexDetails/{id} /Tabs /Tabs/{id} /Tags /Tags/{id} /TaniumDetails /TaniumDetails/{id} /TaskMonitorEvent /TaskSchedule /TaskTrace /TaskTrace/{id} /Tax /Tax/{id} /TaxRule /TaxRule/{id} /Team /Team/Tree /Team/{id} /TeamImage/{id} /TechDataResellerDetails /TechDataResellerDetails/{id} /Template /Template/{id} /Tenable/Get /Tenable/Status /TenableDetails /TenableDetails/{id} /Tenant /Test1 /Test3 /Test4 /TestError /TicketApproval /TicketApproval/{id} /TicketArea /TicketArea/{id} /TicketRules /TicketRules/{id} /Tickets /Tickets/salesmailbox /Tickets/zapier /Tickets/{id} /TicketType /TicketType/{id} /TicketTypeField /TicketTypeGroup /TicketTypeGroup/{id} /Timesheet /Timesheet/forecasting /Timesheet/mine /Timesheet/{id} /TimesheetEvent /TimesheetEvent/mine /TimesheetEvent/{id} /Timeslot /ToDo /ToDoGroup /ToDoGroup/{id} /TopLevel /TopLevel/{id} /Translation /TwitterDetails /TwitterDetails/{id} /UnsubServiceEmails /UnsubServiceEmails/{id} /UserChange /UserRoles /UserRoles/{id} /Users /Users/me /Users/{id} /VersionInfo /VersionInfo/GetOneSpotlight/{id} /VersionInfo/SearchVersionInfo /VersionInfo/Spotlight /VersionInfo/{id} /ViewColumns /ViewColumns/{id} /ViewFilter /ViewFilter/{id} /ViewListGroup /ViewListGroup/{id} /ViewLists /ViewLists/{id} /VirtualAgent /VirtualAgent/{id} /VMWorkspaceDetails /VMWorkspaceDetails/{id} /Webhook /Webhook/{id} /WebhookEvent /WebhookEvent/{id} /WebhookRepository /WebhookRepository/{id} /WordpressDetails /WordpressDetails/{id} /WordpressOrgDetails /WordpressOrgDetails/{id} /Workday /Workday/{id} /Workflow /Workflow/{id} /WorkflowTarget /WorkflowTarget/{id} /XeroDetails /XeroDetails/{id} /XtypeRole' ;;
+        POST) REPLY='/Actions /Actions/reaction /Actions/Review /Address /Addressbook /AdobeAcrobatDetails /AdobeCommerceDetails /AdobeCommerceIntegration/auth /Agent /Agent/ClearCache /AgentCheckIn /AISuggestion /AmazonSellerDetails /Application /Appointment /Appointment/Booking /Appointment/Generate /ApprovalProcess /ApprovalProcessRule /ApprovalStore /Asset /AssetChange /AssetGroup /AssetType /Attachment /Attachment/document /Attachment/GetS3PresignedURL /Attachment/image /Attachment/PresignedURLUploadComplete /Audit /Automation /Automation/{runbookId} /AvalaraDetails /AWSDetails /azureadconnection /AzureDevOpsDetails /BillingTemplate /Bookmark /BudgetType /BusinessCentralDetails /CAB /CallLog /CallScript /CannedText /Category /Certificate /Chat /ChatFlow /ChatMessage /ChatMessage/IsTyping /ChatProfile /Client /Client/NewAccountsId /Client/PaymentMethodUpdate /ClientContract /ClientContract/Approval /ClientContract/NextRef /ClientPrepay /ConfigCommit /ConfirmClosure /ConfluenceDetails /ConnectedInstance /Consignment /Contactgroup /Contactgroupcontact /ContractSchedule /ContractSchedulePlan /Control /Control/ClearCache /Control/setup /Control/UpdateEnc /CostCentres /CRMNote /CSVTemplate /Currency /CustomButton /CustomIntegration /CustomIntegrationMethod /CustomTable /DashboardLinks /DatabaseLookup /DatabaseLookup/run /DatabaseLookupConfirmation /DattoCommerceDetails /DistributionLists /DistributionListsLog /DocumentCreation /DynatraceDetails /EcommerceOrder /EmailRule /EmailStore /EmailTemplate /Event /ExactDetails /Expense /ExternalChatMessage /ExternalLink /ExternalLink/Generate /FacebookDetails /FAQLists /FaultsForecasting /Features /Feedback /Field /Field/AddFieldToAll/{id} /FieldGroup /FieldInfo /formattedemail /FortnoxDetails /GoogleBusinessDetails /HaloDeviceInfo /HaloNews /HaloNews/read /Holiday /ImpersonationRequest /ImportCSV /incomingemail /IngramMicroDetails /IngramMicroResellerDetails /Instance /IntegrationConfiguration /IntegrationData/AdjustQty/MicrosoftCSP /IntegrationData/CreateIncident/SplunkOnCall /IntegrationData/Export/Lansweeper /IntegrationData/FormatJsonArray /IntegrationData/Import/BeyondTrust /IntegrationData/Import/BusinessCentral /IntegrationData/Import/DevOps /IntegrationData/Import/ExactOnline /IntegrationData/Import/Fortnox /IntegrationData/Import/IngramMicro/Subscriptions /IntegrationData/Import/Intacct /IntegrationData/Import/Jira /IntegrationData/Import/Kashflow /IntegrationData/Import/Myob /IntegrationData/Import/QuickBooksOnline /IntegrationData/Import/SageBusinessCloud /IntegrationData/Import/SnelStart /IntegrationData/Import/Xero /IntegrationData/Link/DevOps /IntegrationData/Link/Jira /IntegrationData/MicrosoftTeams/Manifest /IntegrationData/Move/Mail /IntegrationData/Post/Confluence/create-webhook /IntegrationData/Post/Liongard /IntegrationData/Post/Mattermost/create-webhook /IntegrationData/Post/Mattermost/delete-webhook /IntegrationData/Post/Mattermost/send-webhook /IntegrationData/Post/OpenAi /IntegrationData/Post/Stripe/create-payment-intent /IntegrationData/Post/Stripe/create-portal-session /IntegrationData/Post/Stripe/create-setup-intent /IntegrationData/Post/Stripe/create-webhook /IntegrationData/Post/Stripe/update-invoice-payment /IntegrationData/SAML/IdP/Metadata /IntegrationData/Send/Xero /IntegrationData/Unlink/DevOps /IntegrationData/Unlink/HaloLink /IntegrationData/Unlink/Jira /IntegrationError /IntegrationExport /IntegrationFieldData /IntegrationRequest /Invoice /Invoice/PDF/{id} /Invoice/updatelines /Invoice/View /Invoice/{id}/void /InvoiceChange /InvoicePayment /Item /Item/NewAccountsId /ItemGroup /ItemStock /itemsupplier /JamfDetails /JiraDetails /Journey /KandjiDetails /KashflowDetails /KBArticle /KBArticle/vote /Languages /LDAPConnection /LicenseInfo /LoginToken /Lookup /Lookup/ClearCache /Mail/Azure /Mail/Integrator/Azure /Mail/Integrator/Google /Mail/Integrator/IMAP /Mail/Integrator/Pop3 /Mail/ProcessMail /Mailbox /MattermostDetails /MeterReading /MYOBdetails /NCentralDetails /Nhserverconfig /Notification /NotificationMessage /Notifications /Notifications/process /Notify /Notify/Addigy /Notify/Addigy/Integrator /Notify/AdobeAcrobat/{tenant}/{secret} /Notify/Atera /Notify/Atera/Integrator /Notify/Automate /Notify/Automate/Integrator /Notify/Auvik /Notify/AzureDevOps /Notify/AzureDevOps/Integrator /Notify/AzureMonitor /Notify/Confluence /Notify/DattoRMM/Alerts /Notify/Device42 /Notify/Dynatrace /Notify/Facebook /Notify/github /Notify/gotoresolve /Notify/halo-webhook /Notify/icinga /Notify/ingrammicroreseller /Notify/Jira /Notify/JiraServiceManagement /Notify/LapSafe /Notify/LogicMonitor /Notify/Meraki /Notify/N-Central /Notify/Nagios /Notify/Ninja /Notify/Ninja/Alerts /Notify/PagerDuty /Notify/partner-center /Notify/process /Notify/ProcessStreet /Notify/prometheus /Notify/QuickBooksOnline /Notify/QuickbooksOnline/Verify /Notify/Quoter /Notify/servicenowaction /Notify/servicenowticket /Notify/site24x7 /Notify/Slack /Notify/Slack/Events /Notify/SnelStart /Notify/SolarWindsOrion /Notify/SplunkOnCall /Notify/Stripe /Notify/Syncro /Notify/Teams/chatMessage /Notify/Teams/lifecycleNotification /Notify/trustpilot /Notify/Twilio /Notify/Twitter /Notify/uat-restore /Notify/WhatsApp /Notify/Xero /Notify/Xero/Verify /Notify/Zabbix /OnlineStatus /Opportunities /Opportunities/View /Organisation /Outcome /Outgoing /Outgoingemail /PasswordField /PdfTemplate /PopupNote/read /PowerShellScript /PowerShellScriptCriteria /PowerShellScriptProcessing /Priority /Product /ProductComponent /Projects /Projects/View /PRTGDetails /PublishProfiles /PurchaseOrder /Qualification /QuickBooksDetails /Quotation /Quotation/Approval /Quotation/Lines /Quotation/View /RecurringInvoice /RecurringInvoice/Lines /RecurringInvoice/process /RecurringInvoice/updatelines /Release /ReleaseNoteGroup /ReleasePipeline /ReleaseType /RemoteSession /Report /Report/Bookmark /Report/createpdf /Report/print /Roles /SageBusinessCloudDetails /SalesMailbox /SalesMailboxDetail /SalesOrder /Schedule /ScheduleOccurrence /ScreenLayout /SecurityQuestion /SecurityQuestionValidate /Service /Service/unsubscribe /ServiceCategory /ServiceStatus /ServiceStatus/Subscribe /SetupTab /ShopifyDetails /Site /SLA /SlackDetails /SlackDetails/Uninstall /SnipeITDetails /SnowDetails /SoftwareLicence /SQLImport /Status /StreamOneIonDetails /Supplier /SupplierContract /SupplierContract/NextRef /SynnexDetails /Tabs /Tags /TaniumDetails /TaskSchedule /Tax /TaxRule /Team /TechDataResellerDetails /Template /Tenable/Cancel /Tenable/Export /TenableDetails /Tenant /TicketApproval /TicketArea /TicketRules /Tickets /Tickets/Object /Tickets/processchildren /Tickets/SetBillableProject /Tickets/View /Tickets/vote /TicketType /TicketTypeGroup /Timesheet /TimesheetEvent /ToDo /ToDoGroup /TopLevel /Translation /TwitterDetails /UnsubServiceEmails /UserRoles /Users /Users/prefs /ViewColumns /ViewFilter /ViewListGroup /ViewLists /VirtualAgent /VMWorkspaceDetails /Webhook /WebhookEvent /WordpressDetails /WordpressOrgDetails /Workday /Workflow /WorkflowTarget /XeroDetails' ;;
+        DELETE) REPLY='/Actions/{id} /Address/{id} /Addressbook/{id} /AdobeAcrobatDetails/{id} /AdobeCommerceDetails/{id} /Agent/{id} /AISuggestion/{id} /AmazonSellerDetails/{id} /Application/{id} /Appointment/{id} /ApprovalProcess/{id} /ApprovalProcessRule/{id} /Asset/{id} /AssetGroup/{id} /AssetType/{id} /Attachment/document/{id} /Attachment/image/{id} /Attachment/{id} /Audit/{id} /Automation/{id} /AvalaraDetails/{id} /AWSDetails/{id} /azureadconnection/{id} /AzureDevOpsDetails/{id} /BillingTemplate/{id} /BudgetType/{id} /BusinessCentralDetails/{id} /CAB/{id} /CallScript/{id} /CannedText/{id} /Category/{id} /Certificate/{id} /ChatProfile/{id} /Client/{id} /ClientContract/{id} /ClientPrepay/{id} /ConfigCommit/{id} /ConfirmClosure/{id} /ConfluenceDetails/{id} /ConnectedInstance/{id} /Consignment/{id} /Contactgroup/{id} /Contactgroupcontact/{id} /ContractSchedule/{id} /ContractSchedulePlan/{id} /CostCentres/{id} /CRMNote/{id} /CSVTemplate/{id} /Currency/{id} /CustomButton/{id} /CustomIntegration/{id} /CustomIntegrationMethod/{id} /CustomTable/{id} /DashboardLinks/{id} /DatabaseLookup/{id} /DattoCommerceDetails/{id} /DistributionLists/{id} /DistributionListsLog/{id} /DynatraceDetails/{id} /EcommerceOrder/{id} /EmailRule/{id} /EmailStore/{id} /EmailTemplate/{id} /Event/{id} /ExactDetails/{id} /ExternalChatMessage/{id} /ExternalLink/{id} /FacebookDetails/{id} /FAQLists/{id} /Feedback/{id} /Field/{id} /FieldGroup/{id} /FieldInfo/{id} /formattedemail/{id} /FortnoxDetails/{id} /GoogleBusinessDetails/{id} /HaloDeviceInfo/{id} /HaloNews/{id} /Holiday/{id} /ImportCSV/{id} /incomingemail/{id} /IngramMicroDetails/{id} /IngramMicroResellerDetails/{id} /IntegrationError/{id} /IntegrationFieldData/{id} /IntegrationRequest/{id} /Invoice/{id} /InvoicePayment/{id} /Item/{id} /ItemGroup/{id} /ItemStock/{id} /itemsupplier/{id} /JamfDetails/{id} /JiraDetails/{id} /Journey/{id} /KandjiDetails/{id} /KashflowDetails/{id} /KBArticle/{id} /Languages/{id} /LDAPConnection/{id} /Lookup/{id} /Mailbox/{id} /MattermostDetails/{id} /MYOBdetails/{id} /NCentralDetails/{id} /Nhserverconfig/{id} /Notification/{id} /NotificationMessage/{id} /Notifications/{id} /Opportunities/{id} /Organisation/{id} /Outcome/{id} /Outgoing/{id} /Outgoingemail/{id} /PdfTemplate/{id} /PowerShellScript/{id} /PowerShellScriptCriteria/{id} /PowerShellScriptProcessing/{id} /Priority/{id} /Product/{id} /ProductComponent/{id} /Projects/{id} /PRTGDetails/{id} /PublishProfiles/{id} /PurchaseOrder/{id} /Qualification/{id} /QuickBooksDetails/{id} /Quotation/{id} /RecurringInvoice/{id} /Release/{id} /ReleaseNoteGroup/{id} /ReleasePipeline/{id} /ReleaseType/{id} /RemoteSession/{id} /Report/{id} /Roles/{id} /SageBusinessCloudDetails/{id} /SalesMailbox/{id} /SalesOrder/{id} /ScreenLayout/{id} /SecurityQuestion/{id} /Service/{id} /ServiceCategory/{id} /ServiceStatus/{id} /ShopifyDetails/{id} /Site/{id} /SLA/{id} /SlackDetails/{id} /SnipeITDetails/{id} /SnowDetails/{id} /SoftwareLicence/{id} /SQLImport/{id} /Status/{id} /StreamOneIonDetails/{id} /Supplier/{id} /SupplierContract/{id} /SynnexDetails/{id} /Tabs/{id} /Tags/{id} /TaniumDetails/{id} /Tax/{id} /TaxRule/{id} /Team/{id} /TechDataResellerDetails/{id} /Template/{id} /TenableDetails/{id} /TicketApproval/{id}&{seq} /TicketArea/{id} /TicketRules/{id} /Tickets/{id} /TicketType/{id} /TicketTypeGroup/{id} /TimesheetEvent/{id} /ToDoGroup/{id} /TopLevel/{id} /TwitterDetails/{id} /UnsubServiceEmails/{id} /UserRoles/{id} /Users/{id} /ViewColumns/{id} /ViewFilter/{id} /ViewListGroup/{id} /ViewLists/{id} /VirtualAgent/{id} /VMWorkspaceDetails/{id} /Webhook/{id} /WordpressDetails/{id} /WordpressOrgDetails/{id} /Workday/{id} /Workflow/{id} /WorkflowTarget/{id} /XeroDetails/{id}' ;;
+        all) REPLY='/Actions /Actions/reaction /Actions/Review /Actions/{id} /Address /Address/{id} /Addressbook /Addressbook/{id} /AdobeAcrobatDetails /AdobeAcrobatDetails/{id} /AdobeCommerceDetails /AdobeCommerceDetails/{id} /AdobeCommerceIntegration /AdobeCommerceIntegration/auth /Agent /Agent/ClearCache /Agent/me /Agent/{id} /AgentCheckIn /AgentCheckIn/{id} /AgentImage/{id} /AISuggestion /AISuggestion/{id} /AmazonSellerDetails /AmazonSellerDetails/{id} /Application /Application/{id} /Appointment /Appointment/Booking /Appointment/Generate /Appointment/{id} /ApprovalProcess /ApprovalProcess/{id} /ApprovalProcessRule /ApprovalProcessRule/{id} /ApprovalStore /AreaAzureTenant /AreaRequestType /AreaRequestType/{id} /Asset /Asset/GetAllSoftwareVersions /Asset/NextTag /Asset/{id} /AssetChange /AssetGroup /AssetGroup/{id} /AssetSoftware /AssetType /AssetType/{id} /AssetTypeInfo /AssetTypeMappings /AssetTypeMappings/{id} /Attachment /Attachment/document /Attachment/document/{id} /Attachment/GetS3PresignedURL /Attachment/image /Attachment/image/{id} /Attachment/nhserver/{id} /Attachment/PresignedURLUploadComplete /Attachment/{id} /Audit /Audit/{id} /AuthInfo /Automation /Automation/{id} /Automation/{runbookId} /AvalaraDetails /AvalaraDetails/{id} /AWS/Get /AWSDetails /AWSDetails/{id} /azureadconnection /azureadconnection/{id} /azureadmapping /AzureDevOpsDetails /AzureDevOpsDetails/{id} /BackgroundTask/{id} /BillingTemplate /BillingTemplate/{id} /BookingType /Bookmark /Bookmark/{id} /BudgetType /BudgetType/{id} /BulkEmail /BulkEmail/{id} /BusinessCentralDetails /BusinessCentralDetails/{id} /CAB /CAB/{id} /CABMember /CallLog /CallLog/{id} /CallScript /CallScript/{id} /CannedText /CannedText/{id} /Category /Category/{id} /Certificate /Certificate/{id} /ChangeCalendar /ChargeRate /ChargeRate/{id} /Chat /Chat/{id} /ChatFlow /ChatMessage /ChatMessage/IsTyping /ChatProfile /ChatProfile/{id} /Client /Client/me /Client/NewAccountsId /Client/PaymentMethodUpdate /Client/{id} /ClientCache /ClientContract /ClientContract/Approval /ClientContract/NextRef /ClientContract/{id} /ClientPrepay /ClientPrepay/{id} /ConfigCommit /ConfigCommit/{id} /ConfirmClosure /ConfirmClosure/{id} /ConfluenceDetails /ConfluenceDetails/{id} /ConnectedInstance /ConnectedInstance/{id} /Consignment /Consignment/{id} /Contactgroup /Contactgroup/{id} /Contactgroupcontact /Contactgroupcontact/{id} /ContractSchedule /ContractSchedule/{id} /ContractSchedulePlan /ContractSchedulePlan/{id} /Control /Control/ClearCache /Control/setup /Control/Teams /Control/UpdateEnc /CostCentres /CostCentres/{id} /CRMNote /CRMNote/{id} /CSVTemplate /CSVTemplate/{id} /Currency /Currency/{id} /CustomButton /CustomButton/{id} /CustomIntegration /CustomIntegration/{id} /CustomIntegrationMethod /CustomIntegrationMethod/{id} /CustomIntegrationRepository /CustomIntegrationRepository/{id} /CustomTable /CustomTable/{id} /DashboardLinks /DashboardLinks/FilterValues /DashboardLinks/{id} /DatabaseLookup /DatabaseLookup/run /DatabaseLookup/{id} /DatabaseLookupConfirmation /DatabaseLookupConfirmation/{id} /DattoCommerceDetails /DattoCommerceDetails/{id} /DeviceLicence /DistributionLists /DistributionLists/{id} /DistributionListsLog /DistributionListsLog/{id} /DocumentCreation /DynatraceDetails /DynatraceDetails/{id} /EcommerceOrder /EcommerceOrder/{id} /EmailAddressBook /EmailRule /EmailRule/{id} /EmailStore /EmailStore/{id} /EmailTemplate /EmailTemplate/{id} /Event /Event/{id} /ExactDetails /ExactDetails/{id} /Example/Get /Expense /Expense/{id} /ExternalChatMessage /ExternalChatMessage/{id} /ExternalLink /ExternalLink/Generate /ExternalLink/{id} /FacebookDetails /FacebookDetails/{id} /FAQLists /FAQLists/{id} /FaultsForecasting /FaultsForecasting/{id} /FaultViewLog /Features /Features/{id} /Feed /Feedback /Feedback/{id} /Field /Field/AddFieldToAll/{id} /Field/{id} /FieldGroup /FieldGroup/{id} /FieldInfo /FieldInfo/{id} /formattedemail /formattedemail/{id} /FortnoxDetails /FortnoxDetails/{id} /GoogleBusinessDetails /GoogleBusinessDetails/{id} /GoToResolve/Complete /GoToResolve/Download /HaloDeviceInfo /HaloDeviceInfo/{id} /HaloField /HaloNews /HaloNews/read /HaloNews/{id} /Health /Holiday /Holiday/{id} /ImpersonationRequest /ImportCSV /ImportCSV/{id} /incomingemail /incomingemail/{id} /IngramMicroDetails /IngramMicroDetails/{id} /IngramMicroResellerDetails /IngramMicroResellerDetails/{id} /Instance /Instance/{id} /InstanceInfo /IntegrationConfiguration /IntegrationConfiguration/{id} /IntegrationData/AdjustQty/MicrosoftCSP /IntegrationData/BigPanda/GetDeviceList /IntegrationData/CreateIncident/SplunkOnCall /IntegrationData/Export/Lansweeper /IntegrationData/FormatJsonArray /IntegrationData/Get/Addigy /IntegrationData/Get/AmazonSeller /IntegrationData/Get/ArrowSphere /IntegrationData/Get/Atera /IntegrationData/Get/Automate /IntegrationData/Get/Autotask /IntegrationData/Get/Auvik /IntegrationData/Get/Avalara /IntegrationData/Get/AzureAD /IntegrationData/Get/AzureSentinel /IntegrationData/Get/Barracuda /IntegrationData/Get/BusinessCentral /IntegrationData/Get/CloudMarketplace /IntegrationData/Get/Confluence /IntegrationData/Get/ConnectWise /IntegrationData/Get/ConnectwiseControl /IntegrationData/Get/ConnectwiseRmm /IntegrationData/Get/Datagate /IntegrationData/Get/Datto /IntegrationData/Get/DattoCommerce /IntegrationData/Get/DeletedMail /IntegrationData/Get/Device42 /IntegrationData/Get/DevOps /IntegrationData/Get/DickerData /IntegrationData/Get/Domotz /IntegrationData/Get/DynamicsCRM /IntegrationData/Get/Dynatrace /IntegrationData/Get/Etilize /IntegrationData/Get/ExactOnline /IntegrationData/Get/ExchangeCalendars /IntegrationData/Get/Facebook /IntegrationData/Get/Fortnox /IntegrationData/Get/Freshdesk /IntegrationData/Get/Giacom /IntegrationData/Get/GoCardless /IntegrationData/Get/GoCardless/Payments /IntegrationData/Get/GoogleBusiness /IntegrationData/Get/GoogleCalendars /IntegrationData/Get/GoogleWorkplace /IntegrationData/Get/GoToAssist /IntegrationData/Get/HaloLink /IntegrationData/Get/HolidayAPI /IntegrationData/Get/HubSpot /IntegrationData/Get/Icinga /IntegrationData/Get/IngramMicro /IntegrationData/Get/Intacct /IntegrationData/Get/Interact /IntegrationData/Get/Intune /IntegrationData/Get/intY /IntegrationData/Get/ITGlue /IntegrationData/Get/Jamf /IntegrationData/Get/Jira /IntegrationData/Get/JiraServiceManagement /IntegrationData/Get/KaseyaVSA /IntegrationData/Get/Kashflow /IntegrationData/Get/Lansweeper /IntegrationData/Get/Liongard /IntegrationData/Get/LogicMonitor /IntegrationData/Get/LogMeIn /IntegrationData/Get/Mail /IntegrationData/Get/Mattermost /IntegrationData/Get/Meraki /IntegrationData/Get/MicrosoftCSP /IntegrationData/Get/Myob /IntegrationData/Get/NCentral /IntegrationData/Get/NewRelic /IntegrationData/Get/NinjaRMM /IntegrationData/Get/Okta /IntegrationData/Get/PagerDuty /IntegrationData/Get/Passportal /IntegrationData/Get/Pax8 /IntegrationData/Get/Prometheus /IntegrationData/Get/PRTG /IntegrationData/Get/Qualys /IntegrationData/Get/QuickBooksOnline /IntegrationData/Get/Quoter /IntegrationData/Get/Rhipe /IntegrationData/Get/SageBusinessCloud /IntegrationData/Get/Salesforce /IntegrationData/Get/SalesMailbox /IntegrationData/Get/SalesMailbox/{id} /IntegrationData/Get/ServiceNow /IntegrationData/Get/ServiceNowIntegration /IntegrationData/Get/Sherweb /IntegrationData/Get/Shopify /IntegrationData/Get/ShopifyVerify /IntegrationData/Get/Slack /IntegrationData/Get/SnelStart /IntegrationData/Get/SnipeIT /IntegrationData/Get/Snow /IntegrationData/Get/SolarWindsRMM /IntegrationData/Get/Splashtop /IntegrationData/Get/SplunkOnCall /IntegrationData/Get/StreamOneIon /IntegrationData/Get/Stripe /IntegrationData/Get/Syncro /IntegrationData/Get/Synnex /IntegrationData/Get/Tanium /IntegrationData/Get/TechData /IntegrationData/Get/Twitter /IntegrationData/Get/VMWorkspace /IntegrationData/Get/WordpressCom /IntegrationData/Get/WordpressOrg /IntegrationData/Get/Xensam /IntegrationData/Get/Xero /IntegrationData/Get/Zabbix /IntegrationData/Import/BeyondTrust /IntegrationData/Import/BusinessCentral /IntegrationData/Import/DevOps /IntegrationData/Import/ExactOnline /IntegrationData/Import/Fortnox /IntegrationData/Import/IngramMicro/Subscriptions /IntegrationData/Import/Intacct /IntegrationData/Import/Jira /IntegrationData/Import/Kashflow /IntegrationData/Import/Myob /IntegrationData/Import/QuickBooksOnline /IntegrationData/Import/SageBusinessCloud /IntegrationData/Import/SnelStart /IntegrationData/Import/Xero /IntegrationData/Link/DevOps /IntegrationData/Link/Jira /IntegrationData/MicrosoftTeams/Manifest /IntegrationData/Move/Mail /IntegrationData/Post/Confluence/create-webhook /IntegrationData/Post/Liongard /IntegrationData/Post/Mattermost/create-webhook /IntegrationData/Post/Mattermost/delete-webhook /IntegrationData/Post/Mattermost/send-webhook /IntegrationData/Post/OpenAi /IntegrationData/Post/Stripe/create-payment-intent /IntegrationData/Post/Stripe/create-portal-session /IntegrationData/Post/Stripe/create-setup-intent /IntegrationData/Post/Stripe/create-webhook /IntegrationData/Post/Stripe/update-invoice-payment /IntegrationData/SAML/IdP/Metadata /IntegrationData/SAML/SP/Metadata /IntegrationData/Search/DevOps /IntegrationData/Search/Jira /IntegrationData/Send/Xero /IntegrationData/Unlink/DevOps /IntegrationData/Unlink/HaloLink /IntegrationData/Unlink/Jira /IntegrationData/Validate/Jira /IntegrationError /IntegrationError/{id} /IntegrationExport /IntegrationFieldData /IntegrationFieldData/{id} /IntegrationFieldMapping /IntegrationRequest /IntegrationRequest/{id} /IntegrationRunbookVariableGroup /IntegrationRunbookVariableGroup/{id} /IntegrationSiteMapping /IntegratorLog /IntegratorSchedule /IntegratorTrace /IntegratorTrace/{id} /Invoice /Invoice/lines /Invoice/PDF/{id} /Invoice/updatelines /Invoice/View /Invoice/{id} /Invoice/{id}/void /InvoiceChange /InvoiceDetailProRata /InvoicePayment /InvoicePayment/{id} /Item /Item/NewAccountsId /Item/{id} /ItemGroup /ItemGroup/{id} /ItemStock /ItemStock/{id} /ItemStockHistory /ItemStockHistory/{id} /itemsupplier /itemsupplier/{id} /JamfDetails /JamfDetails/{id} /JiraDetails /JiraDetails/{id} /Journey /Journey/{id} /Kandji/Get /KandjiDetails /KandjiDetails/{id} /KashflowDetails /KashflowDetails/{id} /KBArticle /KBArticle/vote /KBArticle/{id} /Languages /Languages/{id} /LapSafe/Cancel /LapSafe/Complete /LapSafe/Get /LDAPConnection /LDAPConnection/{id} /LicenceChange /LicenseInfo /LicenseInfo/password /LoginToken /Lookup /Lookup/ClearCache /Lookup/{id} /Mail/Azure /Mail/Integrator/Azure /Mail/Integrator/Google /Mail/Integrator/IMAP /Mail/Integrator/Pop3 /Mail/ProcessMail /Mailbox /Mailbox/{id} /MattermostChannelDetails /MattermostDetails /MattermostDetails/{id} /MeterReading /MeterReading/{id} /MYOBdetails /MYOBdetails/{id} /NCentralDetails /NCentralDetails/{id} /Nhserverconfig /Nhserverconfig/{id} /Notification /Notification/{id} /NotificationMessage /NotificationMessage/{id} /Notifications /Notifications/process /Notifications/{id} /Notify /Notify/Addigy /Notify/Addigy/Integrator /Notify/AdobeAcrobat/{tenant}/{secret} /Notify/Atera /Notify/Atera/Integrator /Notify/Automate /Notify/Automate/Integrator /Notify/Auvik /Notify/AzureDevOps /Notify/AzureDevOps/Integrator /Notify/AzureMonitor /Notify/Confluence /Notify/ConnectwiseRmm /Notify/DattoRMM/Alerts /Notify/Device42 /Notify/Dynatrace /Notify/Facebook /Notify/github /Notify/gotoresolve /Notify/halo-webhook /Notify/icinga /Notify/ingrammicroreseller /Notify/Jira /Notify/JiraServiceManagement /Notify/LapSafe /Notify/LogicMonitor /Notify/Meraki /Notify/N-Central /Notify/Nagios /Notify/Ninja /Notify/Ninja/Alerts /Notify/PagerDuty /Notify/partner-center /Notify/process /Notify/ProcessStreet /Notify/prometheus /Notify/QuickBooksOnline /Notify/QuickbooksOnline/Verify /Notify/Quoter /Notify/servicenowaction /Notify/servicenowticket /Notify/site24x7 /Notify/Slack /Notify/Slack/Events /Notify/SnelStart /Notify/SolarWindsOrion /Notify/SplunkOnCall /Notify/Stripe /Notify/Syncro /Notify/Teams/chatMessage /Notify/Teams/lifecycleNotification /Notify/trustpilot /Notify/Twilio /Notify/Twitter /Notify/uat-restore /Notify/WhatsApp /Notify/Xero /Notify/Xero/Verify /Notify/Zabbix /OnlineStatus /Opportunities /Opportunities/View /Opportunities/{id} /Organisation /Organisation/{id} /Outcome /Outcome/{id} /Outgoing /Outgoing/{id} /OutgoingAttempt /OutgoingAttempt/{id} /Outgoingemail /Outgoingemail/{id} /pagerdutymapping /PasswordField /PasswordField/{id} /PdfTemplate /PdfTemplate/{id} /PdfTemplateRepository /PdfTemplateRepository/{id} /PopupNote /PopupNote/read /PowerShellScript /PowerShellScript/{id} /PowerShellScriptCriteria /PowerShellScriptCriteria/{id} /PowerShellScriptProcessing /PowerShellScriptProcessing/{id} /Priority /Priority/{id} /Product /Product/{id} /ProductBranch /ProductComponent /ProductComponent/{id} /Projects /Projects/View /Projects/{id} /PRTGDetails /PRTGDetails/{id} /PublishProfiles /PublishProfiles/{id} /PurchaseOrder /PurchaseOrder/{id} /Qualification /Qualification/{id} /QuickBooksDetails /QuickBooksDetails/{id} /Quotation /Quotation/Approval /Quotation/Lines /Quotation/View /Quotation/{id} /RecurringInvoice /RecurringInvoice/Lines /RecurringInvoice/process /RecurringInvoice/updatelines /RecurringInvoice/{id} /RecurringItem /Release /Release/{id} /ReleaseNoteGroup /ReleaseNoteGroup/{id} /ReleasePipeline /ReleasePipeline/{id} /ReleaseType /ReleaseType/{id} /RemoteSession /RemoteSession/{id} /RemoteSessionTeams /Report /Report/Bookmark /Report/createpdf /Report/print /Report/{id} /ReportData/{publishedid} /ReportRepository /ReportRepository/ReportCategories /ReportRepository/{id} /ResourceType /ResourceType/{id} /Roadmap /Roles /Roles/{id} /SageBusinessCloudDetails /SageBusinessCloudDetails/{id} /SalesMailbox /SalesMailbox/{id} /SalesMailboxDetail /SalesOrder /SalesOrder/{id} /Schedule /Schedule/{id} /ScheduleOccurrence /ScheduleOccurrence/{id} /ScreenLayout /ScreenLayout/{id} /Search /SecurityCheck /SecurityQuestion /SecurityQuestion/{id} /SecurityQuestionValidate /Service /Service/unsubscribe /Service/{id} /ServiceCategory /ServiceCategory/{id} /ServiceRequestDetails /ServiceRestriction /ServiceStatus /ServiceStatus/Subscribe /ServiceStatus/Subscribe/{id} /ServiceStatus/{id} /SetupTab /SetupTab/{id} /SetupTabGroup /SetupTabGroup/{id} /ShopifyDetails /ShopifyDetails/{id} /Site /Site/StockBins /Site/{id} /SLA /SLA/{id} /SlackDetails /SlackDetails/Uninstall /SlackDetails/{id} /SnipeITDetails /SnipeITDetails/{id} /SnowDetails /SnowDetails/{id} /SoftwareLicence /SoftwareLicence/{id} /SoftwareLicenceRole /SQLImport /SQLImport/{id} /Status /Status/{id} /StreamOneIonDetails /StreamOneIonDetails/{id} /Supplier /Supplier/{id} /SupplierContract /SupplierContract/NextRef /SupplierContract/{id} /SynnexDetails /SynnexDetails/{id} /Tabs /Tabs/{id} /Tags /Tags/{id} /TaniumDetails /TaniumDetails/{id} /TaskMonitorEvent /TaskSchedule /TaskTrace /TaskTrace/{id} /Tax /Tax/{id} /TaxRule /TaxRule/{id} /Team /Team/Tree /Team/{id} /TeamImage/{id} /TechDataResellerDetails /TechDataResellerDetails/{id} /Template /Template/{id} /Tenable/Cancel /Tenable/Export /Tenable/Get /Tenable/Status /TenableDetails /TenableDetails/{id} /Tenant /Test1 /Test3 /Test4 /TestError /TicketApproval /TicketApproval/{id} /TicketApproval/{id}&{seq} /TicketArea /TicketArea/{id} /TicketRules /TicketRules/{id} /Tickets /Tickets/Object /Tickets/processchildren /Tickets/salesmailbox /Tickets/SetBillableProject /Tickets/View /Tickets/vote /Tickets/zapier /Tickets/{id} /TicketType /TicketType/{id} /TicketTypeField /TicketTypeGroup /TicketTypeGroup/{id} /Timesheet /Timesheet/forecasting /Timesheet/mine /Timesheet/{id} /TimesheetEvent /TimesheetEvent/mine /TimesheetEvent/{id} /Timeslot /ToDo /ToDoGroup /ToDoGroup/{id} /TopLevel /TopLevel/{id} /Translation /TwitterDetails /TwitterDetails/{id} /UnsubServiceEmails /UnsubServiceEmails/{id} /UserChange /UserRoles /UserRoles/{id} /Users /Users/me /Users/prefs /Users/{id} /VersionInfo /VersionInfo/GetOneSpotlight/{id} /VersionInfo/SearchVersionInfo /VersionInfo/Spotlight /VersionInfo/{id} /ViewColumns /ViewColumns/{id} /ViewFilter /ViewFilter/{id} /ViewListGroup /ViewListGroup/{id} /ViewLists /ViewLists/{id} /VirtualAgent /VirtualAgent/{id} /VMWorkspaceDetails /VMWorkspaceDetails/{id} /Webhook /Webhook/{id} /WebhookEvent /WebhookEvent/{id} /WebhookRepository /WebhookRepository/{id} /WordpressDetails /WordpressDetails/{id} /WordpressOrgDetails /WordpressOrgDetails/{id} /Workday /Workday/{id} /Workflow /Workflow/{id} /WorkflowTarget /WorkflowTarget/{id} /XeroDetails /XeroDetails/{id} /XtypeRole' ;;
+        *) REPLY= ;;
+    esac
+}
+
+# The query parameters of an operation, 'METHOD /Template'.
+_halo_api_params() {
+    case $1 in
+        'GET /Actions') REPLY='actoutcome actoutcomenum agentonly conversationonly count datesearch enddate excludebilling excludehiddenfrominternalit excludeprivate excludesys importantonly importanttop includeagentdetails includeattachments includefacebookfields includehtmlemail includehtmlnote includenonactionattachments includetranslations includetwitterfields intraticketonly ischildnotes isrelatednotes slaonly startdate supplieronly ticket_id timeentriesonly' ;;
+        'GET /Actions/{id}') REPLY='agentonly emailonly includedetails includeemail mostrecent nonsystem penultimate ticket_id' ;;
+        'GET /Address') REPLY='count onholdonly openedafter overrideclientid overridesiteid overrideuserid postcode site_id type_id user_id' ;;
+        'GET /Address/{id}') REPLY='includedetails' ;;
+        'GET /Agent') REPLY='activeinactive appointmentscreen can_edit_only client_id clientidoverride department_id departments domain exchangecalendars excludeAgent forcequalmatch includeapiagents includedisabled includeenabled includenamedcount includeroles includestatus includeunassigned integration_type linemanagedonly linkingagents loadcache onlinestatuses qualifications reassign remoteagents remoteagenttype role search shiftagentsonly showall showcounts team team_id teams thisAgentOnly ticketarea_id tickettype_id view_id withemail' ;;
+        'GET /Agent/{id}') REPLY='clientidoverride get_htmldesigner_signature getholidayallowance includedetails isagentconfig loadcache' ;;
+        'GET /AgentCheckIn') REPLY='agent_id end_date start_date' ;;
+        'GET /AgentCheckIn/{id}') REPLY='includedetails' ;;
+        'GET /AgentImage/{id}') REPLY='clientidoverride get_htmldesigner_signature getholidayallowance includedetails isagentconfig loadcache' ;;
+        'GET /Application/{id}') REPLY='includedetails' ;;
+        'GET /Appointment') REPLY='advanced_search agents appointmentsonly assets client_id end_date excludenonticketapptodo excluderecurring excluderecurringmaster getopenjourney hidecompleted includedeleted isrecurringchild isrecurringmaster locations my_approvals order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate recurringchangeonly recurringmasterid search shiftsonly showall showappointments showchanges showholidayonce showholidays showprojects showshifts start_date statuses tasksonly ticket_id toplevel_id types utcoffset' ;;
+        'GET /Appointment/{id}') REPLY='includedetails' ;;
+        'DELETE /Appointment/{id}') REPLY='ignoreexchangedelete' ;;
+        'GET /ApprovalProcess') REPLY='access_control_level' ;;
+        'GET /ApprovalProcess/{id}') REPLY='includedetails' ;;
+        'GET /ApprovalProcessRule') REPLY='global process_id step_id' ;;
+        'GET /ApprovalProcessRule/{id}') REPLY='includedetails' ;;
+        'GET /AreaAzureTenant') REPLY='azure_tenant_id client_id details_id ignore_decrypt notset returnalliflinked site_id' ;;
+        'GET /AreaRequestType/{id}') REPLY='includedetails' ;;
+        'GET /Asset') REPLY='activeinactive advanced_search assetgroup_id assetgroups assets assetstatuses assettype assettype_id assettypes bookmarked client_id columns_id consignable consignment_id contract_id contract_id_adding_to count domotzagents excludethese globalSearchID idonly includeactive includeallowedstatus includeassetfields includechildren includecolumns includeinactive includeservices includeuser integration_tenantids integration_type inventory_number islogonbehalfview item_id itemstock_id kb_id lastupdatefromdate lastupdatetodate licence_id linked_to_ticket linkedto_id mine mysite noicon order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate previously_selected previously_selected_client_id previously_selected_site_id previously_selected_user_id salesorder_id salesorder_line search search_inventory_number_only service_id service_ids site_id stockbin_id stockbin_ids supplier_contract_id supplier_id suppliercontracts ticket_id tickettype_id user_id username' ;;
+        'GET /Asset/{id}') REPLY='assettype_id includeactivity includeallowedstatus includedetails includediagramdetails includehierarchy' ;;
+        'GET /AssetChange') REPLY='asset_id count idonly licence_id order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate search user_id' ;;
+        'GET /AssetGroup') REPLY='includetypesforgroups istree type' ;;
+        'GET /AssetGroup/{id}') REPLY='includedetails' ;;
+        'GET /AssetSoftware') REPLY='device_id licence_id third_party_field third_party_id user_id' ;;
+        'GET /AssetType') REPLY='assetgroup_id can_create_only can_edit_only fixedassetgroups include_current resourcesonly setuplist tickettype_id type' ;;
+        'GET /AssetType/{id}') REPLY='booking_type client_id end_date fieldsandlayoutonly includedetails site_id start_date' ;;
+        'GET /AssetTypeInfo') REPLY='assetgroup_id can_create_only can_edit_only fixedassetgroups include_current resourcesonly setuplist tickettype_id type' ;;
+        'GET /AssetTypeMappings/{id}') REPLY='includedetails' ;;
+        'GET /Attachment') REPLY='action_id domotzagents filetype idonly isxlsimport one_attachment_id order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 portal ticket_id token type unique_id' ;;
+        'GET /Attachment/image') REPLY='nonce token' ;;
+        'POST /Attachment/image') REPLY='_alreadyuploaded _canupdate _enduserportalpdfprint _importtype _is_new_version _isimport _warning aashowforchildren aashowforrelated aashowforusers aaunum aauserid action_id already_posted anon_outcomeid atallowguid atblob atblob_base64 atcontenttype atdatecreated atdesc atencid atfilename atfilesize atguid atid atimageuse atipaddress atisimage atkey atlink atlinkedversionid atnote atparentid atshowforusers attachmentaction_id atthirdpartyid attype atuniqueid child_count content_id copy_from_id copytopath date_created_override download_url faultid has_scanned image_upload_id image_upload_key last_updated link parent_name s3url third_party_id third_party_token ticket_id useThisGuid version_count' ;;
+        'GET /Attachment/nhserver/{id}') REPLY='token' ;;
+        'GET /Attachment/{id}') REPLY='childticketid includedetails token' ;;
+        'GET /Audit/{id}') REPLY='includedetails' ;;
+        'GET /azureadconnection') REPLY='authorized isintune type types' ;;
+        'GET /azureadconnection/{id}') REPLY='includedetails includetenants' ;;
+        'GET /azureadmapping') REPLY='connection_id' ;;
+        'GET /AzureDevOpsDetails/{id}') REPLY='includedetails' ;;
+        'GET /BillingTemplate/{id}') REPLY='client_id includedetails' ;;
+        'GET /BookingType') REPLY='type' ;;
+        'GET /BudgetType') REPLY='ticket_id' ;;
+        'GET /BudgetType/{id}') REPLY='includedetails' ;;
+        'GET /BulkEmail/{id}') REPLY='includedetails' ;;
+        'GET /BusinessCentralDetails') REPLY='companyid connectedonly' ;;
+        'GET /BusinessCentralDetails/{id}') REPLY='includedetails' ;;
+        'GET /CAB') REPLY='includemembers' ;;
+        'GET /CAB/{id}') REPLY='includedetails' ;;
+        'GET /CallLog') REPLY='showall' ;;
+        'GET /CallLog/{id}') REPLY='includedetails' ;;
+        'GET /CallScript/{id}') REPLY='includedetails' ;;
+        'GET /CannedText') REPLY='access_control_level agent_id department_id group_id showall team_id ticketonly' ;;
+        'GET /CannedText/{id}') REPLY='includedetails' ;;
+        'GET /Category') REPLY='client_id service_id team_id team_name tickettype_id type_id' ;;
+        'GET /Category/{id}') REPLY='includedetails' ;;
+        'GET /Certificate/{id}') REPLY='includedetails' ;;
+        'GET /ChargeRate') REPLY='chargerate_id client_id contract_id currentonly globalonly' ;;
+        'GET /ChargeRate/{id}') REPLY='includedetails' ;;
+        'GET /Chat') REPLY='after chatprofile_id checkavailable count ignore_all_closed order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate teams_conversation_id ticket_id' ;;
+        'GET /ChatMessage') REPLY='chat_id last_id max_id' ;;
+        'GET /ChatProfile') REPLY='type' ;;
+        'GET /ChatProfile/{id}') REPLY='check_available includedetails key' ;;
+        'GET /Client') REPLY='accountmanageronly activeinactive advanced_search azureclients callplan columns_id count domain exclude_internal gficlients idonly includeactive includeazuretenants includecolumns includeinactive includeinvoicetemplatename includenotes includeqbofields integration_tenantids integration_type isjira issentinel isservicenow lastupdatefromdate lastupdatetodate order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate search search_name_only sentinelid showcounts sitefields snowaccountid snowclients ticketarea_id toplevel_id view_id' ;;
+        'GET /Client/{id}') REPLY='domain getavailablerts includeactivity includedetails includeperiods includeprepay tickettype_id' ;;
+        'GET /ClientContract') REPLY='client_id count device_id excluderenewed includeinactive includelastrenewed isbillingplansetup isoracle order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate pending_recurring_invoice search site_id' ;;
+        'GET /ClientContract/{id}') REPLY='includedetails includeperiods' ;;
+        'GET /ClientPrepay') REPLY='advanced_search billing_date client_id client_ids contract_id count idonly order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate ready_for_invoicing search' ;;
+        'GET /ClientPrepay/{id}') REPLY='includedetails' ;;
+        'GET /ConfigCommit') REPLY='advanced_search idonly instance_id notin_instance_id order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate rollback_commit search' ;;
+        'GET /ConfigCommit/{id}') REPLY='includedetails instance_id' ;;
+        'GET /ConfirmClosure/{id}') REPLY='includedetails' ;;
+        'GET /ConnectedInstance/{id}') REPLY='includedetails' ;;
+        'GET /Consignment') REPLY='count idonly order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate' ;;
+        'GET /Consignment/{id}') REPLY='includedetails' ;;
+        'DELETE /Consignment/{id}') REPLY='deleteOrder' ;;
+        'GET /ContractSchedule/{id}') REPLY='includedetails' ;;
+        'GET /ContractSchedulePlan/{id}') REPLY='includedetails' ;;
+        'GET /CostCentres/{id}') REPLY='includedetails' ;;
+        'GET /CRMNote') REPLY='client_id count supplier_id toplevel_id' ;;
+        'GET /CRMNote/{id}') REPLY='includedetails' ;;
+        'GET /CSVTemplate/{id}') REPLY='includedetails' ;;
+        'GET /Currency/{id}') REPLY='includedetails' ;;
+        'GET /CustomButton') REPLY='isbuttonsetup ispermissionsetup msid typeid' ;;
+        'GET /CustomButton/{id}') REPLY='includedetails' ;;
+        'GET /CustomIntegration/{id}') REPLY='includedetails includemethods module_id' ;;
+        'GET /CustomIntegrationMethod') REPLY='count integration_id order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate' ;;
+        'GET /CustomIntegrationMethod/{id}') REPLY='includedetails' ;;
+        'GET /CustomIntegrationRepository/{id}') REPLY='includedetails includemethods module_id' ;;
+        'GET /CustomTable') REPLY='access_control_level customonly isconfig iswebhookmapping systemonly usage' ;;
+        'GET /CustomTable/{id}') REPLY='includedetails' ;;
+        'GET /DashboardLinks') REPLY='access_control_level count in_app order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate showall userid' ;;
+        'GET /DashboardLinks/{id}') REPLY='getreporttoken includedetails showall userid' ;;
+        'GET /DatabaseLookup') REPLY='type' ;;
+        'GET /DatabaseLookup/{id}') REPLY='includedetails lookup_value' ;;
+        'GET /DattoCommerceDetails') REPLY='includedetails' ;;
+        'GET /DattoCommerceDetails/{id}') REPLY='includedetails' ;;
+        'GET /EmailAddressBook') REPLY='activeinactive advanced_search allapprovers approvers_only asset_id client_id contract_id count department_id exclude_agents exclude_defaultsiteusers exclude_generaluser idonly includeactive includebillinginfo includeinactive includename includenonserviceaccount includenotes includeserviceaccount integration_type is3cxcall is_followers lastupdatefromdate lastupdatetodate licence_id listagentuserfirst myallcustomers myarea mydepartment mysite mysitecontact mytoplevel opp_id order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 organisation_id page_no page_size pageinate role search search_phonenumbers site_id supplier_id tickettype_id toplevel_id' ;;
+        'GET /EmailRule') REPLY='fromaddress type' ;;
+        'GET /EmailRule/{id}') REPLY='includedetails' ;;
+        'GET /EmailStore/{id}') REPLY='includedetails' ;;
+        'GET /EmailTemplate') REPLY='access_control_level ignore_mg isconfig messagegroup portalcss release_only' ;;
+        'GET /EmailTemplate/{id}') REPLY='includedetails messagegroup' ;;
+        'GET /ExactDetails') REPLY='connectedonly division' ;;
+        'GET /ExactDetails/{id}') REPLY='division includedetails' ;;
+        'GET /ExternalLink') REPLY='count details_id halo_id module_id module_list order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate search table_id third_party_desc third_party_id third_party_secondary_id third_party_type' ;;
+        'GET /ExternalLink/{id}') REPLY='includedetails' ;;
+        'GET /FacebookDetails') REPLY='page_id' ;;
+        'GET /FacebookDetails/{id}') REPLY='includedetails' ;;
+        'GET /FAQLists') REPLY='allgroups endoftreeonly level organisation_id parent_id showcounts type' ;;
+        'GET /FAQLists/{id}') REPLY='includedetails organisation_id' ;;
+        'GET /FaultsForecasting/{id}') REPLY='includedetails' ;;
+        'GET /Features') REPLY='isconfig showdisabled showenabled' ;;
+        'GET /Features/{id}') REPLY='includedetails' ;;
+        'GET /Feed') REPLY='accountmanager_id agent_only count exclude_private followed_only newer_than_id older_than_id one_agent_id one_agents_tickets_id one_user_id related_asset_id related_client_id related_site_id related_user_id user_only' ;;
+        'GET /Feedback/{id}') REPLY='clearcomment includedetails key' ;;
+        'GET /Field') REPLY='kind type_id' ;;
+        'GET /Field/{id}') REPLY='includedetails kind' ;;
+        'DELETE /Field/{id}') REPLY='kind' ;;
+        'GET /FieldGroup') REPLY='access_control_level includefields isconfig' ;;
+        'GET /FieldGroup/{id}') REPLY='includedetails' ;;
+        'GET /FieldInfo') REPLY='access_control_level domain excluderanges excludetables excludetableself extratype fieldtype fieldtypemultiple includecategories includedatefields includejirafields includeremotefields includevalues inputtype isapprovalstep isconfig iscustomfieldsetup systemid typeid' ;;
+        'GET /FieldInfo/{id}') REPLY='entityid getlookupvalues includedetails livecustomfields userid' ;;
+        'GET /formattedemail/{id}') REPLY='includedetails' ;;
+        'GET /HaloNews/{id}') REPLY='includedetails' ;;
+        'GET /Holiday') REPLY='agent_id approved_only end_date entity include_apid inclusive_end inclusive_start my_approvals start_date workdayid' ;;
+        'GET /Holiday/{id}') REPLY='includedetails' ;;
+        'GET /ImportCSV') REPLY='includedetails type_id' ;;
+        'GET /ImportCSV/{id}') REPLY='includedetails' ;;
+        'GET /incomingemail') REPLY='order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate showcurrentagentonly' ;;
+        'GET /incomingemail/{id}') REPLY='includedetails showcurrentagentonly' ;;
+        'GET /IngramMicroDetails/{id}') REPLY='includedetails' ;;
+        'GET /Instance') REPLY='comparewith' ;;
+        'GET /IntegrationConfiguration/{id}') REPLY='includedetails' ;;
+        'GET /IntegrationData/Get/Addigy') REPLY='endpoint returntype validate' ;;
+        'GET /IntegrationData/Get/ArrowSphere') REPLY='include_this_id next_url paginate remove_existing resource' ;;
+        'GET /IntegrationData/Get/Atera') REPLY='datatype keyPair page' ;;
+        'GET /IntegrationData/Get/Automate') REPLY='dataType extraFilter keyPair' ;;
+        'GET /IntegrationData/Get/Autotask') REPLY='datatype nexturl' ;;
+        'GET /IntegrationData/Get/Auvik') REPLY='alsoInclude dataType excludeMapped extraFilter mappedOnly next_url paginate parentId subDataType' ;;
+        'GET /IntegrationData/Get/AzureAD') REPLY='connectionid datatype mappingid tenantid' ;;
+        'GET /IntegrationData/Get/AzureSentinel') REPLY='connectionid datatype resourcegroupname subscriptionid workspacename' ;;
+        'GET /IntegrationData/Get/Barracuda') REPLY='after datatype keypair pageinapi varname' ;;
+        'GET /IntegrationData/Get/CloudMarketplace') REPLY='account_id include_this_id module_id remove_existing reset_token resource' ;;
+        'GET /IntegrationData/Get/ConnectWise') REPLY='datatype page' ;;
+        'GET /IntegrationData/Get/ConnectwiseControl') REPLY='datatype keyPair secondarydatatype' ;;
+        'GET /IntegrationData/Get/Datto') REPLY='dataType fetchSites keyPair' ;;
+        'GET /IntegrationData/Get/DattoCommerce') REPLY='connectionid datatype page' ;;
+        'GET /IntegrationData/Get/Device42') REPLY='datatype keyPair' ;;
+        'GET /IntegrationData/Get/DevOps') REPLY='data_only haloProduct instance_id product_id resource search workItemTypes' ;;
+        'GET /IntegrationData/Get/DickerData') REPLY='include_this_id remove_existing resource tenant_id' ;;
+        'GET /IntegrationData/Get/Domotz') REPLY='endpoint returntype validate' ;;
+        'GET /IntegrationData/Get/DynamicsCRM') REPLY='accountid datatype' ;;
+        'GET /IntegrationData/Get/Etilize') REPLY='catalog datatype locale page_size pageno search' ;;
+        'GET /IntegrationData/Get/ExchangeCalendars') REPLY='datatype masterid nexturl overrideenddate overridestartdate userprincipalname' ;;
+        'GET /IntegrationData/Get/Facebook') REPLY='facebook_details_id resource' ;;
+        'GET /IntegrationData/Get/Freshdesk') REPLY='datatype page parent_id' ;;
+        'GET /IntegrationData/Get/Giacom') REPLY='include_this_id remove_existing resource sub_resource' ;;
+        'GET /IntegrationData/Get/GoogleCalendars') REPLY='datatype' ;;
+        'GET /IntegrationData/Get/GoogleWorkplace') REPLY='datatype mappingid nexttoken paginate' ;;
+        'GET /IntegrationData/Get/GoToAssist') REPLY='customeremail customername datatype limit offset ticketid' ;;
+        'GET /IntegrationData/Get/HaloLink') REPLY='resource uriparams' ;;
+        'GET /IntegrationData/Get/HolidayAPI') REPLY='country dataOnly endpoint year' ;;
+        'GET /IntegrationData/Get/HubSpot') REPLY='keypair nextlink objecttype paginate resource search' ;;
+        'GET /IntegrationData/Get/IngramMicro') REPLY='include_this_id offset paginate remove_existing resource tenant third_party_id' ;;
+        'GET /IntegrationData/Get/Interact') REPLY='searchString testOnly' ;;
+        'GET /IntegrationData/Get/Intune') REPLY='areaAzureTenant connectionid datatype doPaginate nextLink' ;;
+        'GET /IntegrationData/Get/intY') REPLY='include_this_id remove_existing resource' ;;
+        'GET /IntegrationData/Get/ITGlue') REPLY='datatype organizationid returntype typeid updateddate' ;;
+        'GET /IntegrationData/Get/Jamf') REPLY='dataOnly endpoint' ;;
+        'GET /IntegrationData/Get/Jira') REPLY='dataOnly dataType haloProduct issueTypes productId search' ;;
+        'GET /IntegrationData/Get/JiraServiceManagement') REPLY='alternate_sys_id customer_id datatype offset search supplier_id' ;;
+        'GET /IntegrationData/Get/KaseyaVSA') REPLY='datatype extrafilter keyPair page' ;;
+        'GET /IntegrationData/Get/Kashflow') REPLY='datatype tenantid' ;;
+        'GET /IntegrationData/Get/Lansweeper') REPLY='datatype exportUrl exportid halositeid siteid' ;;
+        'GET /IntegrationData/Get/Liongard') REPLY='datatype keyPair page' ;;
+        'GET /IntegrationData/Get/LogicMonitor') REPLY='datatype offset' ;;
+        'GET /IntegrationData/Get/LogMeIn') REPLY='datatype' ;;
+        'GET /IntegrationData/Get/MicrosoftCSP') REPLY='azuretenants continuationToken datatype detailsId doPaginate isLookup keyPair nextLink search' ;;
+        'GET /IntegrationData/Get/NCentral') REPLY='accountid customerid dataOnly datatype' ;;
+        'GET /IntegrationData/Get/NewRelic') REPLY='datatype' ;;
+        'GET /IntegrationData/Get/NinjaRMM') REPLY='datatype organizationid page' ;;
+        'GET /IntegrationData/Get/Okta') REPLY='datatype override_mapping_id validate' ;;
+        'GET /IntegrationData/Get/PagerDuty') REPLY='apikeyoverride dataOnly datatype' ;;
+        'GET /IntegrationData/Get/Passportal') REPLY='clientid documenttype endpoint pagenum returntype validate' ;;
+        'GET /IntegrationData/Get/Pax8') REPLY='include_this_id page paginate remove_existing resource third_party_id' ;;
+        'GET /IntegrationData/Get/PRTG') REPLY='testOnly' ;;
+        'GET /IntegrationData/Get/Qualys') REPLY='mappingid offset paginate resource' ;;
+        'GET /IntegrationData/Get/QuickBooksOnline') REPLY='account_classification account_subtype account_type companyid connectionid datatype' ;;
+        'GET /IntegrationData/Get/Quoter') REPLY='resource' ;;
+        'GET /IntegrationData/Get/Rhipe') REPLY='include_this_id remove_existing resource' ;;
+        'GET /IntegrationData/Get/Salesforce') REPLY='endpoint keypair nextlink resource' ;;
+        'GET /IntegrationData/Get/SalesMailbox') REPLY='connectionid datatype mailboxname mappingid' ;;
+        'GET /IntegrationData/Get/ServiceNowIntegration') REPLY='alternate_sys_id customer_id datatype offset search updateddate' ;;
+        'GET /IntegrationData/Get/Sherweb') REPLY='customer_id include_this_id remove_existing reset_token resource' ;;
+        'GET /IntegrationData/Get/SnelStart') REPLY='datatype' ;;
+        'GET /IntegrationData/Get/Snow') REPLY='accountid dataOnly datatype nextlink paginate' ;;
+        'GET /IntegrationData/Get/SolarWindsRMM') REPLY='datatype gfisiteid' ;;
+        'GET /IntegrationData/Get/SplunkOnCall') REPLY='datatype' ;;
+        'GET /IntegrationData/Get/Syncro') REPLY='dataOnly datatype page' ;;
+        'GET /IntegrationData/Get/TechData') REPLY='include_this_id remove_existing resource' ;;
+        'GET /IntegrationData/Get/Twitter') REPLY='callbackurl datatype' ;;
+        'GET /IntegrationData/Get/Zabbix') REPLY='method' ;;
+        'POST /IntegrationData/Import/Intacct') REPLY='datatype locid' ;;
+        'GET /IntegrationError') REPLY='count detail_id module_id order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate' ;;
+        'GET /IntegrationError/{id}') REPLY='includedetails' ;;
+        'GET /IntegrationExport') REPLY='moduleId readyForImport' ;;
+        'GET /IntegrationFieldMapping') REPLY='msid product_id subtypeid syncfields typeid xmvalue' ;;
+        'GET /IntegrationRequest') REPLY='count detail_id inbound_only module_id order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 outbound_only page_no page_size pageinate' ;;
+        'GET /IntegrationRequest/{id}') REPLY='includedetails' ;;
+        'GET /IntegrationRunbookVariableGroup') REPLY='exclude_method_id one_runbook_id' ;;
+        'GET /IntegrationRunbookVariableGroup/{id}') REPLY='exclude_method_id method_ids' ;;
+        'GET /IntegrationSiteMapping') REPLY='get_active_only msid third_party_client_id' ;;
+        'GET /IntegratorLog') REPLY='module_id page_no page_size pageinate' ;;
+        'GET /IntegratorSchedule') REPLY='page_no page_size pageinate' ;;
+        'GET /Invoice') REPLY='advanced_search asset_id awaiting_approval billing_date billingcategory_ids client_id client_ids contract_id count idonly includecredits includeinvoices includelines includepoinvoices invoicedateend invoicedatestart my_approvals notpostedonly order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate paymentstatuses postedonly purchaseorder_id quote_status ready_for_invoicing recurringinvoice_id reviewrequired rinvoice_type salesorder_id search sent_status site_id stripeautopaymentrequired ticket_id toplevel_id user_id' ;;
+        'GET /Invoice/{id}') REPLY='includedetails' ;;
+        'DELETE /Invoice/{id}') REPLY='bypass_accounts_sync' ;;
+        'GET /InvoiceChange') REPLY='count idonly invoice_id line_id order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate search type_id' ;;
+        'GET /InvoicePayment') REPLY='client_id count intent_id invoice_id order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate search' ;;
+        'GET /InvoicePayment/{id}') REPLY='includedetails' ;;
+        'GET /Item') REPLY='activeinactive advanced_search assetgroup_id assetgroups assettypes autotask_service_items count dbc_company_id exactdivision excluderecurring includeactive includeinactive itemservice_id itemservicerequestdetails_id itemsupplierclientid kashflowtenantid order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate qbitemsonly qbocompanyid recurringonly sagebusinesscloudtenantid search search1 show_not_in_stock stocklocation_id supplier_id xerotenantid' ;;
+        'GET /Item/{id}') REPLY='dbc_company_id includedetails kashflowtenantid qbocompanyid sagebusinesscloudtenantid xerotenantid' ;;
+        'GET /ItemGroup/{id}') REPLY='groupQuantity includedetails' ;;
+        'GET /ItemStock') REPLY='count idonly item_id order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate stockbin_id stocklocation_id' ;;
+        'GET /ItemStock/{id}') REPLY='includedetails' ;;
+        'GET /ItemStockHistory') REPLY='count idonly item_id itemstock_id order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate search stockbin_id stocklocation_id' ;;
+        'GET /itemsupplier/{id}') REPLY='includedetails' ;;
+        'GET /Journey/{id}') REPLY='includedetails' ;;
+        'GET /KashflowDetails') REPLY='includedisabled includeenabled tenantid' ;;
+        'GET /KashflowDetails/{id}') REPLY='includedetails' ;;
+        'GET /KBArticle') REPLY='activeinactive advanced_search articletype client_id count device_id faqlists includeactive includeinactive key language_code language_override needsreview order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 organisation_id page_no page_size pageinate related_to related_to_ticket search site_id type' ;;
+        'GET /KBArticle/{id}') REPLY='includedetails language_code language_override organisation_id' ;;
+        'GET /Languages') REPLY='showall' ;;
+        'GET /Languages/{id}') REPLY='includedetails' ;;
+        'GET /LDAPConnection') REPLY='clientidoverride' ;;
+        'GET /LDAPConnection/{id}') REPLY='clientidoverride includedetails' ;;
+        'GET /LicenceChange') REPLY='change_date count idonly licence_id order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate search' ;;
+        'GET /LicenseInfo') REPLY='advanced_search count order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate site_id' ;;
+        'GET /Lookup') REPLY='access_control_level assettype_id client_id clientname contract_id country_code_id dbc_company_id domain exclude_nocharge exclude_nolinkedtypes exclude_zero iscustomfield istree lookupid ordervaluetype outcome_id showallcodes ticket_id unameaprestriction use use2' ;;
+        'GET /Lookup/{id}') REPLY='includedetails' ;;
+        'POST /Mail/ProcessMail') REPLY='task_id' ;;
+        'GET /Mailbox') REPLY='department_id from_addresses ignore_default organisation_id showall team_id' ;;
+        'GET /Mailbox/{id}') REPLY='includedetails includeglobalsmtp' ;;
+        'GET /MeterReading') REPLY='asset_id count page_no page_size pageinate recurringinvoice_line_id' ;;
+        'GET /MeterReading/{id}') REPLY='includedetails' ;;
+        'GET /NCentralDetails') REPLY='includedetails' ;;
+        'GET /NCentralDetails/{id}') REPLY='includedetails' ;;
+        'GET /Nhserverconfig/{id}') REPLY='includedetails' ;;
+        'GET /Notification') REPLY='agent_id restrictto_agent_id role_id showall type webhook_id' ;;
+        'GET /Notification/{id}') REPLY='includedetails' ;;
+        'GET /NotificationMessage/{id}') REPLY='includedetails' ;;
+        'GET /Notifications') REPLY='checkhalointegrator checknhserver clientversion count newer_than_id older_than_id page_no page_size pageinate update_shown utc_offset' ;;
+        'GET /Notifications/{id}') REPLY='includedetails' ;;
+        'POST /Notify/Ninja') REPLY='ignoreAuth' ;;
+        'POST /Notify/Xero') REPLY='ignoreEventCheck' ;;
+        'GET /Opportunities') REPLY='advanced_search agent agent_id alerttype asset_id awaitinginput billableonly billing_date billing_type billingcontractid calendar_enddate calendar_startdate category_1 category_2 category_3 category_4 checkmyticketsonly client_id client_ids client_ref closed_only columns_id contract_id contract_period count datesearch debug default_columns deleted domain enddate enddatetime excludeslacalcs excludethese excludetickettypeallowall extraportalfilter facebook_id fetchgrandchildren flagged followedandagents ignoremilestonerestriction includeaccountmanager includeagent includeallopen includeappointmentid includeapproval includeassetkeyfield includeassettype includebreached includebudgettype includechildids includechildread includechildren includeclosed includecolumns includecompleted includecontract includecountryregion includefirstname includefollowedonly includehold includeinactivetechs includeinactiveusers includeitilname includelastaction includelastincomingemail includelastname includelastnote includelocked includemailbox includemailid includemyuseronly includenextactivitydate includenextappointmenttype includeparentsubject includeprojects includeread includerelatedservices includerelease1 includerelease2 includerelease3 includeservicecategory includeslaactiondate includeslatimer includestatus includesubmittedonly includesupplier includetickettype includetimetaken includetoplevel includeviewing includeworkflowstage includeworkflowstagenumber includuserdepartments inlcludeopenchildcount invlucebranch ismilestone isorion isquicktimesearch isscom isteams iszapier itil_requesttype itil_requesttype_id kanbanviewontheagentapp kanbanviewontheportal lastupdatefromdate lastupdatetodate list_id milestone_id mine nochargeonly notime onlytime open_only order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 orion_type page_no page_size pageinate parent_id pending_review per_action prepayorcontractonly priority product project_ids ready_for_invoicing related_id release_id requesttype requesttype_id requesttypegroup search search_details search_id search_inventory_number search_oppcompanyname search_oppcontactname search_oppemailaddress search_release1 search_release2 search_release3 search_releasenote search_reportedby search_summary search_supplier_reference search_user_name search_version searchactions searchthisticketid service_id showonroadmap site_id sitepostcode sla sprint_for_tickettype_id sprints startandendset startdate startdatetime status status_id submittedandagents supplier_id supplier_status team team_name ticketarea_id ticketcontract_id ticketidonly ticketids ticketlinktype toplevel_id unlinked_only user_id username utcoffset view_id withattachments' ;;
+        'GET /Opportunities/{id}') REPLY='amailentryid assignedto consignablelines debug dodatabaselookup email include_auditing includeagent includechildids includedetails includelastaction includelastappointment includelinkedobjects includenextappointment includeparentchangeinfo includeparentsubject includeseenby is_portal isdetailscreen ishalolink ispreview isteams nocache subject ticketidonly utcoffset' ;;
+        'DELETE /Opportunities/{id}') REPLY='reason' ;;
+        'GET /Organisation/{id}') REPLY='includedetails' ;;
+        'GET /Outcome') REPLY='access_control_level debug excludesystemactions quick_only showhidden showsystemactions slastate status supplier_id supplier_status tickettype_id workflow_id workflow_step' ;;
+        'GET /Outcome/{id}') REPLY='action_id anon_ticketid contract_id debug includedetails invoice_id matched_kb_client_id matched_kbid override_user_id purchaseorder_id quotation_id salesorder_id selected_supplier_id ticket_id token' ;;
+        'GET /Outgoing') REPLY='count idonly mailbox_id order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate status_id' ;;
+        'GET /Outgoing/{id}') REPLY='includeattachments includedetails' ;;
+        'GET /OutgoingAttempt') REPLY='count order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 outgoing_id page_no page_size pageinate' ;;
+        'GET /OutgoingAttempt/{id}') REPLY='includeattachments includedetails' ;;
+        'GET /Outgoingemail') REPLY='errorsonly' ;;
+        'GET /pagerdutymapping') REPLY='service_id' ;;
+        'GET /PasswordField/{id}') REPLY='includedetails' ;;
+        'GET /PdfTemplate') REPLY='licencename type' ;;
+        'GET /PdfTemplate/{id}') REPLY='includedetails licencename system_use' ;;
+        'GET /PdfTemplateRepository') REPLY='licencename type' ;;
+        'GET /PdfTemplateRepository/{id}') REPLY='includedetails licencename system_use' ;;
+        'GET /PopupNote') REPLY='client_id showall site_id user_id' ;;
+        'GET /PowerShellScript') REPLY='clientidoverride type' ;;
+        'GET /PowerShellScript/{id}') REPLY='includedetails' ;;
+        'GET /PowerShellScriptCriteria') REPLY='script_id' ;;
+        'GET /PowerShellScriptCriteria/{id}') REPLY='includedetails' ;;
+        'GET /PowerShellScriptProcessing') REPLY='count includeparameters order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 outstandingonly page_no page_size pageinate script_id ticket_id' ;;
+        'GET /PowerShellScriptProcessing/{id}') REPLY='includedetails' ;;
+        'GET /Priority') REPLY='includedistinct slaid' ;;
+        'GET /Priority/{id}') REPLY='includedetails' ;;
+        'GET /Product') REPLY='devops_instance third_party_only' ;;
+        'GET /Product/{id}') REPLY='includedetails' ;;
+        'GET /ProductBranch') REPLY='product_id' ;;
+        'GET /ProductComponent') REPLY='product_id' ;;
+        'GET /ProductComponent/{id}') REPLY='includedetails' ;;
+        'GET /Projects') REPLY='advanced_search agent agent_id alerttype asset_id awaitinginput billableonly billing_date billing_type billingcontractid calendar_enddate calendar_startdate category_1 category_2 category_3 category_4 checkmyticketsonly client_id client_ids client_ref closed_only columns_id contract_id contract_period count datesearch debug default_columns deleted domain enddate enddatetime excludeslacalcs excludethese excludetickettypeallowall extraportalfilter facebook_id fetchgrandchildren flagged followedandagents ignoremilestonerestriction includeaccountmanager includeagent includeallopen includeappointmentid includeapproval includeassetkeyfield includeassettype includebreached includebudgettype includechildids includechildread includechildren includeclosed includecolumns includecompleted includecontract includecountryregion includefirstname includefollowedonly includehold includeinactivetechs includeinactiveusers includeitilname includelastaction includelastincomingemail includelastname includelastnote includelocked includemailbox includemailid includemyuseronly includenextactivitydate includenextappointmenttype includeparentsubject includeprojects includeread includerelatedservices includerelease1 includerelease2 includerelease3 includeservicecategory includeslaactiondate includeslatimer includestatus includesubmittedonly includesupplier includetickettype includetimetaken includetoplevel includeviewing includeworkflowstage includeworkflowstagenumber includuserdepartments inlcludeopenchildcount invlucebranch ismilestone isorion isquicktimesearch isscom isteams iszapier itil_requesttype itil_requesttype_id kanbanviewontheagentapp kanbanviewontheportal lastupdatefromdate lastupdatetodate list_id milestone_id mine nochargeonly notime onlytime open_only order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 orion_type page_no page_size pageinate parent_id pending_review per_action prepayorcontractonly priority product project_ids ready_for_invoicing related_id release_id requesttype requesttype_id requesttypegroup search search_details search_id search_inventory_number search_oppcompanyname search_oppcontactname search_oppemailaddress search_release1 search_release2 search_release3 search_releasenote search_reportedby search_summary search_supplier_reference search_user_name search_version searchactions searchthisticketid service_id showonroadmap site_id sitepostcode sla sprint_for_tickettype_id sprints startandendset startdate startdatetime status status_id submittedandagents supplier_id supplier_status team team_name ticketarea_id ticketcontract_id ticketidonly ticketids ticketlinktype toplevel_id unlinked_only user_id username utcoffset view_id withattachments' ;;
+        'GET /Projects/{id}') REPLY='amailentryid assignedto consignablelines debug dodatabaselookup email include_auditing includeagent includechildids includedetails includelastaction includelastappointment includelinkedobjects includenextappointment includeparentchangeinfo includeparentsubject includeseenby is_portal isdetailscreen ishalolink ispreview isteams nocache subject ticketidonly utcoffset' ;;
+        'DELETE /Projects/{id}') REPLY='reason' ;;
+        'GET /PurchaseOrder') REPLY='awaiting_approval awaitingstock client_id closed count deliver_to_us deliver_to_user_salesorder_id my_approvals open order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate po_status salesorder_id search site_id supplier_id ticket_id unsent user_id' ;;
+        'GET /PurchaseOrder/{id}') REPLY='extrareceivablelines includedetails invoiceablelines receivablelines' ;;
+        'GET /Qualification') REPLY='includecriteriainfo' ;;
+        'GET /Qualification/{id}') REPLY='includedetails' ;;
+        'GET /QuickBooksDetails') REPLY='companyid connectedonly' ;;
+        'GET /QuickBooksDetails/{id}') REPLY='includedetails' ;;
+        'GET /Quotation') REPLY='awaiting_approval client_id closed count currentclientorall includelines my_approvals needsprocessing open order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate processed quote_status search site_id ticket_id user_id' ;;
+        'GET /Quotation/{id}') REPLY='includedetails isportalview' ;;
+        'GET /RecurringInvoice') REPLY='advanced_search asset_id awaiting_approval billing_date billingcategory_ids client_id client_ids contract_id count idonly includecredits includeinvoices includelines includepoinvoices invoicedateend invoicedatestart my_approvals notpostedonly order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate paymentstatuses postedonly purchaseorder_id quote_status ready_for_invoicing recurringinvoice_id reviewrequired rinvoice_type salesorder_id search sent_status site_id stripeautopaymentrequired ticket_id toplevel_id user_id' ;;
+        'GET /RecurringInvoice/{id}') REPLY='includedetails' ;;
+        'DELETE /RecurringInvoice/{id}') REPLY='bypass_accounts_sync' ;;
+        'GET /RecurringItem') REPLY='client_id pending_recurring_invoice' ;;
+        'GET /Release') REPLY='compare_version_seq count exclude_releasenote_group_id include_devops_project includedetails includenotecount order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate product_id releasenote_group_id restrictmyversion search' ;;
+        'GET /Release/{id}') REPLY='includedetails' ;;
+        'GET /ReleaseNoteGroup/{id}') REPLY='includedetails' ;;
+        'GET /ReleaseType/{id}') REPLY='includedetails' ;;
+        'GET /RemoteSession') REPLY='agent agent_id client_id count includelinked order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate search site_id username' ;;
+        'GET /RemoteSession/{id}') REPLY='includedetails' ;;
+        'GET /RemoteSessionTeams') REPLY='includeenabled msid' ;;
+        'GET /Report') REPLY='agentrestriction chartonly clientname count includepublished order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate reportgroup_id search type' ;;
+        'GET /Report/{id}') REPLY='client_id clientname dashboard_id dashboard_published_id dontloadsystemreport getcompositetoken includedetails invoice_id loadreport report_access_token reportingperiod reportingperiodenddate reportingperiodstartdate' ;;
+        'GET /ReportRepository') REPLY='agentrestriction chartonly clientname count includepublished order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate reportgroup_id search type' ;;
+        'GET /ReportRepository/ReportCategories') REPLY='access_control_level assettype_id client_id clientname contract_id country_code_id dbc_company_id domain exclude_nocharge exclude_nolinkedtypes exclude_zero iscustomfield istree lookupid ordervaluetype outcome_id showallcodes ticket_id unameaprestriction use use2' ;;
+        'GET /ReportRepository/{id}') REPLY='client_id clientname dashboard_id dashboard_published_id dontloadsystemreport getcompositetoken includedetails invoice_id loadreport report_access_token reportingperiod reportingperiodenddate reportingperiodstartdate' ;;
+        'GET /Roadmap') REPLY='halocrm haloitsm halopsa haloservicedesk order orderdesc product_id roadmapcolumnview' ;;
+        'GET /Roles') REPLY='access_control_level agentid isconfig' ;;
+        'GET /Roles/{id}') REPLY='includedetails isconfig' ;;
+        'GET /SageBusinessCloudDetails') REPLY='connectedonly tenantid' ;;
+        'GET /SageBusinessCloudDetails/{id}') REPLY='includedetails' ;;
+        'GET /SalesMailbox/{id}') REPLY='_test_access includedetails' ;;
+        'GET /SalesOrder') REPLY='advanced_search billing_date client_id client_ids closed count idonly needsconsigning needsinvoicing needsordering open order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate quote_status ready_for_invoicing search site_id ticket_id toplevel_id user_id' ;;
+        'GET /SalesOrder/{id}') REPLY='consignablelines includedetails invoiceablelines oneline pendingpolines' ;;
+        'GET /Schedule') REPLY='includedetails primaryid type' ;;
+        'GET /Schedule/{id}') REPLY='includedetails' ;;
+        'GET /ScreenLayout') REPLY='typeid' ;;
+        'GET /ScreenLayout/{id}') REPLY='includedetails' ;;
+        'GET /Search') REPLY='count_per_entity search' ;;
+        'GET /SecurityQuestion/{id}') REPLY='includedetails' ;;
+        'GET /Service') REPLY='access_control_level asset_ids count includechildservices includestatusinfo itil_ticket_type monitoredonly order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate parent_service_category_id relatedservicesonly search service_category_id service_category_ids service_status_ids subscribedonly template_id ticket_id tickettype_id user_id' ;;
+        'GET /Service/{id}') REPLY='includedetails user_id' ;;
+        'GET /ServiceCategory') REPLY='access_control_level include_parent_name itil_ticket_type user_id' ;;
+        'GET /ServiceCategory/{id}') REPLY='includedetails' ;;
+        'GET /ServiceRequestDetails') REPLY='exclude_urls includedetails service_id' ;;
+        'GET /ServiceRestriction') REPLY='client_id service_category_id service_id' ;;
+        'GET /ServiceStatus') REPLY='count order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate service_id' ;;
+        'GET /ServiceStatus/{id}') REPLY='includedetails' ;;
+        'GET /SetupTab/{id}') REPLY='includedetails' ;;
+        'GET /SetupTabGroup/{id}') REPLY='includedetails' ;;
+        'GET /Site') REPLY='activeinactive advanced_search azuresites client_id contract_id count exclude_internal gfisites idonly includeactive includeaddress includeinactive includenonstocklocations includenoorderstockbin includenotes includestocklocations iscalendarfilter item_id_qty item_salesorder_id item_salesorder_line lastupdatefromdate lastupdatetodate order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 override_enablestockbins page_no page_size pageinate search site_id sitefields stocklocation toplevel_id user_override' ;;
+        'GET /Site/{id}') REPLY='client_override domain includeactivity includedetails issetup tickettype_id' ;;
+        'GET /SLA') REPLY='access_control_level isconfig showpriorities showworkdays' ;;
+        'GET /SLA/{id}') REPLY='includedetails' ;;
+        'GET /SlackDetails') REPLY='agent_id channel_name includedisabled includeenabled team_name' ;;
+        'GET /SlackDetails/{id}') REPLY='includedetails' ;;
+        'GET /SnowDetails') REPLY='includedetails' ;;
+        'GET /SnowDetails/{id}') REPLY='doDecrypt includedetails' ;;
+        'GET /SoftwareLicence') REPLY='client_id count includeinactive licence_type order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate search site_id tenant_id toplevelid' ;;
+        'GET /SoftwareLicence/{id}') REPLY='includedetails' ;;
+        'GET /SoftwareLicenceRole') REPLY='softwarelicence_id' ;;
+        'GET /SQLImport') REPLY='clientidoverride integratorenabled showpositiveonly' ;;
+        'GET /SQLImport/{id}') REPLY='clientidoverride includedetails' ;;
+        'GET /Status') REPLY='domain excludeclosed excludepending outcome_id showall showcounts showquickchangeoptions split_closed ticket_id ticket_id_firstchild ticketarea_id tickettype_group_id tickettype_id tickettype_ids type view_id' ;;
+        'GET /Status/{id}') REPLY='includedetails' ;;
+        'GET /Supplier') REPLY='activeinactive count idonly includeactive includeinactive kashflowtenantid order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate search toplevel_id xerotenantid' ;;
+        'GET /Supplier/{id}') REPLY='includedetails' ;;
+        'GET /SupplierContract') REPLY='count includeinactive order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate search supplier_id' ;;
+        'GET /SupplierContract/{id}') REPLY='includedetails' ;;
+        'GET /SynnexDetails/{id}') REPLY='includedetails' ;;
+        'GET /Tabs') REPLY='type typeid' ;;
+        'GET /Tabs/{id}') REPLY='includedetails' ;;
+        'GET /Tags/{id}') REPLY='includedetails' ;;
+        'GET /Tax') REPLY='kashflowtenantid qbocompanyid related_to xerotenantid' ;;
+        'GET /Tax/{id}') REPLY='includedetails includeqbotaxrates' ;;
+        'GET /Team') REPLY='can_edit_only chat_only department_id domain ids include_managers includeagentsforteams includedisabled includeenabled istree memberonly mydeps myteamsonly orderbyseq outcome_id showall showcounts ticketarea_id type view_id' ;;
+        'GET /Team/{id}') REPLY='includeagents includedetails' ;;
+        'GET /Template') REPLY='access_control_level action_id agent_id anonanduser asset_id client_id department_id domain group_id include_ticket_id includeclients includenames itil_ticket_type_id itil_type order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate parent_template_id report_id search showall team_id ticket_type_id todo_client_id todo_only type types' ;;
+        'GET /Template/{id}') REPLY='includedetails includekbinfo' ;;
+        'GET /TicketApproval') REPLY='action_number include_agent_details include_attachments includeapprovaldetails mine ticket_id' ;;
+        'GET /TicketApproval/{id}') REPLY='includedetails' ;;
+        'GET /TicketArea/{id}') REPLY='includedetails' ;;
+        'GET /TicketRules') REPLY='access_control_level excludeworkflow includecriteriainfo isconfig rule_use' ;;
+        'GET /TicketRules/{id}') REPLY='includedetails' ;;
+        'GET /Tickets') REPLY='advanced_search agent agent_id alerttype asset_id awaitinginput billableonly billing_date billing_type billingcontractid calendar_enddate calendar_startdate category_1 category_2 category_3 category_4 checkmyticketsonly client_id client_ids client_ref closed_only columns_id contract_id contract_period count datesearch debug default_columns deleted domain enddate enddatetime excludeslacalcs excludethese excludetickettypeallowall extraportalfilter facebook_id fetchgrandchildren flagged followedandagents ignoremilestonerestriction includeaccountmanager includeagent includeallopen includeappointmentid includeapproval includeassetkeyfield includeassettype includebreached includebudgettype includechildids includechildread includechildren includeclosed includecolumns includecompleted includecontract includecountryregion includefirstname includefollowedonly includehold includeinactivetechs includeinactiveusers includeitilname includelastaction includelastincomingemail includelastname includelastnote includelocked includemailbox includemailid includemyuseronly includenextactivitydate includenextappointmenttype includeparentsubject includeprojects includeread includerelatedservices includerelease1 includerelease2 includerelease3 includeservicecategory includeslaactiondate includeslatimer includestatus includesubmittedonly includesupplier includetickettype includetimetaken includetoplevel includeviewing includeworkflowstage includeworkflowstagenumber includuserdepartments inlcludeopenchildcount invlucebranch ismilestone isorion isquicktimesearch isscom isteams iszapier itil_requesttype itil_requesttype_id kanbanviewontheagentapp kanbanviewontheportal lastupdatefromdate lastupdatetodate list_id milestone_id mine nochargeonly notime onlytime open_only order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 orion_type page_no page_size pageinate parent_id pending_review per_action prepayorcontractonly priority product project_ids ready_for_invoicing related_id release_id requesttype requesttype_id requesttypegroup search search_details search_id search_inventory_number search_oppcompanyname search_oppcontactname search_oppemailaddress search_release1 search_release2 search_release3 search_releasenote search_reportedby search_summary search_supplier_reference search_user_name search_version searchactions searchthisticketid service_id showonroadmap site_id sitepostcode sla sprint_for_tickettype_id sprints startandendset startdate startdatetime status status_id submittedandagents supplier_id supplier_status team team_name ticketarea_id ticketcontract_id ticketidonly ticketids ticketlinktype toplevel_id unlinked_only user_id username utcoffset view_id withattachments' ;;
+        'GET /Tickets/{id}') REPLY='amailentryid assignedto consignablelines debug dodatabaselookup email include_auditing includeagent includechildids includedetails includelastaction includelastappointment includelinkedobjects includenextappointment includeparentchangeinfo includeparentsubject includeseenby is_portal isdetailscreen ishalolink ispreview isteams nocache subject ticketidonly utcoffset' ;;
+        'DELETE /Tickets/{id}') REPLY='reason' ;;
+        'GET /TicketType') REPLY='access_control_level anonanduser can_create_only can_edit_only canagentsselect canusercreate client_id domain group_id include_current include_mandatory_field_check isquicktimedropdown itil_type outcome_id searchtickets showall showcounts showinactive sprints_only ticketarea_id user_only view_id' ;;
+        'GET /TicketType/{id}') REPLY='can_create_only can_edit_only debug includeconfig includedetails includekbinfo includeteamrestrictions isdetailscreen isnewticket survey_fields ticket_id' ;;
+        'GET /TicketTypeField') REPLY='buildcache debug isrtconfig' ;;
+        'GET /TicketTypeGroup/{id}') REPLY='getfields includedetails' ;;
+        'GET /Timesheet/{id}') REPLY='agent_id date' ;;
+        'GET /TimesheetEvent') REPLY='agent_id agents end_date start_date utcoffset' ;;
+        'GET /TimesheetEvent/{id}') REPLY='includedetails' ;;
+        'GET /Timeslot') REPLY='agent_id workday_id' ;;
+        'GET /ToDo') REPLY='ticket_id' ;;
+        'GET /TopLevel') REPLY='agent_departments_only can_edit_only count idonly include_agents include_managers include_teams isorgchart order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 org_id page_no page_size pageinate search show_all type' ;;
+        'GET /TopLevel/{id}') REPLY='include_agents include_teams includedetails' ;;
+        'GET /TwitterDetails') REPLY='account_id' ;;
+        'GET /TwitterDetails/{id}') REPLY='includedetails' ;;
+        'GET /UnsubServiceEmails/{id}') REPLY='includedetails' ;;
+        'GET /UserChange') REPLY='change_date count exclude_generaluser idonly order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate' ;;
+        'GET /UserRoles/{id}') REPLY='includedetails' ;;
+        'GET /Users') REPLY='activeinactive advanced_search allapprovers approvers_only asset_id client_id contract_id count department_id exclude_agents exclude_defaultsiteusers exclude_generaluser idonly includeactive includebillinginfo includeinactive includename includenonserviceaccount includenotes includeserviceaccount integration_type is3cxcall is_followers lastupdatefromdate lastupdatetodate licence_id listagentuserfirst myallcustomers myarea mydepartment mysite mysitecontact mytoplevel opp_id order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 organisation_id page_no page_size pageinate role search search_phonenumbers site_id supplier_id tickettype_id toplevel_id' ;;
+        'GET /Users/{id}') REPLY='client_id client_override domain includeactivity includebillinginfo includedetails includepopups includeusersassets issetup opp_id site_id site_override supplier_id tickettype_id username' ;;
+        'GET /VersionInfo') REPLY='product_id' ;;
+        'GET /VersionInfo/SearchVersionInfo') REPLY='count dontshownotes product_id search' ;;
+        'GET /VersionInfo/Spotlight') REPLY='count dontshownotes product_id' ;;
+        'GET /VersionInfo/{id}') REPLY='includedetails' ;;
+        'GET /ViewColumns') REPLY='globalonly showall showallforteam showallfortech ticketarea_id type' ;;
+        'GET /ViewColumns/{id}') REPLY='includedetails' ;;
+        'GET /ViewFilter') REPLY='globalonly showall showallforteam showallfortech ticketarea_id type' ;;
+        'GET /ViewFilter/{id}') REPLY='includedetails' ;;
+        'GET /ViewListGroup') REPLY='type' ;;
+        'GET /ViewListGroup/{id}') REPLY='includedetails' ;;
+        'GET /ViewLists') REPLY='connectedinstance_id domain globalonly istree showall showallforteam showallfortech showcounts ticketarea_id type' ;;
+        'GET /ViewLists/{id}') REPLY='domain includedetails showcounts' ;;
+        'GET /Webhook') REPLY='isazureautomation type' ;;
+        'GET /Webhook/{id}') REPLY='includedetails' ;;
+        'GET /WebhookEvent') REPLY='automation_id count idonly integrationmethod_id order order2 order3 order4 order5 orderdesc orderdesc2 orderdesc3 orderdesc4 orderdesc5 page_no page_size pageinate webhook_id' ;;
+        'GET /WebhookEvent/{id}') REPLY='includedetails' ;;
+        'GET /WebhookRepository') REPLY='isazureautomation type' ;;
+        'GET /WebhookRepository/{id}') REPLY='includedetails' ;;
+        'GET /Workday') REPLY='access_control_level isconfig showholidays' ;;
+        'GET /Workday/{id}') REPLY='includedetails' ;;
+        'GET /Workflow') REPLY='access_control_level includeinactive' ;;
+        'GET /Workflow/{id}') REPLY='includedetails' ;;
+        'GET /XeroDetails') REPLY='connectedonly tenantid' ;;
+        'GET /XeroDetails/{id}') REPLY='includedetails' ;;
+        'GET /XtypeRole') REPLY='xtype_id xtyperole_id' ;;
+        *) REPLY= ;;
+    esac
+}
+
+# The operation a named verb sends.
+_halo_operation() {
+    case $1 in
+        'tickets list') REPLY='GET /Tickets' ;;
+        'tickets get') REPLY='GET /Tickets/{id}' ;;
+        'tickets create') REPLY='POST /Tickets' ;;
+        'tickets update') REPLY='POST /Tickets' ;;
+        'tickets delete') REPLY='DELETE /Tickets/{id}' ;;
+        'tickets vote') REPLY='POST /Tickets/vote' ;;
+        'tickets view') REPLY='POST /Tickets/View' ;;
+        'tickets object') REPLY='POST /Tickets/Object' ;;
+        'tickets process-children') REPLY='POST /Tickets/processchildren' ;;
+        'tickets set-billable-project') REPLY='POST /Tickets/SetBillableProject' ;;
+        'tickets sales-mailbox') REPLY='GET /Tickets/salesmailbox' ;;
+        'tickets zapier') REPLY='GET /Tickets/zapier' ;;
+        'actions list') REPLY='GET /Actions' ;;
+        'actions get') REPLY='GET /Actions/{id}' ;;
+        'actions create') REPLY='POST /Actions' ;;
+        'actions update') REPLY='POST /Actions' ;;
+        'actions delete') REPLY='DELETE /Actions/{id}' ;;
+        'actions react') REPLY='POST /Actions/reaction' ;;
+        'actions review') REPLY='POST /Actions/Review' ;;
+        'clients list') REPLY='GET /Client' ;;
+        'clients get') REPLY='GET /Client/{id}' ;;
+        'clients create') REPLY='POST /Client' ;;
+        'clients update') REPLY='POST /Client' ;;
+        'clients delete') REPLY='DELETE /Client/{id}' ;;
+        'clients me') REPLY='GET /Client/me' ;;
+        'clients new-accounts-id') REPLY='POST /Client/NewAccountsId' ;;
+        'clients payment-method-update') REPLY='POST /Client/PaymentMethodUpdate' ;;
+        'users list') REPLY='GET /Users' ;;
+        'users get') REPLY='GET /Users/{id}' ;;
+        'users create') REPLY='POST /Users' ;;
+        'users update') REPLY='POST /Users' ;;
+        'users delete') REPLY='DELETE /Users/{id}' ;;
+        'users me') REPLY='GET /Users/me' ;;
+        'users prefs') REPLY='POST /Users/prefs' ;;
+        'agents list') REPLY='GET /Agent' ;;
+        'agents get') REPLY='GET /Agent/{id}' ;;
+        'agents create') REPLY='POST /Agent' ;;
+        'agents update') REPLY='POST /Agent' ;;
+        'agents delete') REPLY='DELETE /Agent/{id}' ;;
+        'agents me') REPLY='GET /Agent/me' ;;
+        'agents clear-cache') REPLY='POST /Agent/ClearCache' ;;
+        'assets list') REPLY='GET /Asset' ;;
+        'assets get') REPLY='GET /Asset/{id}' ;;
+        'assets create') REPLY='POST /Asset' ;;
+        'assets update') REPLY='POST /Asset' ;;
+        'assets delete') REPLY='DELETE /Asset/{id}' ;;
+        'assets next-tag') REPLY='GET /Asset/NextTag' ;;
+        'assets software-versions') REPLY='GET /Asset/GetAllSoftwareVersions' ;;
+        'attachments list') REPLY='GET /Attachment' ;;
+        'attachments get') REPLY='GET /Attachment/{id}' ;;
+        'attachments create') REPLY='POST /Attachment' ;;
+        'attachments update') REPLY='POST /Attachment' ;;
+        'attachments delete') REPLY='DELETE /Attachment/{id}' ;;
+        'attachments upload') REPLY='POST /Attachment' ;;
+        'attachments download') REPLY='GET /Attachment/{id}' ;;
+        'attachments presign') REPLY='POST /Attachment/GetS3PresignedURL' ;;
+        'attachments presign-complete') REPLY='POST /Attachment/PresignedURLUploadComplete' ;;
+        'attachments document') REPLY='GET /Attachment/document/{id}' ;;
+        'attachments add-document') REPLY='POST /Attachment/document' ;;
+        'attachments delete-document') REPLY='DELETE /Attachment/document/{id}' ;;
+        'attachments image') REPLY='GET /Attachment/image/{id}' ;;
+        'attachments images') REPLY='GET /Attachment/image' ;;
+        'attachments add-image') REPLY='POST /Attachment/image' ;;
+        'attachments delete-image') REPLY='DELETE /Attachment/image/{id}' ;;
+        'attachments nhserver') REPLY='GET /Attachment/nhserver/{id}' ;;
+        'sites list') REPLY='GET /Site' ;;
+        'sites get') REPLY='GET /Site/{id}' ;;
+        'sites create') REPLY='POST /Site' ;;
+        'sites update') REPLY='POST /Site' ;;
+        'sites delete') REPLY='DELETE /Site/{id}' ;;
+        'sites stock-bins') REPLY='GET /Site/StockBins' ;;
+        'invoices list') REPLY='GET /Invoice' ;;
+        'invoices get') REPLY='GET /Invoice/{id}' ;;
+        'invoices create') REPLY='POST /Invoice' ;;
+        'invoices update') REPLY='POST /Invoice' ;;
+        'invoices delete') REPLY='DELETE /Invoice/{id}' ;;
+        'invoices pdf') REPLY='POST /Invoice/PDF/{id}' ;;
+        'invoices void') REPLY='POST /Invoice/{id}/void' ;;
+        'invoices lines') REPLY='GET /Invoice/lines' ;;
+        'invoices update-lines') REPLY='POST /Invoice/updatelines' ;;
+        'invoices view') REPLY='POST /Invoice/View' ;;
+        'contracts list') REPLY='GET /ClientContract' ;;
+        'contracts get') REPLY='GET /ClientContract/{id}' ;;
+        'contracts create') REPLY='POST /ClientContract' ;;
+        'contracts update') REPLY='POST /ClientContract' ;;
+        'contracts delete') REPLY='DELETE /ClientContract/{id}' ;;
+        'contracts next-ref') REPLY='POST /ClientContract/NextRef' ;;
+        'contracts approve') REPLY='POST /ClientContract/Approval' ;;
+        'opportunities list') REPLY='GET /Opportunities' ;;
+        'opportunities get') REPLY='GET /Opportunities/{id}' ;;
+        'opportunities create') REPLY='POST /Opportunities' ;;
+        'opportunities update') REPLY='POST /Opportunities' ;;
+        'opportunities delete') REPLY='DELETE /Opportunities/{id}' ;;
+        'opportunities view') REPLY='POST /Opportunities/View' ;;
+        'projects list') REPLY='GET /Projects' ;;
+        'projects get') REPLY='GET /Projects/{id}' ;;
+        'projects create') REPLY='POST /Projects' ;;
+        'projects update') REPLY='POST /Projects' ;;
+        'projects delete') REPLY='DELETE /Projects/{id}' ;;
+        'projects view') REPLY='POST /Projects/View' ;;
+        'appointments list') REPLY='GET /Appointment' ;;
+        'appointments get') REPLY='GET /Appointment/{id}' ;;
+        'appointments create') REPLY='POST /Appointment' ;;
+        'appointments update') REPLY='POST /Appointment' ;;
+        'appointments delete') REPLY='DELETE /Appointment/{id}' ;;
+        'appointments booking') REPLY='GET /Appointment/Booking' ;;
+        'appointments book') REPLY='POST /Appointment/Booking' ;;
+        'appointments generate') REPLY='POST /Appointment/Generate' ;;
+        'items list') REPLY='GET /Item' ;;
+        'items get') REPLY='GET /Item/{id}' ;;
+        'items create') REPLY='POST /Item' ;;
+        'items update') REPLY='POST /Item' ;;
+        'items delete') REPLY='DELETE /Item/{id}' ;;
+        'items new-accounts-id') REPLY='POST /Item/NewAccountsId' ;;
+        'kb-articles list') REPLY='GET /KBArticle' ;;
+        'kb-articles get') REPLY='GET /KBArticle/{id}' ;;
+        'kb-articles create') REPLY='POST /KBArticle' ;;
+        'kb-articles update') REPLY='POST /KBArticle' ;;
+        'kb-articles delete') REPLY='DELETE /KBArticle/{id}' ;;
+        'kb-articles vote') REPLY='POST /KBArticle/vote' ;;
+        'suppliers list') REPLY='GET /Supplier' ;;
+        'suppliers get') REPLY='GET /Supplier/{id}' ;;
+        'suppliers create') REPLY='POST /Supplier' ;;
+        'suppliers update') REPLY='POST /Supplier' ;;
+        'suppliers delete') REPLY='DELETE /Supplier/{id}' ;;
+        'statuses list') REPLY='GET /Status' ;;
+        'statuses get') REPLY='GET /Status/{id}' ;;
+        'statuses create') REPLY='POST /Status' ;;
+        'statuses update') REPLY='POST /Status' ;;
+        'statuses delete') REPLY='DELETE /Status/{id}' ;;
+        'teams list') REPLY='GET /Team' ;;
+        'teams get') REPLY='GET /Team/{id}' ;;
+        'teams create') REPLY='POST /Team' ;;
+        'teams update') REPLY='POST /Team' ;;
+        'teams delete') REPLY='DELETE /Team/{id}' ;;
+        'teams tree') REPLY='GET /Team/Tree' ;;
+        'categories list') REPLY='GET /Category' ;;
+        'categories get') REPLY='GET /Category/{id}' ;;
+        'categories create') REPLY='POST /Category' ;;
+        'categories update') REPLY='POST /Category' ;;
+        'categories delete') REPLY='DELETE /Category/{id}' ;;
+        'priorities list') REPLY='GET /Priority' ;;
+        'priorities get') REPLY='GET /Priority/{id}' ;;
+        'priorities create') REPLY='POST /Priority' ;;
+        'priorities update') REPLY='POST /Priority' ;;
+        'priorities delete') REPLY='DELETE /Priority/{id}' ;;
+        'slas list') REPLY='GET /SLA' ;;
+        'slas get') REPLY='GET /SLA/{id}' ;;
+        'slas create') REPLY='POST /SLA' ;;
+        'slas update') REPLY='POST /SLA' ;;
+        'slas delete') REPLY='DELETE /SLA/{id}' ;;
+        'ticket-types list') REPLY='GET /TicketType' ;;
+        'ticket-types get') REPLY='GET /TicketType/{id}' ;;
+        'ticket-types create') REPLY='POST /TicketType' ;;
+        'ticket-types update') REPLY='POST /TicketType' ;;
+        'ticket-types delete') REPLY='DELETE /TicketType/{id}' ;;
+        'top-levels list') REPLY='GET /TopLevel' ;;
+        'top-levels get') REPLY='GET /TopLevel/{id}' ;;
+        'top-levels create') REPLY='POST /TopLevel' ;;
+        'top-levels update') REPLY='POST /TopLevel' ;;
+        'top-levels delete') REPLY='DELETE /TopLevel/{id}' ;;
+        'expenses list') REPLY='GET /Expense' ;;
+        'expenses get') REPLY='GET /Expense/{id}' ;;
+        'expenses create') REPLY='POST /Expense' ;;
+        'expenses update') REPLY='POST /Expense' ;;
+        'timesheets list') REPLY='GET /Timesheet' ;;
+        'timesheets get') REPLY='GET /Timesheet/{id}' ;;
+        'timesheets create') REPLY='POST /Timesheet' ;;
+        'timesheets update') REPLY='POST /Timesheet' ;;
+        'timesheets mine') REPLY='GET /Timesheet/mine' ;;
+        'timesheets forecasting') REPLY='GET /Timesheet/forecasting' ;;
+        'releases list') REPLY='GET /Release' ;;
+        'releases get') REPLY='GET /Release/{id}' ;;
+        'releases create') REPLY='POST /Release' ;;
+        'releases update') REPLY='POST /Release' ;;
+        'releases delete') REPLY='DELETE /Release/{id}' ;;
+        'reports list') REPLY='GET /Report' ;;
+        'reports get') REPLY='GET /Report/{id}' ;;
+        'reports create') REPLY='POST /Report' ;;
+        'reports update') REPLY='POST /Report' ;;
+        'reports delete') REPLY='DELETE /Report/{id}' ;;
+        'reports print') REPLY='POST /Report/print' ;;
+        'reports pdf') REPLY='POST /Report/createpdf' ;;
+        'reports bookmark') REPLY='POST /Report/Bookmark' ;;
+        'reports run') REPLY='GET /Report/{id}' ;;
+        'webhooks list') REPLY='GET /Webhook' ;;
+        'webhooks get') REPLY='GET /Webhook/{id}' ;;
+        'webhooks create') REPLY='POST /Webhook' ;;
+        'webhooks update') REPLY='POST /Webhook' ;;
+        'webhooks delete') REPLY='DELETE /Webhook/{id}' ;;
+        'workdays list') REPLY='GET /Workday' ;;
+        'workdays get') REPLY='GET /Workday/{id}' ;;
+        'workdays create') REPLY='POST /Workday' ;;
+        'workdays update') REPLY='POST /Workday' ;;
+        'workdays delete') REPLY='DELETE /Workday/{id}' ;;
+        'software-licences list') REPLY='GET /SoftwareLicence' ;;
+        'software-licences get') REPLY='GET /SoftwareLicence/{id}' ;;
+        'software-licences create') REPLY='POST /SoftwareLicence' ;;
+        'software-licences update') REPLY='POST /SoftwareLicence' ;;
+        'software-licences delete') REPLY='DELETE /SoftwareLicence/{id}' ;;
+        'crm-notes list') REPLY='GET /CRMNote' ;;
+        'crm-notes get') REPLY='GET /CRMNote/{id}' ;;
+        'crm-notes create') REPLY='POST /CRMNote' ;;
+        'crm-notes update') REPLY='POST /CRMNote' ;;
+        'crm-notes delete') REPLY='DELETE /CRMNote/{id}' ;;
+        'quotations list') REPLY='GET /Quotation' ;;
+        'quotations get') REPLY='GET /Quotation/{id}' ;;
+        'quotations create') REPLY='POST /Quotation' ;;
+        'quotations update') REPLY='POST /Quotation' ;;
+        'quotations delete') REPLY='DELETE /Quotation/{id}' ;;
+        'quotations approve') REPLY='POST /Quotation/Approval' ;;
+        'quotations lines') REPLY='POST /Quotation/Lines' ;;
+        'quotations view') REPLY='POST /Quotation/View' ;;
+        *) REPLY= ;;
+    esac
+}
+
+# The resource whose names a flag of a command takes (its records' ids,
+# or their names from the lookup cache).
+_halo_refs() {
+    case $1 in
+        'tickets list --agent-id'|'tickets create --agent-id'|'tickets update --agent-id'|'actions create --who-agent-id'|'actions update --who-agent-id'|'opportunities list --agent-id'|'opportunities create --agent-id'|'opportunities update --agent-id'|'projects list --agent-id'|'projects create --agent-id'|'projects update --agent-id'|'appointments create --agent-id'|'appointments update --agent-id'|'expenses list --agent-id'|'timesheets get --agent-id'|'timesheets create --agent-id'|'timesheets update --agent-id') REPLY='agents' ;;
+        'appointments list --agents') REPLY='agents list' ;;
+        'tickets list --asset-id'|'users list --asset-id'|'invoices list --asset-id'|'opportunities list --asset-id'|'projects list --asset-id') REPLY='assets' ;;
+        'tickets list --category'|'opportunities list --category'|'projects list --category') REPLY='categories list' ;;
+        'tickets list --client-id'|'tickets create --client-id'|'tickets update --client-id'|'users list --client-id'|'users get --param-client-id'|'users create --client-id'|'users update --client-id'|'agents list --client-id'|'assets list --client-id'|'assets create --client-id'|'assets update --client-id'|'sites list --client-id'|'sites create --client-id'|'sites update --client-id'|'invoices list --client-id'|'invoices create --client-id'|'invoices update --client-id'|'invoices lines --client-id'|'contracts list --client-id'|'contracts create --client-id'|'contracts update --client-id'|'opportunities list --client-id'|'opportunities create --client-id'|'opportunities update --client-id'|'projects list --client-id'|'projects create --client-id'|'projects update --client-id'|'appointments list --client-id'|'kb-articles list --client-id'|'categories list --client-id'|'ticket-types list --client-id'|'reports get --param-client-id'|'software-licences list --client-id'|'software-licences create --client-id'|'software-licences update --client-id'|'crm-notes list --client-id'|'crm-notes create --client-id'|'crm-notes update --client-id'|'quotations list --client-id'|'quotations create --client-id'|'quotations update --client-id') REPLY='clients' ;;
+        'tickets list --contract-id'|'users list --contract-id'|'assets list --contract-id'|'sites list --contract-id'|'invoices list --contract-id'|'opportunities list --contract-id'|'projects list --contract-id') REPLY='contracts' ;;
+        'tickets create --priority-id'|'tickets update --priority-id'|'opportunities create --priority-id'|'opportunities update --priority-id'|'projects create --priority-id'|'projects update --priority-id') REPLY='priorities' ;;
+        'tickets list --priority'|'opportunities list --priority'|'projects list --priority') REPLY='priorities list' ;;
+        'tickets list --site-id'|'tickets create --site-id'|'tickets update --site-id'|'users list --site-id'|'users get --site-id'|'users create --site-id'|'users update --site-id'|'assets list --site-id'|'assets create --site-id'|'assets update --site-id'|'sites list --site-id'|'invoices list --site-id'|'contracts list --site-id'|'opportunities list --site-id'|'opportunities create --site-id'|'opportunities update --site-id'|'projects list --site-id'|'projects create --site-id'|'projects update --site-id'|'kb-articles list --site-id'|'software-licences list --site-id'|'quotations list --site-id') REPLY='sites' ;;
+        'priorities list --sla-id'|'priorities create --sla-id'|'priorities update --sla-id') REPLY='slas' ;;
+        'tickets list --sla'|'opportunities list --sla'|'projects list --sla') REPLY='slas list' ;;
+        'tickets list --status-id'|'tickets create --status-id'|'tickets update --status-id'|'actions create --new-status'|'actions update --new-status'|'opportunities list --status-id'|'opportunities create --status-id'|'opportunities update --status-id'|'projects list --status-id'|'projects create --status-id'|'projects update --status-id') REPLY='statuses' ;;
+        'tickets list --supplier-id'|'users list --supplier-id'|'users get --supplier-id'|'assets list --supplier-id'|'opportunities list --supplier-id'|'projects list --supplier-id'|'items list --supplier-id'|'crm-notes list --supplier-id') REPLY='suppliers' ;;
+        'agents list --team-id'|'categories list --team-id') REPLY='teams' ;;
+        'tickets list --ticket-type-id'|'tickets create --ticket-type-id'|'tickets update --ticket-type-id'|'clients get --tickettype-id'|'users list --tickettype-id'|'users get --tickettype-id'|'agents list --tickettype-id'|'assets list --tickettype-id'|'sites get --tickettype-id'|'opportunities list --ticket-type-id'|'opportunities create --ticket-type-id'|'opportunities update --ticket-type-id'|'projects list --ticket-type-id'|'projects create --ticket-type-id'|'projects update --ticket-type-id'|'statuses list --ticket-type-id'|'categories list --ticket-type-id') REPLY='ticket-types' ;;
+        'tickets list --toplevel-id'|'clients list --toplevel-id'|'clients create --toplevel-id'|'clients update --toplevel-id'|'users list --toplevel-id'|'sites list --toplevel-id'|'invoices list --toplevel-id'|'opportunities list --toplevel-id'|'projects list --toplevel-id'|'appointments list --toplevel-id'|'suppliers list --toplevel-id'|'crm-notes list --toplevel-id') REPLY='top-levels' ;;
+        'tickets list --user-id'|'tickets create --user-id'|'tickets update --user-id'|'assets list --user-id'|'invoices list --user-id'|'opportunities list --user-id'|'opportunities create --user-id'|'opportunities update --user-id'|'projects list --user-id'|'projects create --user-id'|'projects update --user-id'|'quotations list --user-id') REPLY='users' ;;
         *) REPLY= ;;
     esac
 }
@@ -419,7 +1112,47 @@ _halo_value() {
         profiles) _halo_profiles; mapfile -t COMPREPLY < <(compgen -W "$REPLY" -- "$cur") ;;
         choices\ *) mapfile -t COMPREPLY < <(compgen -W "${REPLY#choices }" -- "$cur") ;;
         fields) _halo_fields "$cur" ;;
+        api-params) _halo_param_names "$cur" ;;
+        names) _halo_names "$flag" "$cur" ;;
     esac
+}
+
+# The names of the records a flag refers to (--client-id Acme<TAB>), from halo's lookup
+# caches (names-* in the cache directory, one "R<TAB>resource<TAB>id<TAB>name..." line a
+# record), read in the shell: completion never sends a request, nor runs Python. Only
+# regular files of ours count (never a link, a FIFO or another user's file). Matching
+# ignores case, as resolving a name does.
+_halo_names() {
+    local flag=$1 cur=$2 word resource='' verb='' i
+    for (( i = 1; i < ${#COMP_WORDS[@]}; i++ )); do
+        word=${COMP_WORDS[i]}
+        if [[ " $_halo_resources " == *" $word "* ]]; then
+            resource=$word verb=${COMP_WORDS[i+1]}
+            break
+        fi
+    done
+    _halo_refs "$resource $verb $flag"
+    [[ -n $REPLY ]] || return 0
+    local wanted=${REPLY% list} head='' file name quoted
+    if [[ $REPLY == *" list" && $cur == *,* ]]; then   # ids and names, comma-separated
+        head=${cur%,*},
+        cur=${cur##*,}
+    fi
+    local dir=${XDG_CACHE_HOME:-$HOME/.cache}/halo
+    local -a files=()
+    cur=${cur#[\"\']}
+    cur=${cur//\\/}
+    for file in "$dir"/names-*; do
+        [[ -f $file && ! -L $file && -O $file ]] && files+=("$file")
+    done
+    (( ${#files[@]} )) || return 0
+    # One awk over the files: a while-read loop in bash takes ~50 us a line.
+    while IFS= read -r name; do
+        printf -v quoted '%q' "$name"
+        COMPREPLY+=("$head$quoted")   # the head as typed: %q would escape its commas
+    done < <(awk -F '\t' -v want="$wanted" -v cur="${cur,,}" \
+        '$1 == "R" && $2 == want && index(tolower($4), cur) == 1 && !seen[$4]++ { print $4 }' \
+        "${files[@]}")
 }
 
 # --fields: the default field names of the resource on the line, after those typed
@@ -435,10 +1168,130 @@ _halo_fields() {
     compopt -o nospace 2>/dev/null
 }
 
+# Whether flag $2 takes a value in the command $1 ("tickets list"): it does if it takes
+# one anywhere, unless the command has it as a switch (_halo_switches).
+_halo_takes_value() {
+    [[ $_halo_value_flags == *" $2 "* ]] || return 1
+    _halo_switches "$1"
+    [[ " $REPLY " != *" $2 "* ]]
+}
+
 # Words made only of word-break characters: bash splits "--profile=x" into "--profile",
 # "=", "x", and "-F k=@f" into "-F", "k", "=@", "f". Such a word joins its neighbours.
 _halo_is_joiner() {
     [[ $1 =~ ^[=@:]+$ ]]
+}
+
+# Find the command, the verb and the positional words before word $1 of COMP_WORDS,
+# skipping flags, their values and joined words; sets _halo_command, _halo_verb and the
+# array _halo_args (declared local by the caller).
+_halo_scan() {
+    local cword=$1 i=1 word
+    _halo_command='' _halo_verb='' _halo_args=()
+    while (( i < cword )); do
+        word=${COMP_WORDS[i]}
+        if _halo_is_joiner "$word"; then
+            (( i + 1 < cword )) && ! _halo_is_joiner "${COMP_WORDS[i+1]}" && (( i++ ))
+        elif [[ $word == -* ]]; then
+            if _halo_takes_value "$_halo_command${_halo_verb:+ $_halo_verb}" "$word" \
+               && ! _halo_is_joiner "${COMP_WORDS[i+1]}"; then
+                (( i++ ))
+            fi
+        elif [[ -z $_halo_command ]]; then
+            _halo_command=$word
+        elif [[ -z $_halo_verb && " $_halo_resources " == *" $_halo_command "* ]]; then
+            _halo_verb=$word
+        else
+            _halo_args+=("$word")
+        fi
+        (( i++ ))
+    done
+}
+
+# COMPREPLY: the words of $2 that start with $1, each followed by $3; when none does in
+# its case, those that do in any case (/tick -> /Tickets). The generator keeps glob
+# characters out of these words, so the unquoted $2 only splits.
+_halo_matches() {
+    local cur=$1 suffix=${3-} word
+    COMPREPLY=()
+    for word in $2; do
+        [[ $word == "$cur"* ]] && COMPREPLY+=("$word$suffix")
+    done
+    if (( ${#COMPREPLY[@]} == 0 )); then
+        for word in $2; do
+            [[ ${word,,} == "${cur,,}"* ]] && COMPREPLY+=("$word$suffix")
+        done
+    fi
+    # A word with a character the shell would act on (/TicketApproval/{id}&{seq}) is
+    # inserted quoted; readline inserts the others as they are.
+    local i
+    for i in "${!COMPREPLY[@]}"; do
+        if [[ ${COMPREPLY[i]} == *[!A-Za-z0-9_/{}.=-]* ]]; then
+            printf -v "COMPREPLY[i]" %q "${COMPREPLY[i]}"
+        fi
+    done
+}
+
+# REPLY: the template of Halo's API that path $2 stands for among those offering method
+# $1, as halo's catalogue matches them: segments in any case, a {placeholder} takes one
+# segment, the template with the fewest placeholders wins (/Tickets/View over
+# /Tickets/{id}).
+_halo_template() {
+    local path=${2%%\?*} template pattern holes best='' fewest=999
+    path=/${path#/}
+    path=${path%/}
+    path=${path,,}
+    [[ $path == /api/* ]] && path=${path#/api}
+    local slashes=${path//[^\/]/} first=${path#/}
+    first=/${first%%/*}
+    _halo_api_paths "${1^^}"
+    for template in $REPLY; do
+        pattern=${template,,} holes=0
+        # Cheap tests first: the same first segment (no template starts with a
+        # placeholder), then the same number of segments.
+        [[ $pattern == "$first" || $pattern == "$first"/* ]] || continue
+        [[ ${template//[^\/]/} == "$slashes" ]] || continue
+        while [[ $pattern == *'{'*'}'* ]]; do
+            pattern=${pattern%%'{'*}'*'${pattern#*'}'}
+            (( holes++ ))
+        done
+        # shellcheck disable=SC2053  # the pattern is meant to match as a glob
+        if [[ $path == $pattern ]] && (( holes < fewest )); then
+            best=$template fewest=$holes
+        fi
+    done
+    REPLY=$best
+}
+
+# REPLY: the methods Halo's API offers on path $1.
+_halo_methods_of() {
+    local method found=''
+    for method in GET POST PUT PATCH DELETE; do
+        _halo_template "$method" "$1"
+        [[ -n $REPLY ]] && found+="$method "
+    done
+    REPLY=$found
+}
+
+# --param NAME=: the query parameters of the operation on the line, request's METHOD
+# PATH or the one a named verb sends.
+_halo_param_names() {
+    local cur=$1 operation=''
+    local _halo_command _halo_verb
+    local -a _halo_args
+    _halo_scan "$COMP_CWORD"
+    if [[ $_halo_command == request ]]; then
+        (( ${#_halo_args[@]} >= 2 )) || return 0
+        _halo_template "${_halo_args[0]}" "${_halo_args[1]}"
+        [[ -n $REPLY ]] && operation="${_halo_args[0]^^} $REPLY"
+    else
+        _halo_operation "$_halo_command $_halo_verb"
+        operation=$REPLY
+    fi
+    [[ -n $operation ]] || return 0
+    _halo_api_params "$operation"
+    _halo_matches "$cur" "$REPLY" =
+    compopt -o nospace 2>/dev/null
 }
 
 _halo_completion_fn() {
@@ -460,35 +1313,19 @@ _halo_completion_fn() {
         _halo_files "${cur#@}" @
         return
     fi
-    if [[ $_halo_value_flags == *" $prev "* && ( -z $joiner || $joiner == = ) ]]; then
+
+    local _halo_command _halo_verb
+    local -a _halo_args
+    _halo_scan "$cword"
+    local command=$_halo_command verb=$_halo_verb npos=${#_halo_args[@]}
+
+    local key=$command words=
+    [[ -n $verb ]] && key="$command $verb"
+    if _halo_takes_value "$key" "$prev" && [[ -z $joiner || $joiner == = ]]; then
         _halo_value "$prev" "$cur"
         return
     fi
     [[ -n $joiner ]] && return              # KEY=VALUE of -F, -f, --param
-
-    # Find the command and the verb, skipping flags, their values and joined words.
-    local i=1 word command='' verb='' npos=0
-    while (( i < cword )); do
-        word=${COMP_WORDS[i]}
-        if _halo_is_joiner "$word"; then
-            (( i + 1 < cword )) && ! _halo_is_joiner "${COMP_WORDS[i+1]}" && (( i++ ))
-        elif [[ $word == -* ]]; then
-            if [[ $_halo_value_flags == *" $word "* ]] \
-               && ! _halo_is_joiner "${COMP_WORDS[i+1]}"; then
-                (( i++ ))
-            fi
-        elif [[ -z $command ]]; then
-            command=$word
-        elif [[ -z $verb && " $_halo_resources " == *" $command "* ]]; then
-            verb=$word
-        else
-            (( npos++ ))
-        fi
-        (( i++ ))
-    done
-
-    local key=$command words=
-    [[ -n $verb ]] && key="$command $verb"
     if [[ -z $command ]]; then
         if [[ $cur == -* ]]; then words=$_halo_global_flags; else words=$_halo_commands; fi
     elif [[ -z $verb && " $_halo_resources " == *" $command "* && $cur != -* ]]; then
@@ -511,6 +1348,17 @@ _halo_completion_fn() {
             files) _halo_files "$cur"; return ;;
             choices\ *) words=${REPLY#choices } ;;
         esac
+    elif [[ $command == request ]] && (( npos == 1 )); then    # METHOD PATH
+        _halo_api_paths "${_halo_args[0]^^}"
+        _halo_matches "$cur" "$REPLY"
+        return 0
+    elif [[ $command == api && ${_halo_args[0]} == show ]] && (( npos == 1 )); then
+        _halo_api_paths all
+        _halo_matches "$cur" "$REPLY"
+        return 0
+    elif [[ $command == api && ${_halo_args[0]} == show ]] && (( npos == 2 )); then
+        _halo_methods_of "${_halo_args[1]}"
+        words=$REPLY
     fi
     [[ -n $words ]] && mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
     return 0

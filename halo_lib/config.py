@@ -149,7 +149,8 @@ def resolve(connection, env, warn):
         rate=_rate(connection, env, from_file, path),
         max_answer=connection.max_answer)
     if settings.url:
-        settings.url = normalise_url(settings.url)
+        settings.url = normalise_url(settings.url,
+                                     _source("url", connection, env, from_file, path))
     return settings
 
 
@@ -231,10 +232,16 @@ def sandbox_network(connection, env):
     return {"proxy": proxy_settings(connection.proxy, env, None), "rate": parse_rate(text)}
 
 
-def normalise_url(url):
+def normalise_url(url, source="the URL"):
+    """The URL without trailing slashes or /api; one without a scheme is exit 3: guessing
+    https:// would turn a plain-http server into a baffling TLS error, and http:// would
+    send the secret in the clear."""
     url = url.strip()
     if "://" not in url:
-        url = "https://" + url
+        from halo_lib.errors import printable
+        shown = printable(url)
+        raise ConfigError(f"{source} {shown!r} has no scheme: write it in full, e.g. "
+                          f"https://{shown.rstrip('/')}")
     scheme, _, rest = url.partition("://")
     rest = rest.rstrip("/")
     if rest.lower().endswith("/api"):

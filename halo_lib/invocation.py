@@ -82,6 +82,8 @@ class Presentation:
     raw: bool = False
     no_color: bool = False
     quiet: bool = False
+    labels: bool = False                 # --labels: names beside ids, in every format
+    no_labels: bool = False              # --no-labels: none, not even in -o table/csv/tsv
 
 
 @record
@@ -123,6 +125,7 @@ class Invocation:
     params: tuple = ()
     output_file: str | None = None       # -O FILE
     dry_run: bool = False
+    unchecked: bool = False              # send names the catalogue does not document
     writing: Writing = Writing
     paging: Paging = Paging
     presentation: Presentation = Presentation
@@ -139,6 +142,12 @@ class Invocation:
         if self.resource is not None:
             return f"{self.resource.name} {self.verb.name}"
         return self.kind.name
+
+
+@record
+class ApiOptions:
+    action: str = "list"
+    words: tuple = ()
 
 
 @record
@@ -160,5 +169,9 @@ class SandboxOptions:
 class ListenOptions:
     host: str = "127.0.0.1"
     port: int = 0
-    basic_auth: str | None = None
+    basic_auth: str | None = None      # USER (the password comes from elsewhere) or @FILE
+    bearer: bool = False
+    api_key_header: str | None = None
+    secret: str | None = None          # @FILE; anything else is refused
     count: int | None = None
+    deadline: float | None = None      # None: the default, halo_lib.run.listen.DEADLINE

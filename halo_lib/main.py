@@ -4,7 +4,7 @@ Nothing heavy is imported here: `halo --help` needs only argparse and the resour
 """
 import sys
 
-from halo_lib.errors import INTERRUPTED, Exit, HaloError
+from halo_lib.errors import INTERRUPTED, Exit, HaloError, printable
 from halo_lib.io.streams import ClosedStdout, Interrupted, Streams
 
 
@@ -39,7 +39,7 @@ def _run(argv, streams):
     except Exit as done:
         return done.code
     except HaloError as exc:
-        _say(streams, "halo: " + " ".join(str(exc).split()))
+        _say(streams, "halo: " + printable(" ".join(str(exc).split())))
         return exc.exit_code
     except BrokenPipeError:
         raise

@@ -10,9 +10,22 @@ Standard library only: `halo --help` imports it.
 
 from halo_lib.config import FORMATS
 
+# Where `halo webhooks listen` finds the password, token or key it checks (not a flag).
+WEBHOOK_SECRET_ENV = "HALO_WEBHOOK_SECRET"
+
+# The most pages a list fetches ahead when halo chooses (halo_lib.http.paging adapts up
+# to it); --concurrency N fixes the number instead.
+ADAPTIVE_CONCURRENCY = 8
+CONCURRENCY_HELP = (f"pages fetched ahead at once (default: chosen from what the list "
+                    f"observes, 1 up to {ADAPTIVE_CONCURRENCY})")
+
 # How a value completes in a shell; FIELDS: the default field names of the resource.
-FILES, PROFILES, CHOICES, AT_FIELD, AT_BODY, FIELDS, NOTHING = (
-    "files", "profiles", "choices", "at-field", "at-body", "fields", "none")
+# NAMES: names of the referenced resource (Option.ref) from the lookup cache.
+FILES, PROFILES, CHOICES, AT_FIELD, AT_BODY, FIELDS, NAMES, NOTHING = (
+    "files", "profiles", "choices", "at-field", "at-body", "fields", "names", "none")
+# Completed from halo's catalogue of Halo's API: request's PATH, and --param NAME= (the
+# query parameters of the operation on the line).
+API_PATHS, API_PARAMS = "api-paths", "api-params"
 
 
 class Option:
@@ -23,11 +36,11 @@ class Option:
     """
 
     __slots__ = ("flags", "dest", "value", "metavar", "help", "choices", "nargs", "repeat",
-                 "env", "halo", "complete", "default", "dash")
+                 "env", "halo", "complete", "default", "dash", "ref")
 
     def __init__(self, flags, dest, help, value="str", metavar=None, choices=None, nargs=None,
                  repeat=False, env=None, halo=None, complete=NOTHING, default=None,
-                 dash=False):
+                 dash=False, ref=None):
         self.flags = tuple(flags)
         self.dest = dest
         self.help = help
@@ -41,6 +54,7 @@ class Option:
         self.complete = CHOICES if choices and complete == NOTHING else complete
         self.default = default
         self.dash = dash               # '-' stands for values read from stdin
+        self.ref = ref                 # the resource whose id it holds: a name works too
 
     @property
     def positional(self):
@@ -62,7 +76,8 @@ class Option:
     def help_line(self):
         """The help as --help prints it: the text, then the Halo name or the variable."""
         if self.halo:
-            return f"{self.help} [{self.halo[0]} {self.halo[1]}]"
+            named = f"; id or name of {self.ref}" if self.ref else ""
+            return f"{self.help} [{self.halo[0]} {self.halo[1]}{named}]"
         if self.env:
             return f"{self.help} [{self.env}]"
         return self.help
@@ -86,6 +101,10 @@ class Command:
     children: [(name, help, build)], build() -> Command, called only when needed, so
     that `halo --help` builds no command but the top one. kind: the verb kind class of
     a command that runs (None for a resource, which only holds verbs).
+
+    more: None, or a function returning this command with the flags of every query
+    parameter Halo documents for it (halo_lib.catalogue.flags), called only when the
+    command line needs them. documented: those flags' Opts, in a command that has them.
     """
 
     def __init__(self, words, help, description=None, usage=None, positionals=(), groups=(),
@@ -104,6 +123,8 @@ class Command:
         self.verb = verb
         self.globals_after = globals_after
         self.epilog = epilog
+        self.more = None
+        self.documented = ()
 
     @property
     def name(self):
@@ -124,7 +145,8 @@ GLOBAL_TITLE = "global options"
 GLOBAL_OPTIONS = (
     Option(("--profile",), "profile", "use this profile of the config file", metavar="NAME",
            complete=PROFILES),
-    Option(("--url",), "url", "base URL of the Halo tenant", metavar="URL", env="HALO_URL"),
+    Option(("--url",), "url", "base URL of the Halo tenant, with its scheme (https://...)",
+           metavar="URL", env="HALO_URL"),
     Option(("--tenant",), "tenant", "tenant name of a hosted Halo", metavar="NAME",
            env="HALO_TENANT"),
     Option(("--client-id",), "client_id", "API application client id", metavar="ID",
@@ -149,6 +171,8 @@ GLOBAL_OPTIONS = (
     switch(("--insecure-http",), "insecure_http", "allow plain http:// to a non-loopback host"),
     switch(("--dry-run",), "dry_run", "print the requests as JSON, send nothing (a file to "
            "upload shows as its name, size and SHA-256)"),
+    switch(("--unchecked",), "unchecked", "send query parameters and body fields that Halo's "
+           "API document does not name (a tenant newer than halo's catalogue)"),
     switch(("--sandbox",), "sandbox", "run against a private in-process sandbox"),
     Option(("--rate-limit",), "rate_limit",
            "with --sandbox: answer 429 beyond N requests per PERIOD", value="rate",
@@ -157,6 +181,10 @@ GLOBAL_OPTIONS = (
            env="HALO_OUTPUT"),
     Option(("--fields",), "fields", "fields to show, in order; dots reach into nested fields",
            metavar="A,B.C", complete=FIELDS),
+    switch(("--labels",), "labels", "add a name beside each id Halo sent without one "
+           "(status_name beside status_id...; default with -o table, csv, tsv)"),
+    switch(("--no-labels",), "no_labels", "no names added beside ids, also in -o table, "
+           "csv, tsv"),
     Option(("--query",), "query", "JMESPath applied to each record (lists) or the answer; "
            "with -o json, to the whole array", metavar="EXPR"),
     switch(("--no-color",), "no_color", "no colour in -o json on a terminal", env="NO_COLOR"),
@@ -180,14 +208,14 @@ def paging_options(with_paginate=False):
             Option(("--limit",), "limit", f"stop after N records{suffix}", value="positive",
                    metavar="N"),
             Option(("--concurrency",), "concurrency",
-                   f"pages fetched ahead at once{suffix} (default 4)", value="positive",
+                   CONCURRENCY_HELP.replace(" (", f"{suffix} (", 1), value="positive",
                    metavar="N")]
     return [
         Option(("--limit",), "limit", "stop after N records", value="positive", metavar="N"),
         Option(("--page-size",), "page_size", "records per page (default 100)",
                value="positive", metavar="N"),
-        Option(("--concurrency",), "concurrency", "pages fetched ahead at once (default 4)",
-               value="positive", metavar="N")]
+        Option(("--concurrency",), "concurrency", CONCURRENCY_HELP, value="positive",
+               metavar="N")]
 
 
 def field_setters():
@@ -233,7 +261,8 @@ def output_file_option(help="write a file answer here (stdout only when not a te
 
 
 def param_option(help="add any query parameter (repeatable)"):
-    return Option(("--param",), "param", help, value="pair", metavar="KEY=VALUE", repeat=True)
+    return Option(("--param",), "param", help, value="pair", metavar="KEY=VALUE", repeat=True,
+                  complete=API_PARAMS)
 
 
 BODY_HELP = "'-' for stdin, @FILE, or JSON text: an object, an array, or NDJSON"
@@ -251,12 +280,34 @@ TABLE_METAVARS = {"int": "N", "str": "TEXT", "date": "DATE", "time": "WHEN", "in
 ID_VALUES = {"int": "id", "uuid": "uuid", "str": "name"}
 
 
+# A typed flag that holds another resource's id takes the record's name as well.
+REF_VALUES = {"int": "ref", "ints": "refs"}
+REF_METAVARS = {"int": "ID|NAME", "ints": "ID|NAME,..."}
+
+
 def typed_option(opt, where):
-    """A typed flag of the table (a filter or a field) as an Option."""
+    """A typed flag of the table (a filter or a field) as an Option. Its reference (the
+    resource whose id it holds) is the option's own, else derived from its Halo name, so
+    every typed flag of an id-valued name takes names without saying so."""
     dest = f"{where}:{opt.name}"
     if opt.type == "bool":
         return switch(("--" + opt.flag,), dest, opt.help, halo=(where, opt.name))
     choices = getattr(opt, "choices", None)
+    ref = _reference(opt)
+    if ref and not choices:
+        from halo_lib.resources import BY_NAME
+        metavar = REF_METAVARS[opt.type]
+        if BY_NAME[ref].me:    # `me`: the caller's own record
+            metavar = metavar.replace("NAME", "NAME|me")
+        return Option(("--" + opt.flag,), dest, opt.help, value=REF_VALUES[opt.type],
+                      metavar=metavar, halo=(where, opt.name), complete=NAMES, ref=ref)
     return Option(("--" + opt.flag,), dest, opt.help, value=TABLE_VALUES[opt.type],
                   metavar=None if choices else TABLE_METAVARS[opt.type],
                   choices=choices, halo=(where, opt.name))
+
+
+def _reference(opt):
+    if hasattr(opt, "ref"):
+        return opt.ref
+    from halo_lib.resources import reference_of
+    return reference_of(opt.name, opt.type)

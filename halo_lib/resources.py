@@ -21,16 +21,64 @@ PAGE_CAP = 100
 
 
 class Opt:
-    """A typed option: sets one Halo query parameter (filters) or body field (fields)."""
+    """A typed option: sets one Halo query parameter (filters) or body field (fields).
 
-    __slots__ = ("flag", "name", "type", "help", "choices")
+    ref: the resource whose id it holds (it then takes that record's name too); derived
+    from Halo's name through REFERENCES unless given ("" for none)."""
 
-    def __init__(self, flag, type, help, name=None, choices=None):
+    __slots__ = ("flag", "name", "type", "help", "choices", "ref")
+
+    def __init__(self, flag, type, help, name=None, choices=None, ref=None):
         self.flag = flag                              # kebab-case, without the dashes
         self.name = name or flag.replace("-", "_")    # Halo's own name on the wire
         self.type = type
         self.help = help
         self.choices = tuple(choices) if choices else None   # the only values it takes
+        self.ref = reference_of(self.name, type) if ref is None else (ref or None)
+
+
+# Halo's names of the parameters and fields that hold the id of another resource, with
+# that resource: the one place this is said. A typed flag of one of these names takes the
+# record's name as well as its id (halo_lib.run.names), and a record's `X_id` of one of
+# them gets its `X_name` label beside it (halo_lib.run.labels).
+REFERENCES = {
+    "client_id": "clients", "site_id": "sites", "user_id": "users",
+    "agent_id": "agents", "who_agentid": "agents", "agents": "agents",
+    "team_id": "teams", "status_id": "statuses", "new_status": "statuses",
+    "priority_id": "priorities", "priority": "priorities",
+    "tickettype_id": "ticket-types", "requesttype_id": "ticket-types",
+    "supplier_id": "suppliers", "toplevel_id": "top-levels",
+    "sla_id": "slas", "slaid": "slas", "sla": "slas",
+    "contract_id": "contracts", "asset_id": "assets", "category_1": "categories",
+    "workday_id": "workdays",
+}
+
+# How the records other options refer to are named: (the field holding the name, the
+# field holding the id the references carry, fields that tell same-named records apart).
+# Priorities are keyed by a GUID, but tickets carry the integer `priorityid`.
+NAMING = {
+    "clients": ("name", "id", ("toplevel_name",)),
+    "sites": ("name", "id", ("client_name",)),
+    "users": ("name", "id", ("client_name", "site_name", "emailaddress")),
+    "agents": ("name", "id", ("email", "team")),
+    "teams": ("name", "id", ("department_name",)),
+    "statuses": ("name", "id", ("type",)),
+    "priorities": ("name", "priorityid", ("slaid",)),
+    "ticket-types": ("name", "id", ("group_name",)),
+    "suppliers": ("name", "id", ("toplevel_id",)),
+    "top-levels": ("name", "id", ("organisation_name",)),
+    "slas": ("name", "id", ()),
+    "contracts": ("ref", "id", ("client_name",)),
+    "assets": ("inventory_number", "id", ("client_name", "site_name")),
+    "categories": ("value", "id", ("type_id",)),
+    "workdays": ("name", "id", ()),
+}
+
+
+def reference_of(halo_name, type):
+    """The resource whose id an option of this Halo name and type holds, or None: only
+    id-valued options (a single id or a comma-separated list) refer to a record."""
+    return REFERENCES.get(halo_name) if type in (INT, INTS) else None
 
 
 class Verb:
@@ -180,6 +228,21 @@ DATE_SEARCH = Opt("date-search", STR,
                   "the date --start-date and --end-date apply to: " + ", ".join(
                       f"{value} ({meaning})" for value, meaning in DATE_SEARCH_MEANINGS.items()),
                   "datesearch", choices=DATE_SEARCH_VALUES)
+
+# The periods `reports run --period` takes, each with what it covers (UTC, weeks from
+# Monday). halo sends a period as its first and last moment in Halo's documented
+# reportingperiodstartdate and reportingperiodenddate: Halo's own numbers for its periods
+# (reportingperiod) are not published (`--param reportingperiod=N` sends one as it is).
+# The parser, help, man pages and completions read this one list.
+REPORT_PERIODS = {"today": "today", "yesterday": "yesterday",
+                  "this-week": "this week", "last-week": "last week",
+                  "this-month": "this month", "last-month": "last month",
+                  "this-quarter": "this quarter", "last-quarter": "last quarter",
+                  "this-year": "this year", "last-year": "last year"}
+REPORT_PERIOD = Opt("period", STR, "the reporting period, sent as its first and last moment "
+                    "(UTC, weeks from Monday); --param reportingperiod=N sends Halo's own "
+                    "number", "reportingperiodstartdate/reportingperiodenddate",
+                    choices=tuple(REPORT_PERIODS))
 
 TICKET_FIELDS = (
     Opt("summary", STR, "one-line summary"),
@@ -565,8 +628,7 @@ RESOURCES = [
             call("bookmark", "POST", "/Report/Bookmark", "bookmark a report", body="object"),
             Verb("run", "report", "GET", "/Report/{id}",
                  "run a report and stream its rows as NDJSON", ids="one",
-                 filters=(Opt("period", INT, "reporting period (Halo's number for it)",
-                              "reportingperiod"),
+                 filters=(REPORT_PERIOD,
                           Opt("from", DATE, "start of the reporting period",
                               "reportingperiodstartdate"),
                           Opt("to", DATE, "end of the reporting period",

@@ -55,6 +55,39 @@ def name(text):
     return text
 
 
+class Name(str):
+    """The value of a flag that holds another resource's id, given as that record's name
+    (or `me`): resolved to the id when the command runs (halo_lib.run.names), never here,
+    since that needs the network and the lookup cache."""
+
+    __slots__ = ()
+
+
+class Names(tuple):
+    """A comma-separated list of ids where some are names: ints and Name, in order."""
+
+    __slots__ = ()
+
+
+def ref(text):
+    """An id (digits) or the name of the record; an id stays an id, as before names."""
+    if re.fullmatch(r"\s*\d{1,18}\s*", text):
+        return int(text)
+    if not text.strip():
+        raise ValueError(text)
+    return Name(text.strip())
+
+
+def refs(text):
+    """Comma-separated ids, names among them: "1,2" as it was, else a Names tuple."""
+    parts = [p.strip() for p in text.split(",")]
+    if all(re.fullmatch(r"-?\d+", p) for p in parts):
+        return ",".join(parts)
+    if not all(parts):
+        raise ValueError(text)
+    return Names(int(p) if p.isdigit() else Name(p) for p in parts)
+
+
 def file_name(text):
     """A file to read or write: an empty name (an unset variable) is refused."""
     if not text.strip():
@@ -118,6 +151,8 @@ id_.__name__ = "id"
 int_.__name__ = "int"
 number.__name__ = "number"
 name.__name__ = "id"
+ref.__name__ = "id or name"
+refs.__name__ = "ids or names"
 pair.__name__ = "key=value"
 rate.__name__ = "rate (N/PERIOD or off)"
 size.__name__ = "size (1K to 1024G)"
@@ -134,6 +169,7 @@ def or_stdin(convert):
 CONVERTERS = {"str": str, "int": int_, "ints": ints, "date": date, "instant": instant,
               "number": number,
               "uuid": uuid, "id": id_, "name": name, "positive": positive, "seconds": seconds,
-              "count": count, "probability": probability, "port": port, "pair": pair, "file": file_name, "rate": rate, "size": size, "upper": str.upper}
+              "count": count, "probability": probability, "port": port, "pair": pair, "file": file_name, "rate": rate,
+              "ref": ref, "refs": refs, "size": size, "upper": str.upper}
 
 

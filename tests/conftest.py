@@ -128,3 +128,23 @@ def raw_server():
     yield start
     for server in servers:
         server.close()
+
+
+@pytest.fixture()
+def listener_factory():
+    """Start `halo webhooks listen` processes (listenprocess.Listener); all killed after."""
+    from listenprocess import Listener   # imported here: listenprocess imports conftest
+    made = []
+
+    def make(*args, **kwargs):
+        listener = Listener(*args, **kwargs)
+        made.append(listener)
+        return listener
+    yield make
+    for listener in made:
+        if listener.process.poll() is None:
+            listener.process.kill()
+        listener.process.wait(timeout=10)
+        for stream in (listener.process.stdout, listener.process.stderr):
+            if stream is not None:
+                stream.close()

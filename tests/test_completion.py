@@ -60,8 +60,9 @@ def test_bash_completes_the_verbs_of_a_resource(env):
 
 
 def test_bash_completes_the_flags_of_a_verb(env):
-    assert bash_complete(env, "halo", "tickets", "list", "--cl") == \
-        ["--client-id", "--closed-only"]
+    # Curated (--client-id, --closed-only) and documented (--client-ids, --client-ref).
+    assert sorted(bash_complete(env, "halo", "tickets", "list", "--cl")) == \
+        ["--client-id", "--client-ids", "--client-ref", "--closed-only"]
 
 
 def test_bash_completes_profile_names_from_the_config_file(env):
@@ -196,7 +197,8 @@ def test_zsh_completes_resources_verbs_flags_and_profiles(zsh_complete):
                          "halo --profile ")
     assert found["halo ti"] == ["tickets", "ticket-types", "timesheets"]
     assert found["halo tickets "] == TICKET_VERBS
-    assert found["halo tickets list --cl"] == ["--client-id", "--closed-only"]
+    assert sorted(found["halo tickets list --cl"]) == ["--client-id", "--client-ids",
+                                                        "--client-ref", "--closed-only"]
     assert found["halo --profile "] == ["default", "work"]
 
 
@@ -221,3 +223,79 @@ def test_zsh_completes_the_default_fields_of_the_resource(zsh_complete):
     found = zsh_complete("halo tickets list --fields s", "halo sites get 3 --fields id,")
     assert found["halo tickets list --fields s"] == ["summary", "status_name"]
     assert found["halo sites get 3 --fields id,"] == ["id", "name", "client_name"]
+
+
+# The flags of Halo's other documented query parameters (halo_lib.catalogue.flags) ------
+
+def test_bash_completes_documented_flags(env):
+    assert bash_complete(env, "halo", "tickets", "list", "--billable") == ["--billableonly"]
+    assert bash_complete(env, "halo", "users", "get", "3", "--param-") == ["--param-client-id"]
+
+
+def test_bash_skips_a_value_only_where_the_flag_takes_one(env):
+    """Halo documents includechildren as text on /Tickets and as a switch on /Asset: after
+    it, assets list completes flags, tickets list its value (nothing to offer)."""
+    assert bash_complete(env, "halo", "assets", "list", "--includechildren", "--includechil") \
+        == ["--includechildren"]
+    assert bash_complete(env, "halo", "tickets", "list", "--includechildren", "--includechil") \
+        == []
+
+
+def test_zsh_completes_documented_flags(zsh_complete):
+    found = zsh_complete("halo tickets list --billable", "halo users get 3 --param-")
+    assert found["halo tickets list --billable"] == ["--billableonly"]
+    assert found["halo users get 3 --param-"] == ["--param-client-id"]
+
+
+# Halo's API: request's PATH, --param NAME=, api show PATH [METHOD] -----------------------
+
+def test_bash_completes_request_paths_offering_the_method(env):
+    paths = bash_complete(env, "halo", "request", "GET", "/Tickets/")
+    assert "/Tickets/{id}" in paths and "/Tickets/View" not in paths   # View is POST only
+    assert "/Tickets/View" in bash_complete(env, "halo", "request", "post", "/Tickets/")
+    assert bash_complete(env, "halo", "request", "DELETE", "/Tickets") == ["/Tickets/{id}"]
+    assert bash_complete(env, "halo", "request", "PUT", "") == []   # Halo offers no PUT
+    assert bash_complete(env, "halo", "-v", "request", "GET", "/invoice/updat") == []
+    assert bash_complete(env, "halo", "request", "POST", "/invoice/updat") == \
+        ["/Invoice/updatelines"]                                    # any case
+    # A path holding a character the shell acts on is inserted quoted.
+    assert bash_complete(env, "halo", "request", "DELETE", "/TicketApproval/{id}&") == \
+        ["/TicketApproval/\\{id\\}\\&\\{seq\\}"]
+
+
+def test_bash_completes_the_query_parameters_of_the_operation(env):
+    names = bash_complete(env, "halo", "request", "GET", "/Tickets", "--param", "client")
+    assert names == ["client_id=", "client_ids=", "client_ref="]
+    # A concrete path stands for its template; literal segments win over {id}.
+    assert "includedetails=" in bash_complete(env, "halo", "request", "get", "/api/tickets/12",
+                                              "--param", "incl")
+    assert bash_complete(env, "halo", "request", "GET", "/Tickets/12", "--param", "client") \
+        == []
+    # A named verb completes the parameters of the operation it sends.
+    assert bash_complete(env, "halo", "tickets", "list", "--param", "client_i") == \
+        ["client_id=", "client_ids="]
+    assert bash_complete(env, "halo", "request", "GET", "/NoSuchPath", "--param", "") == []
+
+
+def test_bash_completes_api_show_paths_then_methods(env):
+    assert bash_complete(env, "halo", "api", "") == ["list", "show"]
+    assert bash_complete(env, "halo", "api", "show", "/Invoice/upd") == ["/Invoice/updatelines"]
+    assert bash_complete(env, "halo", "api", "show", "/Tickets/12", "") == ["GET", "DELETE"]
+    assert bash_complete(env, "halo", "api", "show", "/Tickets", "") == ["GET", "POST"]
+
+
+def test_zsh_completes_request_paths_params_and_api_show(zsh_complete):
+    lines = ("halo request DELETE /Tickets", "halo request GET /Tickets --param client",
+             "halo tickets list --param client_i", "halo api show /Invoice/upd",
+             "halo api show /Tickets/12 ", "halo request get /tickets/12 --param includede")
+    found = zsh_complete(*lines)
+    assert found["halo request DELETE /Tickets"] == ["/Tickets/{id}"]
+    assert found["halo request GET /Tickets --param client"] == \
+        ["client_id", "client_ids", "client_ref"]
+    assert found["halo tickets list --param client_i"] == ["client_id", "client_ids"]
+    assert found["halo api show /Invoice/upd"] == ["/Invoice/updatelines"]
+    assert found["halo api show /Tickets/12 "] == ["GET", "DELETE"]
+    assert found["halo request get /tickets/12 --param includede"] == ["includedetails"]
+    found = zsh_complete("halo request DELETE /TicketApproval/")
+    assert found["halo request DELETE /TicketApproval/"] == [
+        "/TicketApproval/\\{id\\}\\&\\{seq\\}"]

@@ -192,7 +192,6 @@ def test_an_unusable_url_is_exit_3_at_once(bare, url, words):
 
 
 @pytest.mark.parametrize("given,used", [
-    ("acme.halopsa.com", "https://acme.halopsa.com"),
     ("https://acme.halopsa.com/", "https://acme.halopsa.com"),
     ("https://acme.halopsa.com/api", "https://acme.halopsa.com"),
     ("https://acme.halopsa.com/API/", "https://acme.halopsa.com"),
@@ -201,6 +200,35 @@ def test_an_unusable_url_is_exit_3_at_once(bare, url, words):
 def test_the_url_is_normalised(bare, given, used):
     result = bare("--url", given, "--dry-run", "tickets", "get", "1")
     assert result.records[0]["url"] == used + "/api/Tickets/1"
+
+
+@pytest.mark.parametrize("where", ["HALO_URL", "--url", "profile"])
+def test_a_url_without_a_scheme_is_exit_3_naming_it_and_nothing_is_sent(bare, server,
+                                                                        tmp_path, where):
+    """`127.0.0.1:8080` against a plain-http server must not end in a TLS error such as
+    WRONG_VERSION_NUMBER: it is refused before anything is sent, and says what to write."""
+    given = f"127.0.0.1:{server.port}"
+    env = {"HALO_CLIENT_ID": "cid", "HALO_CLIENT_SECRET": SECRET}
+    flags = []
+    if where == "HALO_URL":
+        env["HALO_URL"] = given
+    elif where == "--url":
+        flags = ["--url", given]
+    else:
+        write_config(tmp_path / "config" / "halo" / "config", f"[default]\nurl = {given}\n")
+    for argv in (["tickets", "list"], ["--dry-run", "tickets", "get", "1"]):
+        line = one_error_line(bare(*flags, *argv, env=env), 3)
+        assert "no scheme" in line and f"https://{given}" in line, line
+        assert (where if where != "profile" else "'url' in ") in line, line
+        assert "SSL" not in line and "WRONG_VERSION" not in line
+    assert server.log == []
+
+
+def test_configure_refuses_a_url_without_a_scheme(bare, tmp_path):
+    line = one_error_line(bare("--url", "acme.halopsa.com", "--client-id", "app", "configure",
+                               env={"HALO_CLIENT_SECRET": "x"}), 2)
+    assert "no scheme" in line and "https://acme.halopsa.com" in line
+    assert not (tmp_path / "config" / "halo" / "config").exists()
 
 
 # ---------------------------------------------------------------- missing settings
@@ -228,7 +256,7 @@ def test_no_configuration_at_all_sends_nothing(bare, httpserver):
 # ---------------------------------------------------------------- configure, not interactive
 
 def test_configure_from_flags_and_environment(bare, tmp_path):
-    result = bare("--profile", "work", "--url", "acme.halopsa.com/", "--tenant", "acme",
+    result = bare("--profile", "work", "--url", "https://acme.halopsa.com/", "--tenant", "acme",
                   "--client-id", "app-1", "configure",
                   env={"HALO_CLIENT_SECRET": "from-env", "HALO_SCOPE": "read:tickets"})
     assert result.code == 0, result

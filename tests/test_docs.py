@@ -47,6 +47,13 @@ def test_committed_files_match_the_generator(generated, directory):
     assert not stale, f"{directory}/ differs from the table in {stale}; {REGENERATE}"
 
 
+def test_committed_counts_of_documented_flags_match_the_generator(generated):
+    """--help quotes how many more flags --help-all shows from this generated file."""
+    path = docs.COUNTS_FILE
+    assert (generated / path).read_bytes() == (ROOT / path).read_bytes(), \
+        f"{path} differs from the table and the catalogue; {REGENERATE}"
+
+
 def test_bash_completion_is_linked_under_its_installed_name():
     link = ROOT / "completions" / docs.BASH_LINK
     assert link.is_symlink() and os.readlink(link) == docs.BASH_FILE

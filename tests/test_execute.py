@@ -103,7 +103,8 @@ def test_a_create_posts_its_batches_and_writes_what_was_saved():
 
 
 def test_a_refused_batch_is_reported_per_record_and_is_exit_1():
-    inv = invocation("tickets", "update", ids=(9,), writing=Writing(body='{"summary": "x"}'))
+    # records that carry their ids: a bulk write (update ID alone fails as one request)
+    inv = invocation("tickets", "update", writing=Writing(body='[{"id": 9, "summary": "x"}]'))
 
     class Refusing(FakeTransport):
         def send(self, method, url, **kwargs):
@@ -119,7 +120,7 @@ def test_a_refused_batch_is_reported_per_record_and_is_exit_1():
     code = run(inv, streams, settings=settings, transport=Refusing({}))
     assert code == 1 and out.getvalue() == b""
     report = json.loads(err.getvalue().splitlines()[0])
-    assert report["outcome"] == "failed" and report["record"] == {"summary": "x", "id": 9}
+    assert report["outcome"] == "failed" and report["record"] == {"id": 9, "summary": "x"}
 
 
 def test_an_empty_answer_to_get_is_not_found():

@@ -54,7 +54,7 @@ def test_success_is_0_with_nothing_on_stderr(run, server):
     (["-o", "yaml", "tickets", "list"], "yaml"),
     (["tickets", "list", "--param", "novalue"], "--param"),
     (["tickets", "create", "{bad json"], "line 1, column"),
-    (["tickets", "create", "-"], "empty"),
+    (["tickets", "create", ""], "empty"),
     (["tickets", "create", "[1, 2]"], "not an object"),
     (["tickets", "create", "42"], "got a number"),
     (["request", "GET"], "PATH"),
@@ -76,7 +76,7 @@ def test_usage_errors_come_before_configuration(bare):
 
 def test_invalid_input_is_exit_2_even_with_no_configuration(bare):
     one_error_line(bare("tickets", "create", "{bad"), 2)
-    one_error_line(bare("tickets", "update", "-"), 2)
+    one_error_line(bare("tickets", "update", "-", stdin=b'{"summary": "no id"}\n'), 2)
 
 
 def test_no_configuration_at_all_is_exit_3(bare):

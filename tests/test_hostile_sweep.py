@@ -64,7 +64,7 @@ def render(answer):
 
 
 VERBS = [["tickets", "list"], ["tickets", "get", "1"], ["tickets", "create", '{"a": 1}'],
-         ["invoices", "pdf", "1"], ["request", "GET", "/X"], ["-v", "tickets", "get", "2"]]
+         ["invoices", "pdf", "1"], ["--unchecked", "request", "GET", "/X"], ["-v", "tickets", "get", "2"]]
 
 
 @settings(max_examples=40, deadline=None,

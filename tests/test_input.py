@@ -73,7 +73,7 @@ def test_unicode_survives_the_round_trip(run, saving):
 def test_typed_and_string_fields(run, saving, tmp_path):
     note = tmp_path / "note.txt"
     note.write_text("long text\nfrom a file")
-    result = run("tickets", "create", '{"summary": "body", "priority_id": 1}',
+    result = run("--unchecked", "tickets", "create", '{"summary": "body", "priority_id": 1}',
                  "-F", "priority_id=4", "-F", "estimate=1.5", "-F", "onhold=true",
                  "-F", "followup=false", "-F", "agent_id=null", "-F", "details=@" + str(note),
                  "-F", "summary=typed words", "-f", "reference=007", "-f", "flag=true",
@@ -92,7 +92,7 @@ def test_fields_alone_make_a_record(run, saving):
 
 
 def test_fields_apply_to_every_record(run, saving):
-    result = run("tickets", "create", "-", "-F", "team_id=2",
+    result = run("--unchecked", "tickets", "create", "-", "-F", "team_id=2",
                  stdin=b'{"summary": "a"}\n{"summary": "b", "team_id": 9}\n')
     assert result.code == 0, result
     assert posted(saving) == [[{"summary": "a", "team_id": 2}, {"summary": "b", "team_id": 2}]]
@@ -145,8 +145,6 @@ def test_invalid_json_names_line_and_column_and_sends_nothing(run, server, tmp_p
 
 
 @pytest.mark.parametrize("body,words", [
-    (b"", "empty"),
-    (b"  \n\n  ", "empty"),
     (b"42", "a number"),
     (b'"just a string"', "a string"),
     (b"null", "null"),
@@ -155,11 +153,43 @@ def test_invalid_json_names_line_and_column_and_sends_nothing(run, server, tmp_p
     (b'[{"a": 1}, 2]', "element 2"),
     (b'[[{"a": 1}]]', "element 1"),
     (b'{"a": 1}\n[1]\n', "line 2"),
-], ids=["empty", "blank", "number", "string", "null", "bool", "empty-array",
+], ids=["number", "string", "null", "bool", "empty-array",
         "array-of-mixed", "nested-array", "ndjson-array-line"])
 def test_valid_json_that_is_not_records_is_refused(run, server, body, words):
     line = one_error_line(run("tickets", "create", "-", stdin=body), 2)
     assert words in line
+    assert server.log == []
+
+
+@pytest.mark.parametrize("verb", ["create", "update", "get"])
+@pytest.mark.parametrize("body", [b"", b"\n", b"  \n\r\n\t\n"], ids=["empty", "newline", "blank"])
+def test_empty_input_is_zero_records_sends_nothing_and_exits_0(run, server, verb, body):
+    """A pipeline whose filter matched nothing hands on nothing: that is not an error."""
+    result = run("tickets", verb, "-", stdin=body)
+    assert (result.code, result.out, result.err) == (0, b"", ""), result
+    assert server.log == []                 # not even a token
+
+
+def test_an_empty_file_is_zero_records_and_empties_failed_file(run, server, tmp_path):
+    """The README's retry loop: after a fully successful run retry.ndjson is empty, and
+    feeding it back in is a quiet exit 0."""
+    retry = tmp_path / "retry.ndjson"
+    retry.write_bytes(b"")
+    result = run("tickets", "create", f"@{retry}", "--failed", str(retry))
+    assert (result.code, result.out, result.err) == (0, b"", ""), result
+    assert retry.read_bytes() == b""
+    assert server.log == []
+
+
+def test_empty_input_with_json_output_is_an_empty_array(run, server):
+    result = run("-o", "json", "tickets", "create", "-", stdin=b"")
+    assert (result.code, result.err) == (0, ""), result
+    assert json.loads(result.out) == []
+
+
+def test_update_of_one_id_still_needs_its_record(run, server):
+    line = one_error_line(run("tickets", "update", "5", "-", stdin=b""), 2)
+    assert "holds 0" in line
     assert server.log == []
 
 

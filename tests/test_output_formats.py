@@ -166,11 +166,12 @@ def test_csv_of_an_empty_list_is_its_header(run, server):
 # ---------------------------------------------------------------- --fields with NDJSON
 
 def test_fields_with_ndjson_keep_only_those_in_the_given_order(run, tickets):
-    out = ok(run("tickets", "list", "--fields", "status_name,id,client.name,nothing"))
-    assert out == (b'{"status_name":"New","id":1,"client.name":"Acme","nothing":null}\n'
-                   b'{"status_name":"Waiting on client","id":2,"client.name":"Caf\xc3\xa9",'
-                   b'"nothing":null}\n'
-                   b'{"status_name":"Closed","id":3,"client.name":null,"nothing":null}\n')
+    result = run("tickets", "list", "--fields", "status_name,id,client.name,nothing")
+    assert result.out == (b'{"status_name":"New","id":1,"client.name":"Acme","nothing":null}\n'
+                          b'{"status_name":"Waiting on client","id":2,"client.name":"Caf\xc3'
+                          b'\xa9","nothing":null}\n'
+                          b'{"status_name":"Closed","id":3,"client.name":null,"nothing":null}\n')
+    assert result.err.startswith("halo: warning: --fields 'nothing' was null in all 3 ")
 
 
 def test_invalid_fields_is_exit_2_with_nothing_sent(run, server):
@@ -299,6 +300,33 @@ def test_query_null_for_every_record_warns_and_exits_0(run, tickets):
     assert (result.code, result.out) == (0, b"")
     assert "gave null for the array of 3 record(s)" in result.err
     assert run("tickets", "list", "--query", "agent_name").err == ""
+
+
+@pytest.mark.parametrize("fmt", ["ndjson", "json", "csv", "tsv", "table"])
+def test_fields_null_in_every_record_warn_once_and_exit_0(run, tickets, fmt):
+    """A misspelt or absent --fields path writes an empty column: say so, as --query does."""
+    result = run("tickets", "list", "-o", fmt, "--fields", "id,Summary,client.nope,summary")
+    assert result.code == 0 and result.out, result
+    (line,) = result.err.splitlines()
+    assert line.startswith("halo: warning: --fields 'Summary', 'client.nope' were null in "
+                           "all 3 record(s)"), line
+    assert "case-sensitive" in line
+
+
+def test_fields_null_in_only_some_records_do_not_warn(run, tickets):
+    for fmt in ("ndjson", "json", "csv"):
+        result = run("tickets", "list", "-o", fmt, "--fields", "id,agent_name,budget,"
+                     "client.name,customfields.0.value")
+        assert (result.code, result.err) == (0, ""), result
+
+
+def test_fields_of_one_record_and_of_an_empty_list(run, tickets, server):
+    result = run("tickets", "get", "1", "--fields", "id,nope")
+    assert result.err.startswith("halo: warning: --fields 'nope' was null in all 1 record"), \
+        result
+    server.expect_request("/api/Client").respond_with_handler(paged([]))
+    result = run("clients", "list", "--fields", "nope")
+    assert (result.code, result.err) == (0, ""), result
 
 
 def test_query_runs_before_csv(run, tickets):

@@ -119,4 +119,16 @@ def test_help_ends_the_parse_with_its_text():
     shown = []
     with pytest.raises(Exit):
         parse(["tickets", "list", "--help"], out=shown.append)
-    assert "--client-id N" in "".join(shown) and "[query client_id]" in "".join(shown)
+    text = " ".join("".join(shown).split())   # as wrapped to any terminal width
+    assert "--client-id ID|NAME" in text
+    assert "[query client_id; id or name of clients]" in text
+
+
+@pytest.mark.parametrize("argv", [["tickets", "list"], ["request", "GET", "/x"]])
+def test_concurrency_help_tells_the_adaptive_default(bare, argv):
+    """The README says the list adapts up to 8 pages ahead: --help must say the same."""
+    from halo_lib.http.paging import DEFAULT_CONCURRENCY
+    result = bare(*argv, "--help")
+    text = " ".join(result.out.decode().split())
+    assert "default 4" not in text
+    assert f"1 up to {DEFAULT_CONCURRENCY})" in text, text

@@ -296,3 +296,65 @@ def test_failed_file_on_a_full_device_reports_the_records_on_stderr_not_in_it(ha
     assert summary.startswith("halo: 3 record(s): 2 saved, 1 failed"), summary
     assert f"written to {full}" not in summary and "stderr" in summary, summary
     assert stat.S_ISCHR(os.lstat(full).st_mode)
+
+
+# ---------------------------------------------------------------- update ID: one request
+
+def _sandbox_halo(tmp_path, *argv, stdin=b""):
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "c"),
+           "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    return subprocess.run(HALO + ["--sandbox", *argv], input=stdin, capture_output=True,
+                          env=env, timeout=60)
+
+
+def test_update_of_a_missing_id_is_exit_4_with_one_line_as_get_is(tmp_path):
+    done = _sandbox_halo(tmp_path, "tickets", "update", "999999", "-F", "status_id=9")
+    assert done.returncode == 4, done
+    assert done.stdout == b""
+    (line,) = done.stderr.decode().splitlines()
+    assert line.startswith("halo: ") and "999999" in line and "404" in line
+
+
+def test_update_of_a_missing_id_still_writes_it_to_failed_file(tmp_path):
+    failed = tmp_path / "failed.ndjson"
+    done = _sandbox_halo(tmp_path, "tickets", "update", "999999", "-F", "status_id=9",
+                         "--failed", str(failed))
+    assert done.returncode == 4, done
+    assert len(done.stderr.decode().splitlines()) == 1, done
+    assert [json.loads(line) for line in failed.read_text().splitlines()] == \
+        [{"status_id": 9, "id": 999999}]
+
+
+def test_bulk_update_from_stdin_keeps_per_record_accounting_for_a_missing_id(tmp_path):
+    body = b'{"id": 999999, "status_id": 9}\n{"id": 3, "status_id": 9}\n'
+    done = _sandbox_halo(tmp_path, "tickets", "update", "-", stdin=body)
+    assert done.returncode == 1, done
+    assert [r["id"] for r in map(json.loads, done.stdout.splitlines())] == [3]
+    (report,) = reports(done.stderr.decode())
+    assert (report["outcome"], report["number"]) == ("failed", 1)
+    assert "999999" in report["error"]
+    assert done.stderr.decode().splitlines()[-1] == "halo: 2 record(s): 1 saved, 1 failed"
+
+
+# ---------------------------------------------------------------- a 2xx that cannot be read
+
+@pytest.mark.parametrize("body,kind", [(b"<html><body>Saved</body></html>", "text/html"),
+                                       (b'[{"id": 1001, "summ', "application/json")],
+                         ids=["html", "truncated"])
+def test_an_unreadable_2xx_to_a_create_is_unknown_never_failed(run, server, tmp_path, body,
+                                                               kind):
+    """The server may have saved them: feeding --failed back in must not duplicate them."""
+    server.expect_request("/api/Tickets", method="POST").respond_with_data(
+        body, status=200, content_type=kind)
+    failed = tmp_path / "failed.ndjson"
+    result = run("tickets", "create", "-", "--failed", str(failed),
+                 stdin=ndjson(range(1, 4)))
+    assert result.code == 5, result
+    assert failed.read_bytes() == b""
+    found = [json.loads(line) for line in result.err.splitlines() if line.startswith("{")]
+    assert [(f["outcome"], f["number"]) for f in found] == [("unknown", 1), ("unknown", 2),
+                                                             ("unknown", 3)]
+    assert "may have acted on it" in found[0]["error"]
+    assert result.err.splitlines()[-1].startswith("halo: 3 record(s): 0 saved, 3 unknown")
+    posts = [r for r, _ in server.log if r.method == "POST" and r.path == "/api/Tickets"]
+    assert len(posts) == 1                   # a create is never repeated blindly

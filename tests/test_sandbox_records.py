@@ -180,3 +180,95 @@ def test_filters_see_updated_deleted_and_created_tickets(api):
     assert after == sorted(set(before) - {closed_one} | {open_one}) + [new["id"]]
     post(api, "/api/Tickets", {"id": open_one, "status_id": 1})
     assert open_one not in closed_ids()
+
+
+# ---- Halo's report quirks: periods applied, rows capped at 50,000 ----------------------
+
+def _report_rows(api, report_id, **params):
+    doc = api.get(f"/api/Report/{report_id}", loadreport="true", **params)
+    assert doc["report"]["load_error"] == "", doc
+    return doc["report"]["rows"]
+
+
+def _new_report(api, sql):
+    status, saved = post(api, "/api/Report", {"name": "dates", "sql": sql})
+    assert status == 200, saved
+    return saved["id"]
+
+
+def test_a_report_period_keeps_the_tickets_opened_in_it(api):
+    report = _new_report(api, "SELECT faultid, dateoccured FROM faults")
+    every = _report_rows(api, report)
+    dates = sorted(row["dateoccured"] for row in every)
+    start, end = dates[len(dates) // 4], dates[len(dates) // 2]
+    rows = _report_rows(api, report, reportingperiodstartdate=start,
+                        reportingperiodenddate=end)
+    assert rows and all(start <= row["dateoccured"] <= end for row in rows)
+    assert len(rows) == sum(1 for d in dates if start <= d <= end)
+    # a plain end date takes in the whole of that day
+    day = end[:10]
+    rows = _report_rows(api, report, reportingperiodstartdate=start,
+                        reportingperiodenddate=day)
+    assert len(rows) == sum(1 for d in dates if start <= d and d[:10] <= day)
+
+
+def test_a_report_period_applies_to_the_tickets_table_and_a_with_query(api):
+    report = _new_report(api, "WITH t AS (SELECT id, dateoccurred FROM tickets) "
+                              "SELECT COUNT(*) AS n FROM t")
+    assert _report_rows(api, report)[0]["n"] == 200
+    assert _report_rows(api, report, reportingperiodstartdate="2099-01-01")[0]["n"] == 0
+
+
+def test_an_invalid_report_period_is_refused_with_400(api):
+    status, _, answer = api.call("GET", "/api/Report/1?loadreport=true"
+                                        "&reportingperiodstartdate=soon")
+    assert status == 400 and "reportingperiodstartdate" in str(answer)
+
+
+def test_report_rows_are_cut_at_50000_as_halo_cuts_them(api):
+    sql = ("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 60000) "
+           "SELECT x FROM n")
+    status, answer = post(api, "/api/Report", {"sql": sql, "_loadreportonly": True})
+    assert status == 200
+    assert len(answer["report"]["rows"]) == 50000
+
+
+# ---- body fields of the wrong type are refused -----------------------------------------
+
+@pytest.mark.parametrize("record,field", [
+    ({"summary": "x", "priority_id": "urgent"}, "priority_id"),
+    ({"summary": "x", "client_id": True}, "client_id"),
+    ({"summary": "x", "client_id": [1]}, "client_id"),
+    ({"summary": {"text": "x"}}, "summary"),
+    ({"id": 5, "status_id": 1.5}, "status_id"),
+])
+def test_a_body_field_of_the_wrong_type_is_a_400_and_nothing_is_saved(api, record, field):
+    before = api.get("/api/Tickets/5")
+    status, answer = post(api, "/api/Tickets", {"summary": "fine"}, record)
+    assert status == 400, answer
+    assert field in str(answer)
+    assert api.get("/api/Tickets/5") == before
+    assert api.get("/api/Tickets", search="fine")["record_count"] == 0
+
+
+@pytest.mark.parametrize("record", [
+    {"summary": "x", "priority_id": 2}, {"summary": "x", "priority_id": "2"},
+    {"summary": "x", "priority_id": None}, {"summary": 42},
+])
+def test_a_body_field_of_a_type_halo_converts_is_saved(api, record):
+    status, answer = post(api, "/api/Tickets", record)
+    assert status == 200, answer
+
+
+def test_the_type_check_takes_any_field_to_type_mapping():
+    """One small function, fed the resource table's types today and any catalogue later."""
+    from halo_lib.sandbox.types import type_problems
+    types = {"n": "int", "when": "time", "on": "bool", "tags": "ints", "key": "uuid",
+             "cost": "float", "name": "str"}
+    assert type_problems({"n": 1, "when": "2026-11-30T08:00:00Z", "on": True, "tags": [1, 2],
+                          "key": "0c1d2e3f-0000-4000-8000-000000000000", "cost": 2.5,
+                          "name": "a", "other": {"x": 1}}, types) == []
+    problems = type_problems({"n": "x", "when": 5, "on": "maybe", "tags": "a",
+                              "key": "nope", "cost": "cheap", "name": []}, types)
+    assert [p.split(":")[0] for p in problems] == ["n", "when", "on", "tags", "key", "cost",
+                                                  "name"]

@@ -4,8 +4,8 @@ The only place that reads the argparse namespace. Nothing after it sees argparse
 """
 from halo_lib.values import CONVERTERS
 from halo_lib.errors import UsageError
-from halo_lib.invocation import (ConfigureOptions, Connection, Invocation, ListenOptions,
-                                 Paging, Presentation, SandboxOptions, Writing)
+from halo_lib.invocation import (ApiOptions, ConfigureOptions, Connection, Invocation,
+                                 ListenOptions, Paging, Presentation, SandboxOptions, Writing)
 from halo_lib.options import AT_BODY, FILES, GLOBAL_OPTIONS, ID_VALUES
 
 
@@ -25,10 +25,10 @@ def build(command, namespace):
         file=value("file"), method=value("method"), path=value("path"),
         paginate=bool(value("paginate")), sql=value("sql"), checkpoint=value("checkpoint"),
         append_to=value("append_to"),
-        filters=_typed(given, verb.filters, "query") if verb else (),
+        filters=_typed(given, verb.filters + command.documented, "query") if verb else (),
         fields=_typed(given, verb.fields, "field") if verb else (),
         params=tuple(value("param") or ()), output_file=value("output_file"),
-        dry_run=bool(value("dry_run")),
+        dry_run=bool(value("dry_run")), unchecked=bool(value("unchecked")),
         writing=Writing(body=body, typed_fields=tuple(value("typed_fields") or ()),
                         raw_fields=tuple(value("raw_fields") or ()),
                         custom_fields=tuple(value("custom_fields") or ()),
@@ -37,7 +37,9 @@ def build(command, namespace):
                       concurrency=value("concurrency")),
         presentation=Presentation(format=value("output"), fields=value("fields"),
                                   query=value("query"), raw=bool(value("raw")),
-                                  no_color=bool(value("no_color")), quiet=bool(value("quiet"))),
+                                  no_color=bool(value("no_color")), quiet=bool(value("quiet")),
+                                  labels=bool(value("labels")),
+                                  no_labels=bool(value("no_labels"))),
         connection=Connection(
             profile=value("profile"), url=value("url"), tenant=value("tenant"),
             client_id=value("client_id"), scope=value("scope"), timeout=value("timeout"),
@@ -80,7 +82,13 @@ def _local(command, given):
     """The typed options of a command that runs locally."""
     if command.kind is not None and command.kind.name == "listen":
         return ListenOptions(host=given.get("host") or "127.0.0.1", port=given.get("port") or 0,
-                             basic_auth=given.get("basic_auth"), count=given.get("count"))
+                             basic_auth=given.get("basic_auth"),
+                             bearer=bool(given.get("bearer")),
+                             api_key_header=given.get("api_key_header"),
+                             secret=given.get("secret"), count=given.get("count"),
+                             deadline=given.get("deadline"))
+    if command.name == "api":
+        return ApiOptions(action=given["action"], words=tuple(given.get("words") or ()))
     if command.name == "configure":
         return ConfigureOptions(test=bool(given.get("test")))
     if command.name == "sandbox":

@@ -39,6 +39,7 @@ class Parser(argparse.ArgumentParser):
 
     out = None       # a callable taking text; set by parse() for help and version output
     deepest = None   # the last command the command line reached (a halo_lib.options.Command)
+    reached = ()     # the parsers the command line reached, top first
 
     def __init__(self, command=None, build=None, **kwargs):
         # No abbreviated flags: a script's `--client` must not change meaning when a
@@ -56,12 +57,28 @@ class Parser(argparse.ArgumentParser):
                                                      command.epilog)
         fill(self, command)
         Parser.deepest = command
+        Parser.reached = (*Parser.reached, self)
 
     def parse_known_args(self, args=None, namespace=None):
         if self.build:
             build, self.build = self.build, None
             self._fill(build())
+        if self.command and self.command.more and _unknown_flags(self, args):
+            # Maybe flags of Halo's other documented parameters: only now is the catalogue
+            # read, and the command line parsed again by a parser that has them.
+            return self.with_documented().parse_known_args(args, namespace)
         return super().parse_known_args(args, namespace)
+
+    def with_documented(self):
+        """This command's parser with every documented flag (halo_lib.catalogue.flags)."""
+        return Parser(self.command.more(), prog=self.prog)
+
+    def parse_args(self, args=None, namespace=None):
+        namespace, extras = self.parse_known_args(args, namespace)
+        extras = _trailing_words(namespace, extras)
+        if extras:
+            self.error("unrecognized arguments: " + " ".join(extras) + _flag_hint(extras))
+        return namespace
 
     def error(self, message):
         choice = _INVALID_CHOICE.match(message)
@@ -83,6 +100,29 @@ class Parser(argparse.ArgumentParser):
             Parser.out(message)
 
 
+def _unknown_flags(parser, args):
+    """Whether args hold a --flag this parser does not know (up to a bare --)."""
+    for arg in args or ():
+        if arg == "--":
+            return False
+        if arg.startswith("--") and arg.split("=", 1)[0] not in parser._option_string_actions:
+            return True
+    return False
+
+
+class HelpAll(argparse.Action):
+    """--help-all: the help of the parser with every documented flag."""
+
+    def __init__(self, option_strings, dest, help=None):
+        super().__init__(option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
+                         nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        full = parser.with_documented() if parser.command.more else parser
+        full.print_help()
+        parser.exit()
+
+
 _INVALID_CHOICE = re.compile(r"argument (COMMAND|VERB): invalid choice: '([^']*)'")
 
 
@@ -93,6 +133,34 @@ def _unknown(kind, word, choices):
         close = [c for c in choices if c.startswith(word[:2])][:1] if len(word) >= 2 else []
     hint = f"; did you mean '{close[0]}'?" if close else ""
     return f"unknown {kind} '{word}'{hint}"
+
+
+def _trailing_words(namespace, extras):
+    """argparse takes a `WORD ...` argument in one piece: words after an option
+    (`halo api list -o table invoice`) come back unparsed. They join that argument; what
+    remains is unrecognized."""
+    command = Parser.deepest
+    last = command.positionals[-1] if command and command.positionals else None
+    if last is None or last.nargs != "*":
+        return extras
+    words = [w for w in extras if not w.startswith("-")]
+    setattr(namespace, last.dest, list(getattr(namespace, last.dest, None) or ()) + words)
+    return [w for w in extras if w.startswith("-")]
+
+
+def _flag_hint(extras):
+    """'; did you mean --status-id?' for the first unknown long flag close to a known one
+    of the commands the line reached: the flags their parsers hold now, however and
+    whenever they were added."""
+    import difflib
+    known = sorted({f for parser in Parser.reached for f in parser._option_string_actions
+                    if f.startswith("--")})
+    for word in extras:
+        if word.startswith("--") and len(word) > 2:
+            close = difflib.get_close_matches(word.split("=", 1)[0], known, n=1, cutoff=0.6)
+            if close:
+                return f"; did you mean {close[0]}?"
+    return ""
 
 
 def fill(parser, command):
@@ -118,6 +186,8 @@ def _add_option(section, option, after_command):
     facts = {"dest": option.dest, "help": option.help_line}
     if option.dest == "help":
         facts = {"action": "help", "help": option.help}
+    elif option.dest == "help_all":
+        facts = {"action": HelpAll, "help": option.help}
     elif option.dest == "version":
         facts = {"action": "version", "version": VERSION_TEXT, "help": option.help}
     elif not option.takes_value:
@@ -146,6 +216,6 @@ def _value_facts(option):
 
 def parse(argv, out):
     """argv -> (the deepest Command reached, argparse namespace); raises UsageError or Exit."""
-    Parser.out, Parser.deepest = out, None
+    Parser.out, Parser.deepest, Parser.reached = out, None, ()
     namespace = Parser(top(), prog="halo").parse_args(argv)
     return Parser.deepest, namespace

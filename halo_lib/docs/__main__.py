@@ -2,8 +2,9 @@
 
     python -m halo_lib.docs [--out DIR]
 
-writes DIR/man/*.1, DIR/completions/halo.bash and DIR/completions/_halo (DIR defaults to
-the checkout that holds this package). Everything is read from the command tree of
+writes DIR/man/*.1, DIR/completions/halo.bash, DIR/completions/_halo and the counts of
+DIR/halo_lib/cli/counts.py that --help quotes (DIR defaults to the checkout that
+holds this package). Everything is read from the command tree of
 halo_lib.cli.spec, the same objects the parser is compiled from, so the documentation
 cannot drift from it; a test regenerates into a temporary directory and compares byte for
 byte.
@@ -24,13 +25,14 @@ import argparse
 import os
 import sys
 
-from halo_lib.docs.model import tree
+from halo_lib.docs.model import GENERATED, resource_verbs, tree
 from halo_lib.docs.completions import bash_script, zsh_script
 from halo_lib.docs.manpages import man_pages
 
 # The bash completion file is installed as `halo` (bash-completion looks a command up by
 # its name); the checkout keeps it as halo.bash and links that name to it.
 BASH_FILE, BASH_LINK, ZSH_FILE = "halo.bash", "halo", "_halo"
+COUNTS_FILE = "halo_lib/cli/counts.py"
 
 
 # ---------------------------------------------------------------------------------------
@@ -42,14 +44,29 @@ def generate():
     files = {f"man/{name}": text for name, text in man_pages(top).items()}
     files[f"completions/{BASH_FILE}"] = bash_script(top)
     files[f"completions/{ZSH_FILE}"] = zsh_script(top)
+    files[COUNTS_FILE] = documented_counts(top)
     return files
+
+
+def documented_counts(top):
+    """halo_lib/cli/counts.py: how many flags of Halo's documented query parameters
+    each list and get verb has beyond the curated ones, for its --help (which must not
+    read the catalogue to say so)."""
+    lines = ['"""How many flags each verb has beyond those its --help shows.', "",
+             GENERATED, '"""', "DOCUMENTED = {"]
+    for resource, verbs, _ in resource_verbs(top):
+        for verb, command in verbs:
+            if command.documented:
+                lines.append(f"    {resource.name + ' ' + verb.name!r}: "
+                             f"{len(command.documented)},")
+    return "\n".join(lines + ["}"]) + "\n"
 
 
 def write(out):
     """Write every file under out, drop generated files that are no longer generated, and
     link completions/halo to the bash script (its installed name)."""
     files = generate()
-    for directory in ("man", "completions"):
+    for directory in ("man", "completions", os.path.dirname(COUNTS_FILE)):
         os.makedirs(os.path.join(out, directory), exist_ok=True)
     for stale in _stale(out, files):
         os.remove(stale)

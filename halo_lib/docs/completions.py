@@ -8,8 +8,9 @@ import os
 import re
 import shlex
 
-from halo_lib.docs.model import (GENERATED, GLOBAL_GROUP, global_flags, groups, options,
-                                 positionals, subcommands)
+from halo_lib.docs.model import (GENERATED, GLOBAL_GROUP, api_catalogue, api_params,
+                                 api_paths, global_flags, groups, options, positionals,
+                                 subcommands, verb_operations)
 from halo_lib.resources import BY_NAME
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
@@ -37,24 +38,35 @@ def command_parsers(top):
 
 
 def value_flags(top):
-    """{flag: value kind} of every flag that takes a value, anywhere. A flag must take a
-    value everywhere or nowhere: completion skips a flag's value without knowing the verb."""
-    kinds, plain = {}, set()
+    """{flag: value kind} of every flag that takes a value, anywhere. A flag's value
+    completes the same way everywhere it takes one."""
+    kinds = {}
     for _, parser in [((), top)] + command_parsers(top):
         for action in options(parser):
             for flag in action.flags:
                 if action.takes_value:
                     kind = kinds.setdefault(flag, action.complete)
-                    if kind != action.complete:
+                    if {kind, action.complete} == {"names", "none"}:
+                        # --client-id: the API app's before a command, a client after
+                        # one; the names are found through the command (_halo_refs).
+                        kinds[flag] = kind = "names"
+                    if kind != action.complete and kind != "names":
                         raise SystemExit(f"halo_lib.docs: {flag} completes as both {kind} "
                                          f"and {action.complete}")
-                else:
-                    plain.add(flag)
-    clash = sorted(plain & set(kinds))
-    if clash:
-        raise SystemExit(f"halo_lib.docs: flags take a value in one place and not in "
-                         f"another: {', '.join(clash)}")
     return kinds
+
+
+def switches_here(top, kinds):
+    """[(command words, flags)] of the commands where a flag that takes a value elsewhere
+    is a switch: Halo documents includechildren as text on /Tickets and as a boolean on
+    /Asset. The bash scan asks, so that it does not take the next word for its value."""
+    entries = []
+    for words, parser in command_parsers(top):
+        flags = sorted(f for a in options(parser) if not a.takes_value for f in a.flags
+                       if f in kinds)
+        if flags:
+            entries.append((" ".join(words), " ".join(flags)))
+    return entries
 
 
 def first_positional(parser):
@@ -103,10 +115,38 @@ def bash_script(top):
                         "command completes.", _bash_positionals(top))
     lines += _bash_case("_halo_value_kind", "How the value of a flag completes.",
                         _bash_kinds(kinds, top))
+    lines += _bash_case("_halo_switches", "The flags of a command that take no value there "
+                        "though they take one elsewhere.", switches_here(top, kinds))
     lines += _bash_case("_halo_columns", "The default field names of a resource (--fields).",
                         [(r.name, " ".join(r.columns)) for r in BY_NAME.values()])
+    lines += api_tables()
+    lines += _bash_case("_halo_refs", "The resource whose names a flag of a command "
+                        "takes (its records' ids,\n# or their names from the lookup cache).",
+                        _bash_refs(top))
     lines.append(template("functions.bash"))
     return "\n".join(lines) + "\n"
+
+
+def api_tables():
+    """The catalogue of Halo's API as case functions both shells read (the syntax is
+    common to bash and zsh): the paths offering each method, the query parameters of each
+    operation, and the operation of each named verb. Written into the scripts, so a TAB
+    after `request GET` or `--param` starts no Python."""
+    catalogue = api_catalogue()
+    words = {w for table in (api_paths(catalogue), api_params(catalogue))
+             for _, value in table for w in value.split()}
+    globbing = sorted(w for w in words if set(w) & set("*?[]\\'\"$`"))
+    if globbing:     # the shell functions split these words unquoted
+        raise SystemExit(f"halo_lib.docs: API names the completions cannot hold: {globbing}")
+    if any(path.startswith("/{") for path in catalogue.paths()):
+        # _halo_template skips templates whose first segment differs from the path's
+        raise SystemExit("halo_lib.docs: a path of Halo's API starts with a placeholder")
+    return (_bash_case("_halo_api_paths", "The paths of Halo's API offering a method "
+                       "(all: every path), from halo's catalogue.", api_paths(catalogue))
+            + _bash_case("_halo_api_params", "The query parameters of an operation, "
+                         "'METHOD /Template'.", api_params(catalogue))
+            + _bash_case("_halo_operation", "The operation a named verb sends.",
+                         verb_operations(catalogue)))
 
 
 def _bash_case(function, comment, entries):
@@ -116,9 +156,14 @@ def _bash_case(function, comment, entries):
     for key, value in entries:
         keys = [key] if isinstance(key, str) else key
         pattern = "|".join(shlex.quote(k) for k in keys)
-        lines.append(f"        {pattern}) REPLY={shlex.quote(value)} ;;")
+        lines.append(f"        {pattern}) REPLY={_single_quoted(value)} ;;")
     lines += ["        *) REPLY= ;;", "    esac", "}", ""]
     return lines
+
+
+def _single_quoted(text):
+    """Always quoted: REPLY=type would read as a command to shellcheck (SC2209)."""
+    return "'" + text.replace("'", "'\\''") + "'"
 
 
 def _bash_flags(top):
@@ -146,9 +191,23 @@ def _bash_kinds(kinds, top):
     for flag, kind in kinds.items():
         if kind == "choices":
             kind = "choices " + " ".join(_choices_of(top, flag))
-        if kind in ("files", "profiles", "fields") or kind.startswith("choices "):
+        if kind in ("files", "profiles", "fields", "api-params", "names") or \
+                kind.startswith("choices "):
             by_kind.setdefault(kind, []).append(flag)
     return [(sorted(flags), kind) for kind, flags in sorted(by_kind.items())]
+
+
+def _bash_refs(top):
+    """("resource verb --flag" keys, referenced resource) of every flag that takes names."""
+    by_ref = {}
+    for words, parser in command_parsers(top):
+        for action in options(parser, exclude_globals=True):
+            if action.ref:
+                # "R list": comma-separated ids, so a name completes after the last comma.
+                kind = action.ref + (" list" if action.value == "refs" else "")
+                for flag in action.flags:
+                    by_ref.setdefault(kind, []).append(" ".join(words + (flag,)))
+    return [(keys, ref) for ref, keys in sorted(by_ref.items())]
 
 
 def _choices_of(top, flag):
@@ -175,6 +234,7 @@ def zsh_script(top):
         "# directory to $fpath before compinit runs (see the README).",
         "",
         template("helpers.zsh"),
+        *api_tables(),
         *_zsh_fields(),
         "_halo() {",
         "  local curcontext=$curcontext state state_descr line ret=1",
@@ -248,8 +308,11 @@ def zsh_value_action(action, has_body=False):
     # An optional ID before an optional BODY (update): what is typed may be the BODY.
     if kind == "at-body" or (has_body and not action.flags and action.nargs == "?"):
         return "_halo_body"
+    if kind == "names":   # comma-separated ids: a name after each comma
+        return ("_halo_names_list " if action.value == "refs" else "_halo_names ") + action.ref
     return {"files": "_files", "profiles": "_halo_profiles", "at-field": "_halo_field",
-            "fields": "_halo_fields"} \
+            "fields": "_halo_fields", "api-paths": "_halo_api_path",
+            "api-params": "_halo_api_param"} \
         .get(kind, " ")
 
 

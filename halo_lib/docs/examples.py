@@ -77,6 +77,10 @@ TOP_EXAMPLES = (
     ("The tickets of one client as a CSV file for a spreadsheet:",
      "halo tickets list --client-id 12 -o csv --fields id,summary,client_name,"
      "last_update > acme.csv"),
+    ("Your own open tickets of a client named as you know it, with status names:",
+     "halo tickets list --client-id 'Acme Corp' --agent-id me --open-only -o table"),
+    ("Closed tickets of high or critical priority, ids read from names:",
+     "halo -o ndjson --labels tickets list --status-id Closed --priority High,Critical"),
     ("Reassign the open tickets of agent 4 to agent 7:",
      "halo -o ndjson tickets list --agent-id 4 --open-only | jq -c '{id, agent_id: 7}'"
      " | halo tickets update -"),
@@ -111,6 +115,16 @@ COMMAND_EXAMPLES = {
         ("Show the request a DELETE would send, without sending it:",
          "halo --dry-run request DELETE /Tickets/123"),
     ),
+    "api": (
+        ("Every operation on invoice lines, as a table:",
+         "halo api list invoice lines -o table"),
+        ("The operations on paths holding /Tickets that no named verb covers:",
+         "halo -o ndjson api list /Tickets | jq -c 'select(.verb == null)'"),
+        ("The query parameters of the ticket list, as a JSON array:",
+         "halo api show /Tickets GET --query 'params[?in==`query`].name' -o json"),
+        ("The body fields a ticket create or update takes, as a JSON array:",
+         "halo api show /Tickets POST --query 'body.fields[].name' -o json"),
+    ),
     "sql": (
         ("Tickets opened since 1 November 2026, one JSON line each (FAULTS is Halo's "
          "table of tickets):",
@@ -120,6 +134,10 @@ COMMAND_EXAMPLES = {
          "halo sql @open-by-agent.sql"),
         ("Only one column, as plain text:",
          "echo 'SELECT faultid FROM faults' | halo -o ndjson sql - --query faultid --raw"),
+        ("Halo cuts a result at 50,000 rows (halo warns at exactly that many, and never "
+         "runs a query again after a timeout or a 5xx): fetch a large one by key range:",
+         "halo sql 'SELECT faultid, symptom FROM faults WHERE faultid > 0 AND faultid "
+         "<= 40000'"),
     ),
     "configure": (
         ("Write the default profile, prompting for what is missing:",

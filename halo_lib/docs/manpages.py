@@ -10,9 +10,10 @@ from halo_lib.docs.model import (GLOBAL_GROUP, global_flags, groups, options, ot
                                  positionals, resource_verbs)
 from halo_lib.docs.roff import Page, bold, italic, roff, sentence
 from halo_lib.docs.toppage import top_page
+from halo_lib.cli.spec import DOCUMENTED_TITLE
 from halo_lib.resources import INT, STR, UUID
 
-TYPED_GROUPS = ("filters", "query", "fields")
+TYPED_GROUPS = ("filters", "query", DOCUMENTED_TITLE, "fields")
 
 
 def resource_page(top, resource, verbs, parser):
@@ -77,11 +78,15 @@ def _verb_entry(page, top, resource, verb, parser):
     page.text(usage_words(f"{resource.name} {verb.name}", parser, with_global=False))
     page.macro(".br")
     page.text(f"{roff(sentence(verb.help))}: {bold(verb.method + ' ' + verb.path)}.")
-    if parser.kind.description:
-        page.paragraph(roff(parser.kind.description))
+    described = parser.kind.description or ()
+    for paragraph in (described,) if isinstance(described, str) else described:
+        page.paragraph(roff(paragraph))
     add_positionals(page, parser)
     found = groups(parser)
     for title in TYPED_GROUPS:
+        if title == DOCUMENTED_TITLE and found.get(title):
+            page.paragraph(f"The other query parameters Halo documents for {bold(verb.path)}, "
+                           "each a flag named after it (the switches send true):")
         add_options(page, parser, found.get(title, []))
     own = [a for a in found.get("options", []) if a.dest != "help"]
     if own:

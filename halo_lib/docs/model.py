@@ -20,12 +20,14 @@ def tree():
 
 
 def subcommands(command):
-    """(name, help, Command) of each sub-command, in help order."""
+    """(name, help, Command) of each sub-command, in help order; a verb with every flag
+    Halo's documented query parameters give it (what --help-all shows)."""
     found = []
     for name, help, build in command.children:
         key = command.words + (name,)
         if key not in _BUILT:
-            _BUILT[key] = build()
+            built = build()
+            _BUILT[key] = built.more() if built.more else built
         found.append((name, help, _BUILT[key]))
     return found
 
@@ -62,3 +64,44 @@ def resource_verbs(top):
 def other_commands(top):
     """[(name, help, command)] of the commands that are not resources (request, ...)."""
     return [(n, h, c) for n, h, c in subcommands(top) if n not in BY_NAME]
+
+
+# ---------------------------------------------------------------------------------------
+# Halo's API, for completing request's PATH and --param NAME=
+
+def api_catalogue():
+    """The catalogue of Halo's API, read with the standard library (the generators import
+    no orjson)."""
+    import json
+    from halo_lib.catalogue import DATA, SCHEMAS, Catalogue
+    return Catalogue(json.loads(DATA.read_text(encoding="utf-8")),
+                     lambda: json.loads(SCHEMAS.read_text(encoding="utf-8")))
+
+
+def api_paths(catalogue):
+    """[(method, "path path ...")] of the methods Halo's API offers, then ("all", every
+    path): the words `request METHOD <TAB>` and `api show <TAB>` complete."""
+    methods = sorted({op.method for op in catalogue.operations()}, key=_method_order)
+    found = [(m, " ".join(catalogue.paths(m))) for m in methods]
+    return found + [("all", " ".join(catalogue.paths()))]
+
+
+def api_params(catalogue):
+    """[("METHOD /Template", "name name ...")] of every operation with query parameters."""
+    return [(f"{op.method} {op.path}", " ".join(sorted(op.query_names())))
+            for op in catalogue.operations() if op.query_names()]
+
+
+def verb_operations(catalogue):
+    """[("resource verb", "METHOD /Template")] of every named verb the catalogue knows."""
+    found = []
+    for resource in BY_NAME.values():
+        for verb in resource.verbs():
+            op = catalogue.find(verb.method, verb.path) if verb.kind != "listen" else None
+            if op is not None:
+                found.append((f"{resource.name} {verb.name}", f"{op.method} {op.path}"))
+    return found
+
+
+def _method_order(method):
+    return ("GET", "POST", "PUT", "PATCH", "DELETE").index(method)

@@ -1,5 +1,6 @@
-"""The prose sections of halo(1): input, dates and checkpoints, output, configuration,
-proxies, the rate limit, and limits and security. Each writes one section of a Page."""
+"""The prose sections of halo(1): input, checked names, dates and checkpoints, output,
+configuration, proxies, the rate limit, and limits and security. Each writes one section
+of a Page."""
 from halo_lib import config
 from halo_lib.docs.roff import bold, code, italic
 
@@ -22,11 +23,17 @@ def records_in(page):
         f"{bold('--cf')} {italic('NAME=VALUE')} sets a custom field in Halo's "
         f"{bold('customfields')} array, replacing an entry of the same name in the body.",
         "Input that is not valid is refused before anything is sent, with the line and "
-        "column in the message and exit status 2.")
+        "column in the message and exit status 2.",
+        f"Empty input to {bold('-')} or {bold('@FILE')} (nothing, or only blank lines) is "
+        "zero records: nothing is sent and the exit status is 0, so a pipeline whose "
+        "filter matched nothing does not fail.")
     page.paragraph(
         f"{bold('update')} {italic('ID')} {italic('BODY')} sets the id of the record from "
         f"{italic('ID')}; {bold('update -')} takes records that each carry their "
         f"{bold('id')}.",
+        f"{bold('update')} {italic('ID')} is one request: a refusal is one line on standard "
+        f"error with its own exit status, as for {bold('get')} {italic('ID')} (4 for an id "
+        f"that does not exist), and the record also goes to the {bold('--failed')} file.",
         f"Records are sent in batches ({bold('--batch-size')}); each saved record is written "
         "to standard output as it comes back, and each refused one is reported on standard "
         f"error with the record itself, or written to the {bold('--failed')} file, to be fed "
@@ -42,6 +49,9 @@ def records_in(page):
         f"{bold('unknown')} (sent, no answer seen) or {bold('not sent')}, whatever ends the "
         "run: the end of the input, a fatal error, a closed or failing standard output, "
         "SIGINT or SIGTERM.",
+        "A batch answered with a timeout, a dropped connection, a 5xx, or a 2xx whose body "
+        f"cannot be read (HTML, cut-off JSON) is {bold('unknown')}, never {bold('failed')}: "
+        "the server may have saved it.",
         f"Without {bold('--failed')} each is one NDJSON line on standard error: "
         + code('{"outcome": ..., "number": N, "error": ..., "record": {...}}') + "; saved "
         "records that standard output could not take are reported there too, with their id.",
@@ -52,11 +62,34 @@ def records_in(page):
         "take are reported on standard error, the tally says where they are, and the exit "
         "status is 6.")
     page.paragraph(
-        "A batch refused as a whole with 400, 409 or 422 is split in halves and sent again "
-        "until each refused record stands alone, so every good record is saved; 401, 403 "
-        "and 429 are not split.",
+        "A batch refused as a whole with 400, 404 (an update of a missing id), 409 or 422 "
+        "is split in halves and sent again until each refused record stands alone, so "
+        "every good record is saved; 401, 403 and 429 are not split.",
         "A POST answered 429 is retried, honouring Retry-After; when the retries run out "
         f"its records are {bold('not sent')}.")
+
+
+def checked_names(page):
+    page.section("CHECKED NAMES")
+    page.paragraph(
+        "Halo ignores a query parameter it does not know and answers with every record, so "
+        "halo checks names against its catalogue of Halo's API before sending anything:",
+        f"each {bold('--param')} name of a verb or of {bold('request')}, and each name in the "
+        f"query string of request's {italic('PATH')}, must be one the catalogue documents "
+        "for that method and path (in any case); each -F and -f field name of a "
+        f"{bold('create')} or {bold('update')} (its top-level part) must be a field of the "
+        "operation's body.",
+        "Anything else is exit status 2, nothing sent, with the closest documented names.",
+        "The paging parameters halo adds itself and count are always allowed; records read "
+        f"from {italic('BODY')} and {bold('--cf')} names are not checked, nor are the "
+        "operations halo reaches that Halo's API document leaves out.")
+    page.paragraph(
+        f"{bold('request')} to a method and path the catalogue does not know prints one "
+        "warning line naming the closest known paths, and sends it.",
+        f"{bold('--unchecked')} sends unchecked and without the warning, for a tenant newer "
+        "than the catalogue.",
+        f"{bold('halo api')} lists and shows the catalogue; see")
+    page.macro(".BR halo-api (1).")
 
 
 def dates(page):
@@ -146,7 +179,9 @@ def output(page):
         f"({bold('customfields.0.value')}), and a name on a list takes that field of every "
         "element.",
         "Without it, table, csv and tsv show the default columns of the resource, listed "
-        f"under FIELDS in its page (with {bold('--query')}: the keys of the first result).")
+        f"under FIELDS in its page (with {bold('--query')}: the keys of the first result).",
+        "A path that is null in every record written draws a warning on standard error "
+        "naming it; the exit status stays 0.")
     page.paragraph(
         f"{bold('--query')} runs before the format: on each record of a list (a null result "
         f"drops the record), or with {bold('-o json')} on the whole array, as in "
@@ -181,6 +216,8 @@ def configuration(page):
         "secret that others can read draws a warning.",
         f"The client secret has no flag, so that it never shows in {bold('ps')}(1): it comes "
         f"from {bold(config.ENV['client_secret'])} or the profile file.",
+        f"The URL names its scheme ({bold('https://acme.halopsa.com')}): one without is "
+        "exit status 3, naming where it came from, before anything is sent.",
         f"Plain {bold('http://')} is refused for any host but the loopback address unless "
         f"{bold('--insecure-http')} is given.")
 
@@ -269,6 +306,11 @@ def limits(page):
         "A larger answer is exit 5, naming the cap. File answers (PDFs, attachments) are "
         f"not capped: they stream to the {bold('-O')} file or standard output.")
     page.paragraph(
+        "Any valid JSON is read and written: a string holding a lone surrogate escape "
+        "is written back with that escape (valid UTF-8 in every format), and a record "
+        "nested deeper than 254 levels is written as received; neither fails a list or a "
+        "bulk write.")
+    page.paragraph(
         f"{bold('--timeout')} bounds each attempt from connecting to the last byte, on "
         "every connection (also one opened after the server closed the one before), so a "
         "server that trickles its answer is cut off and retried like any other timeout; "
@@ -302,6 +344,10 @@ def limits(page):
         "variable, before any request; no Python warning is ever printed.",
         "Server text on standard error has control characters and escape sequences shown "
         "escaped (\\ex1b), and secrets cut out in plain, URL-encoded and base64 form.",
+        "On a terminal standard output, table, csv, tsv and -r text show control "
+        "characters escaped, and JSON writes C1 controls, line separators and "
+        "bidirectional overrides as \\eu009b escapes; a file or a pipe gets the data "
+        "unchanged.",
         f"An {bold('-O')} file that cannot be written (a directory, a missing directory, a "
         "full disk) is exit 6, naming the path and the system's reason; no partial file "
         "is left.",
@@ -309,3 +355,51 @@ def limits(page):
         "(a device such as /dev/null, a named pipe) is written straight into, as curl -o "
         "does, never replaced: /dev/null discards, a pipe's reader gets the bytes, /dev/full "
         "is exit 6.")
+
+
+def names(page):
+    """NAMES FOR IDS: names and me in place of ids, the lookup cache, labels."""
+    page.section("NAMES FOR IDS")
+    page.paragraph(
+        "A flag whose value is the id of another resource (its help says "
+        f"{italic('id or name of')} the resource) also takes that record's name: "
+        f"{bold('--client-id')} 'Acme Corp', {bold('--status-id')} Closed, "
+        f"{bold('--priority')} High,Low.",
+        "A value of digits is an id, as always; a name is the id of the one record of "
+        "exactly that name, ignoring case, found before anything of the command is sent.",
+        f"{bold('me')} is the caller's own record, for agents, users and clients "
+        f"({bold('--agent-id me')}).",
+        "A priority name gives the integer tickets carry (the priority's priorityid), not "
+        "its GUID.")
+    page.paragraph(
+        "Several records of that name are exit 2, listing their ids and what tells them "
+        "apart (a site's client); no such record but similar names is exit 2 with "
+        f"{italic('did you mean')}; nothing at all is exit 2 naming the resource searched.",
+        f"Under {bold('-v')} each resolution is shown on standard error.",
+        f"{bold('--dry-run')} sends nothing: it prints the lookups it would make (lines "
+        "with " + bold('"lookup": true') + f"), then the requests with each name still to be "
+        f"resolved shown as {bold('<NAME>')} and listed under {bold('unresolved')}.")
+    page.paragraph(
+        "A lookup is one request per distinct name, Halo's search where the list has one, "
+        "else the whole list (statuses, priorities, teams...), which then answers every "
+        "other name of it too; lookups count against the rate budget.",
+        "Their answers are kept in a per-tenant file in the cache directory (mode 0600; a "
+        "file that is not a small regular file of ours for that tenant is ignored and "
+        f"replaced) for {bold('HALO_LOOKUP_TTL')} (90s, 10m, 1h; default 10 minutes; 0 "
+        "keeps nothing between runs), so a cron job run every minute does not look the "
+        "same name up every time.",
+        "Shell completion offers the names in it, without a request.")
+    page.paragraph(
+        f"{bold('--labels')} adds a name beside each id Halo sent without one: "
+        f"{bold('status_name')} beside {bold('status_id')}, and priority_name, agent_name, "
+        "team_name, tickettype_name, sla_name...",
+        "It never replaces a field Halo sent and never changes an id; an id whose name is "
+        "not known stays bare, without an error.",
+        "A list Halo serves whole (statuses, priorities, ticket types, SLAs, teams, "
+        "agents) is read at most once per cache period, and only when a record needs it; "
+        "the ids of paged lists (clients, sites, users) get the names already in the "
+        "cache.",
+        f"{bold('-o table')}, {bold('csv')} and {bold('tsv')} add the labels their columns "
+        f"show by default ({bold('--no-labels')}: none); NDJSON and JSON stay exactly what "
+        f"Halo sent unless {bold('--labels')} is given, so a pipeline makes no hidden "
+        "request.")

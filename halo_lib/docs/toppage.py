@@ -6,6 +6,7 @@ from halo_lib.docs import topics
 from halo_lib.docs.examples import TOP_EXAMPLES, add_examples
 from halo_lib.docs.model import GLOBAL_GROUP, groups, options, other_commands, subcommands
 from halo_lib.docs.roff import Page, bold, italic, roff
+from halo_lib.options import WEBHOOK_SECRET_ENV
 from halo_lib.resources import BY_NAME
 
 
@@ -25,8 +26,10 @@ def top_page(top):
                    "resource unless the verb has a flag of the same name.")
     add_options(page, top, groups(top)[GLOBAL_GROUP])
     topics.records_in(page)
+    topics.checked_names(page)
     topics.dates(page)
     topics.output(page)
+    topics.names(page)
     topics.configuration(page)
     topics.proxies(page)
     topics.rate_limit(page)
@@ -87,6 +90,9 @@ def _top_description(page, top):
         f"Each resource has its own page, {bold('halo-RESOURCE')}(1), listing every verb "
         "with the endpoint it calls and every flag with the Halo query parameter or body "
         "field it sets.",
+        f"Every query parameter Halo documents for a {bold('list')} or {bold('get')} is a "
+        f"flag: {bold('--help')} shows those described here, {bold('--help-all')} the "
+        "others too.",
         f"{bold('halo request')} reaches any other endpoint.")
 
 
@@ -132,8 +138,12 @@ def _environment(top):
         ("HTTP_PROXY, http_proxy", "the proxy for plain http URLs"),
         ("ALL_PROXY, all_proxy", "the proxy when the two above are unset"),
         ("NO_PROXY, no_proxy", "hosts reached without a proxy"),
-        ("XDG_CACHE_HOME", "where access tokens and the rate budget's state are kept "
-                           "(default ~/.cache)"),
+        ("XDG_CACHE_HOME", "where access tokens, the rate budget's state and the lookup "
+                           "cache are kept (default ~/.cache)"),
+        ("HALO_LOOKUP_TTL", "how long looked-up names are kept, e.g. 90s, 10m (the default), "
+                            "1h, or 0; see NAMES FOR IDS"),
+        (WEBHOOK_SECRET_ENV, f"the password, token or key {bold('halo webhooks listen')} "
+                             "checks; see halo-webhooks(1)"),
     ]
     return found
 
@@ -158,4 +168,6 @@ def _top_files(page):
     page.item(italic("$XDG_CACHE_HOME/halo/") + ", " + italic("~/.cache/halo/"),
               "cached access tokens (mode 0600, directory 0700), keyed by URL, client id and "
               "scope, reused until shortly before they expire; and " + bold("rate-*") +
-              ", the rate budget's state (mode 0600), one per tenant URL and client id.")
+              ", the rate budget's state (mode 0600), one per tenant URL and client id; and "
+              + bold("names-*") + ", the lookup cache of names (mode 0600, plain text, one "
+              "record a line), one per tenant URL, tenant and client id.")

@@ -1,8 +1,7 @@
 """Halo's resource server: URLs under {url}/api, the bearer token, one retry on 401."""
 from urllib.parse import quote, urlencode
 
-import orjson
-
+from halo_lib import jsontext
 from halo_lib.errors import AuthError, HaloError, UsageError, redacted
 
 
@@ -83,7 +82,7 @@ class Api:
         body, headers = request.body, {"Accept": "application/json",
                                        "Accept-Encoding": "gzip"}
         if body is not None and not isinstance(body, bytes):
-            body = orjson.dumps(body)
+            body = jsontext.dumps(body)   # records orjson cannot write (too deep) too
             headers["Content-Type"] = "application/json"
         what = what or f"{request.method} /api{request.path}"
         token = self.tokens.token()
@@ -112,7 +111,7 @@ def parse_json(response):
 def json_or_nothing(data):
     """JSON or nothing: the value of a body, None when it is empty or blank.
     Raises orjson.JSONDecodeError (a ValueError) when it is not JSON."""
-    return orjson.loads(data) if data.strip() else None
+    return jsontext.loads(data) if data.strip() else None
 
 
 def api_path(path, base):

@@ -11,9 +11,10 @@ import threading
 import time
 
 from halo_lib.errors import ApiError
+# The most pages fetched ahead when halo chooses (see Pace); --help says it from there.
+from halo_lib.options import ADAPTIVE_CONCURRENCY as DEFAULT_CONCURRENCY
 
 DEFAULT_PAGE_SIZE = 100
-DEFAULT_CONCURRENCY = 8   # the most pages fetched ahead when halo chooses (see Pace)
 
 
 def records_of(doc, key):
@@ -314,7 +315,7 @@ def _cap(transport):
 
 
 def _fetcher(api, request, key, size, pace=None):
-    import orjson
+    from halo_lib import jsontext   # orjson, or the stdlib for a page orjson refuses
 
     def fetch(number):
         if pace is None:
@@ -330,7 +331,7 @@ def _fetcher(api, request, key, size, pace=None):
         what = f"{request.method} /api{request.path}" + (f" page {number}" if size else "")
 
         def parse(response):
-            doc = orjson.loads(response.data) if response.data.strip() else None
+            doc = jsontext.loads(response.data) if response.data.strip() else None
             try:
                 return doc, records_of(doc, key)   # a ValueError above: fetched again
             except ApiError as exc:

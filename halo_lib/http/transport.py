@@ -126,7 +126,11 @@ class Transport:
                     except ValueError as exc:
                         failure = f"unreadable answer: {_reason(exc)}"
                         if not idempotent:
-                            raise ApiError(f"{what}: {failure}") from None
+                            # A 2xx: the server may well have acted on it (saved the
+                            # records), so this is an unknown outcome, never a refusal.
+                            raise TemporaryError(f"{what}: HTTP {status} with an {failure}; "
+                                                 "the server may have acted on it",
+                                                 sent=True) from None
                 elif status == 429 or (status == 503 and response.headers.get("Retry-After")):
                     self.throttled = self.throttled or status == 429
                     # Throttled: the server did not act on it, so a POST is not sent.

@@ -1,7 +1,8 @@
 """Records in: BODY (`-`, @FILE or JSON text) and -F/-f fields, checked before sending.
 
 A BODY holds one object, an array of objects, or NDJSON. Anything else is refused with
-the line and column of the fault, before a single request goes out.
+the line and column of the fault, before a single request goes out. Bulk input (`-` or
+@FILE) that is empty or blank is zero records, not a fault.
 
 Bulk input (RecordSource) is read twice so that memory stays flat however long it is: a
 first pass copies it to a temporary spool file while checking every record, and only
@@ -231,7 +232,10 @@ class RecordSource:
             raise
         spool.close()
         self.array = data.lstrip().startswith(b"[")
-        self._whole(parse_records(data, name), check)
+        # Empty input is zero records, not an error: a pipeline whose filter matched
+        # nothing (`... | jq 'select(...)' | halo actions create -`) or the README's
+        # --failed retry loop after a fully successful run sends nothing, exit 0.
+        self._whole(parse_records(data, name) if data.strip() else [], check)
 
     def _check_lines(self, spool, name, check):
         """The first pass over NDJSON: every line an object; nothing kept."""
@@ -257,8 +261,6 @@ class RecordSource:
                     pending = []
         if check:
             self._check(pending, check)
-        if not count:
-            raise UsageError(f"no records in {name}: it is empty")
         self.count = count
 
     def _check(self, numbered, check):

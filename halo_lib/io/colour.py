@@ -1,9 +1,31 @@
-"""JSON for a person at a terminal: indented two spaces and coloured (jq's colours).
+"""JSON for a person at a terminal: indented two spaces and coloured (jq's colours), and
+safe to show (terminal_safe).
 
 Only used when stdout is a terminal and neither NO_COLOR nor --no-color says otherwise;
 a pipe always gets the plain bytes.
 """
+import re
+
 import orjson
+
+from halo_lib import jsontext
+
+# What JSON may hold raw in a string but a terminal may obey or hide: the C1 controls
+# (U+009B is an 8-bit CSI), line and paragraph separators and the bidirectional overrides.
+# (orjson already escapes the C0 controls, ESC among them.)
+_TERMINAL_UNSAFE = re.compile("[\x80-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(data):
+    """JSON bytes for a terminal: those characters as their \\uXXXX escapes, which JSON
+    reads back as the same string (they can only stand inside strings)."""
+    if data.isascii():
+        return data
+    text = data.decode("utf-8")
+    if not _TERMINAL_UNSAFE.search(text):
+        return data
+    return _TERMINAL_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode("utf-8")
+
 
 RESET = b"\033[0m"
 KEY = b"\033[34;1m"
@@ -40,7 +62,7 @@ def _emit(value, out, depth):
         for index, (key, item) in enumerate(value.items()):
             if index:
                 out += [PUNCT, b",", RESET]
-            out += [inner, KEY, orjson.dumps(str(key)), RESET, PUNCT, b":", RESET, b" "]
+            out += [inner, KEY, jsontext.dumps(str(key)), RESET, PUNCT, b":", RESET, b" "]
             _emit(item, out, depth + 1)
         out += [b"\n", b"  " * depth, PUNCT, b"}", RESET]
     elif isinstance(value, list):
@@ -56,7 +78,7 @@ def _emit(value, out, depth):
             _emit(item, out, depth + 1)
         out += [b"\n", b"  " * depth, PUNCT, b"]", RESET]
     elif isinstance(value, str):
-        out += [STRING, orjson.dumps(value), RESET]
+        out += [STRING, jsontext.dumps(value), RESET]
     elif value is None:
         out += [LITERAL, b"null", RESET]
     elif isinstance(value, bool):

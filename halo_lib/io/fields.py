@@ -7,7 +7,6 @@ every element, giving a list. A missing step gives None.
 """
 import re
 
-import orjson
 
 from halo_lib.errors import UsageError
 
@@ -54,6 +53,32 @@ def project(record, fields):
     return {name: pick(record, path) for name, path in fields}
 
 
+class NullFields:
+    """Which --fields paths were null in every record written, for a warning at the end,
+    so that a misspelt name (`Summary`) or a field the records do not carry does not
+    silently write an empty column."""
+
+    def __init__(self, fields):
+        self.unseen = list(fields or ())
+        self.records = 0
+
+    def see(self, values):
+        if not self.unseen:
+            return
+        for value in values:
+            if isinstance(value, dict):
+                self.records += 1
+                self.unseen = [f for f in self.unseen if pick(value, f[1]) is None]
+
+    def warning(self):
+        if not (self.records and self.unseen):
+            return None
+        names = ", ".join(repr(name) for name, _ in self.unseen)
+        verb = "was" if len(self.unseen) == 1 else "were"
+        return (f"halo: warning: --fields {names} {verb} null in all {self.records} "
+                "record(s) (names are case-sensitive: see a whole record with --limit 1)")
+
+
 def columns_of(record):
     """Columns when none are declared: the keys of an object, or one column for a value."""
     if isinstance(record, dict):
@@ -67,4 +92,5 @@ def text_of(value):
         return ""
     if isinstance(value, str):
         return value
-    return orjson.dumps(value).decode("utf-8")
+    from halo_lib import jsontext
+    return jsontext.dumps(value).decode("utf-8", "backslashreplace")

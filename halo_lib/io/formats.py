@@ -19,9 +19,13 @@ _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r
 
 
 class Delimited:
-    def __init__(self, columns, tab=False, bom=False):
+    def __init__(self, columns, tab=False, bom=False, terminal=False):
         self.columns = columns
         self.tab = tab
+        # On a terminal, control characters are shown escaped as -o table shows them
+        # (\x1b, \n), so a cell cannot retitle the window or clear the screen; a file
+        # or a pipe gets the data as it is.
+        self.terminal = terminal
         self.bom = bom and not tab
         self.started = False
 
@@ -39,9 +43,16 @@ class Delimited:
                                  for r in records)
 
     def _rows(self, rows):
+        if self.terminal:
+            from halo_lib.io.table import escape
+            rows = [[escape(cell) for cell in row] for row in rows]
+            if self.tab:   # escape() already wrote tab, newline and backslash as TSV does
+                return "".join("\t".join(row) + "\n" for row in rows).encode(
+                    "utf-8", "backslashreplace")
         if self.tab:
             return "".join("\t".join(cell.translate(_TSV_ESCAPES) for cell in row) + "\n"
-                           for row in rows).encode("utf-8", "surrogatepass")
+                           for row in rows).encode("utf-8", "backslashreplace")
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-        return buffer.getvalue().encode("utf-8", "surrogatepass")
+        # A lone surrogate (valid JSON, not UTF-8) as its \uXXXX escape: valid UTF-8 out.
+        return buffer.getvalue().encode("utf-8", "backslashreplace")

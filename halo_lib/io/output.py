@@ -10,15 +10,17 @@ document: streamed the same way on a pipe, collected when a query or a terminal 
 whole of it.
 """
 
-import orjson
-
+from halo_lib import jsontext
 from halo_lib.errors import UsageError
-from halo_lib.io.fields import columns_of, parse_fields, project
+from halo_lib.io.fields import NullFields, columns_of, parse_fields, project
+
 
 class Output:
     def __init__(self, streams, query=None, raw=False, fmt=None, fields=None, defaults=(),
-                 no_color=False):
+                 no_color=False, label=None):
         self.streams = streams
+        # label: records -> records with names beside ids (halo_lib.run.labels), or None
+        self.label = label
         self.raw = raw
         self.fmt = fmt or "ndjson"
         self.as_array = self.fmt == "json"
@@ -26,6 +28,7 @@ class Output:
         self.query = query
         self.expression = compile_query(query) if query else None
         self.fields = parse_fields(fields)
+        self.null_fields = NullFields(self.fields)
         self.defaults = parse_fields(",".join(defaults)) if defaults else None
         self.no_color = no_color
         self.opened = False         # page() or document() was called: close() completes it
@@ -43,6 +46,8 @@ class Output:
         """Write one page of records; a query that gives null drops the record."""
         self.opened = True
         self.seen += len(records)
+        if self.label is not None:
+            records = self.label(records)
         if self.as_array:
             if self._streams_array():
                 self._stream_array(records)
@@ -60,6 +65,8 @@ class Output:
         """Write one answer: the query applies to the whole document."""
         self.opened = True
         self.documents += 1
+        if self.label is not None:
+            doc = self.label.document(doc)
         if self.as_array:
             self.collected.append(doc)
             return
@@ -77,6 +84,14 @@ class Output:
         if self.closed:
             return
         self.closed = True
+        try:
+            self._finish()
+        finally:
+            warning = self.null_fields.warning()
+            if warning:
+                self.streams.err(warning)
+
+    def _finish(self):
         if self.array_open:
             self.streams.write(b"]\n")
             return
@@ -93,6 +108,7 @@ class Output:
     # ---------------------------------------------------------------- formats
 
     def _emit(self, values):
+        self.null_fields.see(values)
         if self.fmt == "ndjson":
             if self.fields:
                 fields = self.fields
@@ -119,7 +135,8 @@ class Output:
         else:
             from halo_lib.io.formats import Delimited
             self.writer = Delimited(columns, tab=self.fmt == "tsv",
-                                    bom=self.streams.stdout_new_file)
+                                    bom=self.streams.stdout_new_file,
+                                    terminal=self.streams.stdout_tty)
         return self.writer
 
     def _streams_array(self):
@@ -132,11 +149,12 @@ class Output:
         if not records:
             return
         if self.fields:
+            self.null_fields.see(records)
             records = [project(r, self.fields) if isinstance(r, dict) else r for r in records]
         self.count += len(records)
         head = b"," if self.array_open else b"["
         self.array_open = True
-        self.streams.write(head + b",".join(map(orjson.dumps, records)))
+        self.streams.write(head + b",".join(jsontext.dumps_each(records)))
 
     def _write_json(self):
         """-o json: the answer to one object as that object, anything else as one array;
@@ -154,6 +172,7 @@ class Output:
                     self._warn_all_null(self.seen, "the array of")
                 return
         if self.fields:
+            self.null_fields.see(value if isinstance(value, list) else [value])
             if isinstance(value, dict):
                 value = project(value, self.fields)
             elif isinstance(value, list):
@@ -162,13 +181,16 @@ class Output:
             self.streams.write(_raw(value))
             return
         if not self.streams.stdout_tty:
-            self.streams.write(orjson.dumps(value) + b"\n")
+            self.streams.write(jsontext.dumps(value) + b"\n")
             return
         from halo_lib.io import colour
         if colour.wants_colour(self.streams, self.no_color):
-            self.streams.write(colour.dumps(value))
-        else:
-            self.streams.write(orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n")
+            try:
+                self.streams.write(colour.terminal_safe(colour.dumps(value)))
+                return
+            except RecursionError:
+                pass   # nested too deep to colour: written plain, as received
+        self.streams.write(colour.terminal_safe(jsontext.dumps(value, indent=True) + b"\n"))
 
     def _warn_all_null(self, seen, what="all"):
         self.streams.err(f"halo: warning: --query {self.query!r} gave null for {what} {seen} "
@@ -177,15 +199,21 @@ class Output:
 
     def _lines(self, values):
         if self.raw:
+            if self.streams.stdout_tty:   # -r text on a terminal: controls shown escaped
+                from halo_lib.io.table import escape
+                values = [escape(v) if isinstance(v, str) else v for v in values]
             return b"".join(_raw(v) for v in values)
-        dumps = orjson.dumps
-        return b"\n".join(map(dumps, values)) + b"\n"
+        lines = b"\n".join(jsontext.dumps_each(values)) + b"\n"
+        if self.streams.stdout_tty:
+            from halo_lib.io.colour import terminal_safe
+            return terminal_safe(lines)
+        return lines
 
 
 def _raw(value):
-    if isinstance(value, str):
-        return value.encode("utf-8", "surrogatepass") + b"\n"
-    return orjson.dumps(value) + b"\n"
+    if isinstance(value, str):   # a lone surrogate (valid JSON) as its \uXXXX escape
+        return value.encode("utf-8", "backslashreplace") + b"\n"
+    return jsontext.dumps(value) + b"\n"
 
 
 QUERY_DEPTH = 100   # nesting ((, [, {) a --query may have; jmespath's parser recurses

@@ -55,6 +55,16 @@ class Streams:
         else OutputError naming the operating system's reason."""
         self.writing = True
         try:
+            self.put(chunk)
+        finally:
+            self.writing = False
+        if self.pending_signal and not self.deferring:
+            raise Interrupted(self.pending_signal)
+
+    def put(self, chunk):
+        """Write a whole chunk and flush it, with no signal check: for threads other than
+        the main one, which a signal never interrupts. Fails as write() does."""
+        try:
             self.stdout.write(chunk)
             self.stdout.flush()
         except BrokenPipeError as exc:
@@ -63,10 +73,6 @@ class Streams:
         except (OSError, ValueError) as exc:   # ValueError: a stream closed in-process
             self.stdout_failed = exc
             raise OutputError(f"cannot write to stdout: {_reason(exc)}") from None
-        finally:
-            self.writing = False
-        if self.pending_signal and not self.deferring:
-            raise Interrupted(self.pending_signal)
 
     def on_signal(self, signum, frame):
         self.pending_signal = self.pending_signal or signum

@@ -116,7 +116,7 @@ class Table:
             self.widths = fit(natural, minimum, self.terminal_width)
             lines.append(self._line(headers))
         lines.extend(self._line(row) for row in rows)
-        return "".join(lines).encode("utf-8", "surrogatepass")
+        return "".join(lines).encode("utf-8", "backslashreplace")
 
     def _line(self, cells):
         widths = self.widths

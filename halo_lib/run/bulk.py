@@ -9,8 +9,13 @@ Each record, numbered from 1 over the whole input, ends exactly once as one of:
 That holds whatever ends the run: the end of the input, a fatal API error, a closed or
 failing stdout, SIGINT or SIGTERM. The report is made with signals held back.
 
-A batch refused as a whole with 400, 409 or 422 is split in halves and sent again until
-each refused record stands alone, so one bad record does not sink its neighbours.
+A batch refused as a whole with 400, 404, 409 or 422 is split in halves and sent again
+until each refused record stands alone, so one bad record (or a missing id) does not sink
+its neighbours.
+
+`update ID` sends one record for one id named on the command line: a refusal of it is
+that one request failing, told as for `get ID` (one `halo:` line, exit 4 for a missing
+id), and written to --failed FILE when one is given.
 """
 from halo_lib.errors import (API, AuthError, ApiError, HaloError, OUTPUT, OutputError,
                              TemporaryError, UsageError)
@@ -18,7 +23,7 @@ from halo_lib.http.api import Request
 from halo_lib.io.streams import Interrupted
 from halo_lib.run.plans import Plan
 
-SPLIT_STATUSES = (400, 409, 422)
+SPLIT_STATUSES = (400, 404, 409, 422)
 
 
 class _Stop(Exception):
@@ -39,9 +44,10 @@ class Bulk(Plan):
 
     stops = (_Stop, Interrupted, KeyboardInterrupt)
 
-    def __init__(self, source, path, params, creating, size, failed_path):
+    def __init__(self, source, path, params, creating, size, failed_path, single=False):
         self.source, self.path, self.params = source, path, params
         self.creating, self.size, self.failed_path = creating, size, failed_path
+        self.single = single      # update ID: one record for an id on the command line
         # -o json: the answer to one object is that object; to an array or NDJSON, an array.
         self.single_object = source.count == 1 and not source.array
         self.report = self.sending = None
@@ -57,7 +63,7 @@ class Bulk(Plan):
         # --failed is emptied before any request
         self.report = report = FailureReport(streams, self.failed_path, self.source.count)
         self.sending = sending = _Run(env, output, report, self.path, self.params,
-                                      self.creating)
+                                      self.creating, self.single)
         batches = self.source.batches(self.size)
         try:
             while True:
@@ -89,6 +95,8 @@ class Bulk(Plan):
 
     def release(self):
         self.source.close()
+        if self.report is not None:
+            self.report.close()
 
 
 def _why(stop):
@@ -102,8 +110,9 @@ def _why(stop):
 class _Run:
     """The batches of one bulk write, the part in flight, and the parts still to send."""
 
-    def __init__(self, env, output, report, path, params, creating):
+    def __init__(self, env, output, report, path, params, creating, single):
         self.env, self.output = env, output
+        self.single = single
         self.report = report
         self.path = path
         self.params = params
@@ -148,6 +157,10 @@ class _Run:
             half = len(part) // 2
             self.waiting += [part[half:], part[:half]]
             return
+        if self.single and isinstance(exc, ApiError):
+            # update ID is one request: its refusal is told as get ID's is, one line.
+            self.report.keep(part)
+            raise exc
         self.report.add("failed", part, str(exc), exc.exit_code)
 
     def _saved(self, part, doc):
@@ -216,12 +229,12 @@ class FailureReport:
     def add(self, outcome, numbered, reason, code=API):
         if not numbered:
             return
-        import orjson
+        from halo_lib import jsontext
         self.counts[outcome] += len(numbered)
         self.code = self.code or (code if code in (3, 5) else API)
         if self.handle is not None and outcome != "unknown":
             try:
-                self.handle.write(b"".join(orjson.dumps(r) + b"\n" for _, r in numbered))
+                self.handle.write(b"".join(jsontext.dumps(r) + b"\n" for _, r in numbered))
                 self.handle.flush()
                 self.in_file += len(numbered)
                 self._tell(outcome, reason, [n for n, _ in numbered])
@@ -231,7 +244,7 @@ class FailureReport:
                 self._drop()
                 self.code = OUTPUT
         for number, record in numbered:
-            self._say(orjson.dumps({"outcome": outcome, "number": number, "error": reason,
+            self._say(jsontext.dumps({"outcome": outcome, "number": number, "error": reason,
                                     "record": record}).decode())
 
     def _tell(self, outcome, reason, numbers):
@@ -255,11 +268,32 @@ class FailureReport:
 
     def unshown(self, numbered, reason):
         """Saved records stdout could not take: on stderr, so their ids are not lost."""
-        import orjson
+        from halo_lib import jsontext
         for number, record in numbered:
-            self._say(orjson.dumps({"outcome": "saved", "number": number,
+            self._say(jsontext.dumps({"outcome": "saved", "number": number,
                                     "error": f"not on stdout: {reason}",
                                     "record": record}).decode())
+
+    def keep(self, numbered):
+        """The records to --failed FILE only: the caller tells the refusal itself."""
+        if self.handle is None:
+            return
+        from halo_lib import jsontext
+        try:
+            self.handle.write(b"".join(jsontext.dumps(r) + b"\n" for _, r in numbered))
+            self.handle.flush()
+        except OSError as exc:
+            self._say(f"halo: cannot write --failed {self.path}: {exc.strerror or exc}")
+            self._drop()
+
+    def close(self):
+        """Close FILE if finish() has not (a run ended by a refusal it re-raised)."""
+        if self.handle is not None:
+            handle, self.handle = self.handle, None
+            try:
+                handle.close()
+            except OSError:
+                pass   # keep() flushed every line; nothing is left unwritten
 
     def note(self, line, code):
         self._say(line)
@@ -270,6 +304,7 @@ class FailureReport:
         self._flush()
         if self.handle:
             self.handle.close()
+            self.handle = None
         lost = sum(self.counts.values())
         if lost:
             parts = [f"{self.saved} saved"] + [f"{n} {what}" for what, n in self.counts.items()

@@ -70,7 +70,7 @@ def _check(values):
     from halo_lib.http.ratebudget import parse_rate
     try:
         if values["url"]:
-            values["url"] = config.normalise_url(values["url"])
+            values["url"] = config.normalise_url(values["url"], "--url or HALO_URL")
             config.check_url(values["url"])
         if values["proxy"]:
             proxy.check(values["proxy"])

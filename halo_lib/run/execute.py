@@ -22,14 +22,21 @@ def run(invocation, streams, settings=None, transport=None):
 
 
 def execute(invocation, env):
-    output = _output(invocation, env.streams)
+    output = _output(invocation, env)
     env.concurrency = invocation.paging.concurrency
+    lookups, pending = (), {}
+    if _has_names(invocation):   # names become ids before anything of the command is sent
+        from halo_lib.run import names
+        if invocation.dry_run:
+            invocation, lookups, pending = names.unresolved(invocation, env)
+        else:
+            invocation = names.resolve(invocation, env)
     plan = invocation.kind.plan(invocation, env)
     try:
         if invocation.dry_run:
             base = None if plan.local else env.settings.url
             env.streams.write(b"".join(orjson.dumps(line) + b"\n"
-                                       for line in plan.describe(base)))
+                                       for line in _described(plan, base, lookups, pending)))
             return 0
         output.single_object = plan.single_object
         return _run(plan, env, output)
@@ -54,12 +61,35 @@ def _run(plan, env, output):
         return plan.settle(env, code, stop, close_error)
 
 
-def _output(invocation, streams):
+def _has_names(invocation):
+    from halo_lib.values import Name, Names
+    return any(isinstance(value, (Name, Names))
+               for _, value in invocation.filters + invocation.fields)
+
+
+def _described(plan, base, lookups, pending):
+    """--dry-run's lines: the lookups names need, then the plan's requests, each marked
+    with the values still to be resolved."""
+    lines = [{**request.describe(base), "lookup": True} for request in lookups]
+    for line in plan.describe(base):
+        if pending and isinstance(line, dict) and "method" in line:
+            line = {**line, "unresolved": pending}
+        lines.append(line)
+    return lines
+
+
+def _output(invocation, env):
     """The output the invocation asks for; a bad --query or format is exit 2 or 3 before
     anything is planned."""
     from halo_lib.config import output_format
-    shown, kind = invocation.presentation, invocation.kind
+    from halo_lib.run.labels import Labeller, wanted
+    shown, kind, streams = invocation.presentation, invocation.kind, env.streams
     columns = invocation.resource.columns if kind.resource_records else ()
-    return Output(streams, shown.query, shown.raw,
-                  output_format(shown.format, invocation.connection.profile, streams.env),
-                  fields=shown.fields, defaults=columns, no_color=shown.no_color)
+    fmt = output_format(shown.format, invocation.connection.profile, streams.env)
+    output = Output(streams, shown.query, shown.raw, fmt, fields=shown.fields,
+                    defaults=columns, no_color=shown.no_color)
+    labels = wanted(fmt, shown.labels, shown.no_labels, output.fields or output.defaults,
+                    shown.query)
+    if labels and not invocation.dry_run:
+        output.label = Labeller(env, labels, beside=fmt not in ("table", "csv", "tsv"))
+    return output

@@ -175,7 +175,8 @@ def _outcome(exc):
 
 def _failure(streams, record_id, outcome, error):
     line = {"id": record_id, "outcome": outcome, "error": " ".join(str(error).split())}
-    _say(streams, orjson.dumps(line).decode())
+    from halo_lib import jsontext
+    _say(streams, jsontext.dumps(line).decode())
 
 
 def collect_ids(given, convert, streams):

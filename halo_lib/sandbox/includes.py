@@ -46,9 +46,12 @@ def _last_action(sb, name, rec, single):
     return {"lastaction": last}
 
 
-def _report(sb, name, rec, single):
-    from halo_lib.sandbox.reports import load_report
-    return {"report": load_report(sb, rec.get("sql") or "")}
+def _report_for(params):
+    """loadreport: the report's rows, for the period the query names (if any)."""
+    from halo_lib.sandbox.reports import load_report, period_of
+    period = period_of(params)
+    return lambda sb, name, rec, single: {"report": load_report(sb, rec.get("sql") or "",
+                                                                period)}
 
 
 def _lines(sb, name, rec, single):
@@ -77,7 +80,7 @@ def _empty(field):
 ADDERS = {
     "includedetails": _details,
     "includelastaction": _last_action,
-    "loadreport": _report,
+    "loadreport": None,   # _report_for(the query): it reads the period
     "includelines": _lines,
     "includehtmlnote": lambda sb, name, rec, single: {
         "note_html": f"<p>{escape(str(rec.get('note') or ''))}</p>"},
@@ -97,7 +100,7 @@ ADDERS = {
 
 def decorator(sb, name, declared, params, single):
     """rec -> rec with what the request's include flags add, or None if it asks for none."""
-    wanted = [ADDERS[o.name.lower()] for o in declared
+    wanted = [ADDERS[o.name.lower()] or _report_for(params) for o in declared
               if o.name.lower() in ADDERS and is_true(params.get(o.name.lower(), ""))]
     if not wanted:
         return None

@@ -89,6 +89,9 @@ class Query:
         declared = {o.name.lower(): o for o in resource.filters}
         declared.update((n, None) for n in ("lastupdatefromdate", "lastupdatetodate")
                         if LAST_UPDATE in sample)
+        # Every list of named records answers `search`, as lookups of names need.
+        if any(f in sample for f in SEARCH_FIELDS):
+            declared.setdefault("search", None)
         date_field = self._date_field(params, declared, sample)
         for name, field in REVEALING.items():
             if name in declared and field in sample and not is_true(params.get(name, "")):

@@ -7,11 +7,17 @@ own table, with Halo's column names (FAULTS_COLUMNS), so a query written for a t
 here as written; and as `tickets`, a column per scalar field of the API's ticket. Only a
 single SELECT (or WITH ... SELECT) is run, on a read-only in-memory copy rebuilt when
 tickets change.
+
+Halo's quirks are played: a report run for a period (reportingperiodstartdate,
+reportingperiodenddate) sees only the tickets opened in it, and a result is cut at
+50,000 rows without an error.
 """
 
 import threading
 
-MAX_ROWS = 100000
+from halo_lib.sandbox.wire import error
+
+MAX_ROWS = 50000   # Halo cuts a report's or a query's rows here, silently
 _lock = threading.Lock()
 _cache = {}   # id(sandbox) -> (tickets version, connection)
 
@@ -69,16 +75,20 @@ def forget(sb):
         hit[1].close()
 
 
-def run_sql(sb, sql):
-    """(rows, None) for a SELECT over the tickets, or ([], reason) when it cannot run."""
+def run_sql(sb, sql, period=None):
+    """(rows, None) for a SELECT over the tickets, or ([], reason) when it cannot run.
+    period: (start, end), ISO 8601 UTC texts or None, on the date a ticket was opened."""
     text = str(sql or "").strip().rstrip(";").strip()
     first = text.split(None, 1)[0].upper() if text else ""
     if first not in ("SELECT", "WITH") or ";" in text:
         return [], "only a single SELECT statement can be run"
     import sqlite3
+    args = ()
+    if period is not None:
+        text, args = _within(text, period)
     with _lock:
         try:
-            cursor = _connection(sb).execute(text)
+            cursor = _connection(sb).execute(text, args)
             names = [d[0] for d in cursor.description or ()]
             rows = [dict(zip(names, row)) for row in cursor.fetchmany(MAX_ROWS)]
         except sqlite3.Error as e:
@@ -86,7 +96,50 @@ def run_sql(sb, sql):
     return rows, None
 
 
-def load_report(sb, sql):
+def _within(text, period):
+    """The query with `faults` and `tickets` narrowed to the period: common table
+    expressions of those names shadow the tables for the whole statement."""
+    start, end = period
+    start, end = start or "0000", end or "9999"
+    narrowed = ("faults AS (SELECT * FROM main.faults WHERE dateoccured >= ? AND "
+                "dateoccured <= ?), tickets AS (SELECT * FROM main.tickets WHERE "
+                "dateoccurred >= ? AND dateoccurred <= ?)")
+    head, _, rest = text.partition(" ")
+    if head.upper() != "WITH":
+        return f"WITH {narrowed} {text}", (start, end) * 2
+    rest = rest.lstrip()
+    recursive = rest[:10].upper() == "RECURSIVE "
+    if recursive:
+        rest = rest[10:]
+    return (f"WITH {'RECURSIVE ' if recursive else ''}{narrowed}, {rest}",
+            (start, end) * 2)
+
+
+def period_of(params):
+    """(start, end) from a report run's query, or None when it names no period; a date
+    that cannot be read is 400. A plain end date takes in the whole of that day."""
+    start = _instant(params, "reportingperiodstartdate", "T00:00:00Z")
+    end = _instant(params, "reportingperiodenddate", "T23:59:59Z")
+    return None if start is None and end is None else (start, end)
+
+
+def _instant(params, name, day_part):
+    from datetime import datetime, timezone
+    text = (params.get(name) or "").strip()
+    if not text:
+        return None
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise error(400, f"{name} {text!r} is not an ISO 8601 date or date-time") from None
+    if len(text) == 10:
+        return text + day_part
+    if when.tzinfo is not None:
+        when = when.astimezone(timezone.utc)
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def load_report(sb, sql, period=None):
     """Halo's ReportContent for `sql`: its rows, or load_error saying why it failed."""
-    rows, reason = run_sql(sb, sql)
+    rows, reason = run_sql(sb, sql, period)
     return {"loaded": reason is None, "load_error": reason or "", "rows": rows}

@@ -11,6 +11,7 @@ from halo_lib.sandbox.data import iso
 from halo_lib.sandbox.words import PRIORITIES, STATUSES
 from halo_lib.sandbox import columns
 from halo_lib.sandbox.query import TESTS, sort_key
+from halo_lib.sandbox.types import type_problems
 from halo_lib.sandbox.wire import ApiError, error, guess_type
 
 # Fields a create must carry, non-blank (Halo refuses a ticket without a summary).
@@ -59,6 +60,9 @@ class Collection:
     def __init__(self, resource, data, new_uuid, registry=None, on_write=None,
                  generated=True):
         self.resource, self.name, self.id_type = resource, resource.name, resource.id_type
+        # The type of each body field the table declares: a value Halo could not bind to
+        # it is refused with 400 (halo_lib.sandbox.types).
+        self.field_types = {opt.name: opt.type for opt in resource.fields}
         self.data, self.new_uuid = data, new_uuid
         self.registry = {} if registry is None else registry   # name -> Collection
         self.on_write = on_write   # (resource name, "create"/"update"/"delete", record)
@@ -255,6 +259,9 @@ class Collection:
         for name in REQUIRED.get(self.name, ()):
             if name in fields and not str(fields[name] or "").strip():
                 raise error(400, f"record {n}: {name} must not be empty")
+        problems = type_problems(fields, self.field_types)
+        if problems:
+            raise error(400, f"record {n}: " + "; ".join(problems))
         self.check_parents(n, fields, creating=key is None)
         return key, fields, content
 

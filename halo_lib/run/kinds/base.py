@@ -19,6 +19,7 @@ class Kind(ABC):
     filter_title = "query"    # the help group of the verb's typed query flags
     resource_records = False  # answers are the resource's records: its default columns
     description = None        # how its verbs behave, for the man page, when it needs saying
+                              # (a paragraph, or a tuple of them)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -75,9 +76,14 @@ def id_positionals(resource, verb):
 
 
 def query_params(invocation, env):
-    """Typed filter flags (in the table's order), then the --param pairs. Dates go out as
-    Halo reads them, relative ones counted back from the injected clock's now."""
+    """Typed filter flags (in the table's order), then the --param pairs, whose names are
+    checked against the catalogue first. Dates go out as Halo reads them, relative ones
+    counted back from the injected clock's now."""
     from halo_lib.when import wire_value
+    if invocation.params and not invocation.unchecked:
+        from halo_lib.run.checks import check_query
+        verb = invocation.verb
+        check_query(verb.method, verb.path, [name for name, _ in invocation.params])
     now = env.streams.now
     params = [(opt.name, "true" if value is True else wire_value(value, now))
               for opt, value in invocation.filters if value not in (None, False)]

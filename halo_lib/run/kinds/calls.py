@@ -1,7 +1,7 @@
 """Kinds that send one request and print its answer as it comes: a named endpoint of a
 resource (call), and any endpoint at all (request)."""
 from halo_lib.errors import UsageError
-from halo_lib.options import (body_positional, field_setters, output_file_option,
+from halo_lib.options import (API_PATHS, body_positional, field_setters, output_file_option,
                               paging_options, param_option)
 from halo_lib.run.kinds.base import Kind, id_positionals, query_params
 
@@ -53,7 +53,8 @@ class Request(Kind):
         from halo_lib.options import Option
         return [Option((), "method", "GET, POST, PUT, PATCH or DELETE", value="upper",
                        metavar="METHOD", choices=("GET", "POST", "PUT", "PATCH", "DELETE")),
-                Option((), "path", "path under /api, e.g. /Tickets/123", metavar="PATH"),
+                Option((), "path", "path under /api, e.g. /Tickets/123", metavar="PATH",
+                       complete=API_PATHS),
                 body_positional("'-' for stdin, @FILE, or JSON text")]
 
     def options(self, resource, verb):
@@ -66,10 +67,15 @@ class Request(Kind):
         from halo_lib.run.plans import Answer, Stream
         from halo_lib.run.records import request_document
         path, params = api_path(inv.path, env.settings.url)
+        params += list(inv.params)
+        if not inv.unchecked:
+            from halo_lib.run.checks import check_query, warn_unknown_path
+            warn_unknown_path(inv.method, path, env.streams)
+            check_query(inv.method, path, [name for name, _ in params])
         body = None
         if inv.writing.body is not None or inv.writing.has_pairs:
             body = request_document(inv, env.streams)
-        request = Planned(inv.method, path, params + list(inv.params), body)
+        request = Planned(inv.method, path, params, body)
         if inv.paginate:
             if inv.method != "GET":
                 raise UsageError("--paginate goes with GET")

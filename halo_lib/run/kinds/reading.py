@@ -122,9 +122,9 @@ class Report(Kind):
     example_rank = 8
 
     def plan(self, inv, env):
-        from halo_lib.run.reports import Rows, report_request
-        return Rows(report_request(inv.verb.path, inv.id, query_params(inv, env)),
-                    f"report {inv.id}")
+        from halo_lib.run.reports import Rows, report_request, with_period
+        params = with_period(query_params(inv, env), env.streams.now())
+        return Rows(report_request(inv.verb.path, inv.id, params), f"report {inv.id}")
 
     example_lines = (("Run a report for a period and keep its rows as NDJSON:",
                       "halo -o ndjson {name} {verb} {one} --from 30d --to 2026-11-30 > rows.ndjson"),)

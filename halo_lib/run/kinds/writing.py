@@ -22,6 +22,10 @@ class _Write(Kind):
         from halo_lib.io.bodies import RecordSource, apply_fields
         from halo_lib.run.bulk import Bulk
         writing, streams = inv.writing, env.streams
+        if not inv.unchecked:     # the names typed here; records read from BODY are not
+            from halo_lib.run.checks import check_fields
+            check_fields(inv.verb.method, inv.verb.path,
+                         [key for key, _ in writing.typed_fields + writing.raw_fields])
         flags = field_values(inv, streams.now)
 
         def fields(records):
@@ -41,7 +45,8 @@ class _Write(Kind):
             source.close()
             raise
         return Bulk(source, inv.verb.path, query_params(inv, env), self.creating,
-                    writing.batch_size or DEFAULT_BATCH, writing.failed)
+                    writing.batch_size or DEFAULT_BATCH, writing.failed,
+                    single=bool(getattr(inv, "ids", None)))
 
     def check(self, inv):
         """check(record, number): raises UsageError about one record, as it will be sent."""
