@@ -68,5 +68,5 @@ def _stdlib_dumps(value, indent):
                           separators=(",", ": ") if indent else (",", ":"))
     finally:
         sys.setrecursionlimit(limit)
-    # A lone surrogate can only stand inside a string: written as its \\uXXXX escape.
+    # A lone surrogate can only stand inside a string: written as its \\u escape (\\ud83d).
     return text.encode("utf-8", "backslashreplace")

@@ -17,7 +17,7 @@ _TERMINAL_UNSAFE = re.compile("[\x80-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]
 
 
 def terminal_safe(data):
-    """JSON bytes for a terminal: those characters as their \\uXXXX escapes, which JSON
+    """JSON bytes for a terminal: those characters as their \\u escapes (\\u009b), which JSON
     reads back as the same string (they can only stand inside strings)."""
     if data.isascii():
         return data

@@ -54,5 +54,5 @@ class Delimited:
                            for row in rows).encode("utf-8", "backslashreplace")
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-        # A lone surrogate (valid JSON, not UTF-8) as its \uXXXX escape: valid UTF-8 out.
+        # A lone surrogate (valid JSON, not UTF-8) as its \u escape (\ud83d): valid UTF-8 out.
         return buffer.getvalue().encode("utf-8", "backslashreplace")

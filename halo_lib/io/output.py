@@ -211,7 +211,7 @@ class Output:
 
 
 def _raw(value):
-    if isinstance(value, str):   # a lone surrogate (valid JSON) as its \uXXXX escape
+    if isinstance(value, str):   # a lone surrogate (valid JSON) as its \u escape (\ud83d)
         return value.encode("utf-8", "backslashreplace") + b"\n"
     return jsontext.dumps(value) + b"\n"
 
