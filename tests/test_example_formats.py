@@ -9,7 +9,7 @@ import shlex
 
 from conftest import ROOT
 
-ROFF = {r"\-": "-", r"\(aq": "'", r"\(dq": '"', r"\(ti": "~", r"\e": "\\", r"\&": "",
+ROFF = {r"\-": "-", r"\(aq": "'", r"\(ga": "`", r"\(dq": '"', r"\(ti": "~", r"\e": "\\", r"\&": "",
         r"\%": ""}
 # Output that -o does not shape: requests, export lines, deliveries, files, help.
 FORMAT_FREE = {"--dry-run", "sandbox", "listen", "pdf", "download", "-O", "--output-file",

@@ -120,10 +120,10 @@ COMMAND_EXAMPLES = {
          "halo api list invoice lines -o table"),
         ("The operations on paths holding /Tickets that no named verb covers:",
          "halo -o ndjson api list /Tickets | jq -c 'select(.verb == null)'"),
-        ("The query parameters of the ticket list, as a JSON array:",
-         "halo api show /Tickets GET --query 'params[?in==`query`].name' -o json"),
-        ("The body fields a ticket create or update takes, as a JSON array:",
-         "halo api show /Tickets POST --query 'body.fields[].name' -o json"),
+        ("The query parameters of the ticket list, as one JSON array:",
+         "halo api show /Tickets GET --query 'params[?in==`query`].name'"),
+        ("The body fields a ticket create or update takes, as one JSON array:",
+         "halo api show /Tickets POST --query 'body.fields[].name'"),
     ),
     "sql": (
         ("Tickets opened since 1 November 2026, one JSON line each (FAULTS is Halo's "
