@@ -1,6 +1,8 @@
 """The sandbox's generated records carry the types Halo's API document gives their fields,
 so a record listed from the sandbox can be posted back as a tenant would take it."""
 
+from contextlib import closing
+
 import pytest
 
 from halo_lib.resources import RESOURCES
@@ -11,10 +13,8 @@ from test_sandbox_server import Api, api_path, records_of
 
 @pytest.fixture(scope="module")
 def api():
-    with Sandbox(records=300, seed=3) as sandbox:
-        client = Api(sandbox)
+    with Sandbox(records=300, seed=3) as sandbox, closing(Api(sandbox)) as client:
         yield client
-        client.close()
 
 
 def every_record(api, resource):
