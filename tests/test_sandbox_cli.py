@@ -2,6 +2,7 @@
 import json
 import os
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -68,6 +69,23 @@ def test_listed_records_update_back_unchanged(halo, resource):
     for record in listed.records:
         # Saving a record stamps its last update; every other field is as it was listed.
         assert _without(saved[record["id"]], "last_update") == _without(record, "last_update")
+
+
+def test_a_shell_pipeline_lists_and_updates_back_through_real_processes(sandbox, tmp_path):
+    """The same round trip as a user types it, through a pipe between two processes, on
+    resources whose generated records once had text where Halo documents a number."""
+    env = dict(os.environ, HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path / "cache"),
+               XDG_CONFIG_HOME=str(tmp_path / "c"), HALO_URL=sandbox.url,
+               HALO_CLIENT_ID=sandbox.client_id, HALO_CLIENT_SECRET=sandbox.client_secret)
+    halo = f"{shlex.quote(sys.executable)} {shlex.quote(str(ROOT / 'halo.py'))}"
+    script = "; ".join(f"{halo} -o ndjson {name} list --limit 2 | {halo} {name} update - "
+                       f"|| echo {name} failed" for name in ("statuses", "workdays"))
+    done = subprocess.run(["sh", "-c", script], env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0 and "failed" not in done.stdout, done
+    saved = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["name"] for r in saved] == ["New", "In Progress", "Office hours",
+                                         "Around the clock"]
 
 
 def _without(record, field):
