@@ -2,6 +2,7 @@
 import json
 import os
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -9,7 +10,7 @@ import sys
 import pytest
 
 from conftest import ROOT, runner_for
-from halo_lib.resources import RESOURCES
+from halo_lib.resources import BY_NAME, RESOURCES
 from halo_lib.sandbox import Sandbox
 
 
@@ -53,6 +54,42 @@ def test_round_trip(halo, resource):
         return
     assert deleted.code == 0, deleted
     assert halo(name, "get", new_id).code == 4
+
+
+@pytest.mark.parametrize("resource", RESOURCES, ids=[r.name for r in RESOURCES])
+def test_listed_records_update_back_unchanged(halo, resource):
+    """`halo -o ndjson R list | halo R update -`: what the sandbox serves is what a tenant
+    takes back, field types and all, so a rehearsed round trip saves every record."""
+    listed = halo("-o", "ndjson", resource.name, "list", "--limit", "3")
+    assert listed.code == 0 and listed.records, listed
+    updated = halo(resource.name, "update", "-", stdin=listed.out)
+    assert updated.code == 0, updated
+    saved = {record["id"]: record for record in updated.records}
+    assert list(saved) == [record["id"] for record in listed.records]
+    for record in listed.records:
+        # Saving a record stamps its last update; every other field is as it was listed.
+        assert _without(saved[record["id"]], "last_update") == _without(record, "last_update")
+
+
+def test_a_shell_pipeline_lists_and_updates_back_through_real_processes(sandbox, tmp_path):
+    """The same round trip as a user types it, through a pipe between two processes, on
+    resources whose generated records once had text where Halo documents a number."""
+    env = dict(os.environ, HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path / "cache"),
+               XDG_CONFIG_HOME=str(tmp_path / "c"), HALO_URL=sandbox.url,
+               HALO_CLIENT_ID=sandbox.client_id, HALO_CLIENT_SECRET=sandbox.client_secret)
+    halo = f"{shlex.quote(sys.executable)} {shlex.quote(str(ROOT / 'halo.py'))}"
+    script = "; ".join(f"{halo} -o ndjson {name} list --limit 2 | {halo} {name} update - "
+                       f"|| echo {name} failed" for name in ("statuses", "workdays"))
+    done = subprocess.run(["sh", "-c", script], env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0 and "failed" not in done.stdout, done
+    saved = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["name"] for r in saved] == ["New", "In Progress", "Office hours",
+                                         "Around the clock"]
+
+
+def _without(record, field):
+    return {name: value for name, value in record.items() if name != field}
 
 
 def test_paged_list_streams_every_ticket_once(halo):
@@ -134,6 +171,21 @@ def test_sql_rows_are_cut_at_50000_and_halo_says_so(halo):
     assert result.code == 0, result
     assert len(result.lines) == 50000
     assert "may be cut" in result.err
+
+
+def test_a_documented_field_the_table_does_not_curate_is_checked_too(halo, bare):
+    """impact is not a ticket flag of halo's, but Halo's API document types it: -F passes
+    the name (it is documented), and the sandbox refuses the text as a tenant would."""
+    assert "impact" not in {opt.name for opt in BY_NAME["tickets"].fields}
+    before = halo("tickets", "list", "--search", "uncurated").records
+    result = halo("tickets", "create", "--summary", "uncurated", "-F", "impact=high")
+    assert result.code == 1, result
+    assert result.out == b""
+    assert "impact: expected a whole number" in result.err and "400" in result.err
+    assert halo("tickets", "list", "--search", "uncurated").records == before == []
+    one_shot = bare("--sandbox", "tickets", "create", "--summary", "x", "-F", "impact=high")
+    assert one_shot.code == 1 and one_shot.out == b"", one_shot
+    assert "impact: expected a whole number" in one_shot.err
 
 
 def test_a_field_of_the_wrong_type_is_refused_as_a_tenant_refuses_it(halo):

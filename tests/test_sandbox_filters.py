@@ -38,7 +38,7 @@ KEEPS = {
     "postedonly": lambda r: r["posted"],
     "notpostedonly": lambda r: not r["posted"],
     "hidecompleted": lambda r: not r["complete_status"],
-    "excludeclosed": lambda r: r["type"] != "closed",
+    "excludeclosed": lambda r: r["id"] not in CLOSED,   # the statuses Closed and Cancelled
     "open": lambda r: r["status"] == 0,
     "closed": lambda r: r["status"] != 0,
     "withattachments": lambda r: r["attachment_count"] > 0,

@@ -241,6 +241,11 @@ def test_report_rows_are_cut_at_50000_as_halo_cuts_them(api):
     ({"summary": "x", "client_id": [1]}, "client_id"),
     ({"summary": {"text": "x"}}, "summary"),
     ({"id": 5, "status_id": 1.5}, "status_id"),
+    # Fields the table does not curate are checked by the type Halo's API document gives.
+    ({"summary": "x", "impact": "high"}, "impact"),
+    ({"summary": "x", "deadlinedate": "friday"}, "deadlinedate"),
+    ({"summary": "x", "customfields": "CFRef=abc"}, "customfields"),
+    ({"id": 5, "onhold": "maybe"}, "onhold"),
 ])
 def test_a_body_field_of_the_wrong_type_is_a_400_and_nothing_is_saved(api, record, field):
     before = api.get("/api/Tickets/5")
@@ -254,6 +259,8 @@ def test_a_body_field_of_the_wrong_type_is_a_400_and_nothing_is_saved(api, recor
 @pytest.mark.parametrize("record", [
     {"summary": "x", "priority_id": 2}, {"summary": "x", "priority_id": "2"},
     {"summary": "x", "priority_id": None}, {"summary": 42},
+    {"summary": "x", "impact": 2, "urgency": "3", "deadlinedate": "2026-12-01T09:00:00Z",
+     "customfields": [{"name": "CFRef", "value": "abc"}]},
 ])
 def test_a_body_field_of_a_type_halo_converts_is_saved(api, record):
     status, answer = post(api, "/api/Tickets", record)
@@ -261,14 +268,16 @@ def test_a_body_field_of_a_type_halo_converts_is_saved(api, record):
 
 
 def test_the_type_check_takes_any_field_to_type_mapping():
-    """One small function, fed the resource table's types today and any catalogue later."""
+    """One small function, fed Halo's documented types and the resource table's."""
     from halo_lib.sandbox.types import type_problems
     types = {"n": "int", "when": "time", "on": "bool", "tags": "ints", "key": "uuid",
-             "cost": "float", "name": "str"}
+             "cost": "float", "name": "str", "list": "array", "linked": "object"}
     assert type_problems({"n": 1, "when": "2026-11-30T08:00:00Z", "on": True, "tags": [1, 2],
                           "key": "0c1d2e3f-0000-4000-8000-000000000000", "cost": 2.5,
-                          "name": "a", "other": {"x": 1}}, types) == []
+                          "name": "a", "other": {"x": 1}, "list": [], "linked": {}},
+                         types) == []
     problems = type_problems({"n": "x", "when": 5, "on": "maybe", "tags": "a",
-                              "key": "nope", "cost": "cheap", "name": []}, types)
+                              "key": "nope", "cost": "cheap", "name": [], "list": "a,b",
+                              "linked": [1]}, types)
     assert [p.split(":")[0] for p in problems] == ["n", "when", "on", "tags", "key", "cost",
-                                                  "name"]
+                                                  "name", "list", "linked"]

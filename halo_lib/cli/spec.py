@@ -53,7 +53,8 @@ OTHER_COMMANDS = (
     ("sandbox", "serve a local Halo-compatible API",
      "Serve a Halo-compatible API with generated records on 127.0.0.1 until interrupted, "
      "after printing the environment lines that point halo at it. It applies every filter "
-     "the resources declare, keeps names in step with ids, runs report SQL over its "
+     "the resources declare, keeps names in step with ids, refuses with 400 a body field "
+     "of a type Halo's API document does not allow, runs report SQL over its "
      "tickets, keeps any other group path as an in-memory collection, and POSTs ticket and "
      "action events to webhooks on loopback."),
 )

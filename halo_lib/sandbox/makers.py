@@ -9,7 +9,8 @@ from halo_lib.sandbox.data import (EPOCH, SPAN, SITES_PER_CLIENT, USERS_PER_CLIE
 from halo_lib.sandbox.words import (JOBS, TICKET_DETAILS, OUTCOMES, ACTION_NOTES, STATUSES,
                                     CLOSED_STATUS_IDS, PRIORITIES, SLAS, TEAMS, TICKET_TYPES, CATEGORIES,
                                     TOP_LEVELS, WORKDAYS, SUPPLIERS, ITEMS, KB_TITLES,
-                                    REPORTS, WEBHOOKS, LICENCE_PRODUCTS, FILES)
+                                    REPORTS, WEBHOOKS, LICENCE_PRODUCTS, FILES, STATUS_TYPE_CODES,
+                                    BILLING_DESCRIPTIONS, WEBHOOK_METHOD_POST)
 
 
 def _ticket_like(ds, i, rng, count, name):
@@ -171,7 +172,8 @@ def _invoice(ds, i, rng):
             "toplevel_id": ds.client_toplevel(c),
             "posted": when < EPOCH + SPAN * 9 // 10, "total": round(net * 1.2, 2),
             "amountdue": 0.0 if rng.random() < 0.7 else round(net * 1.2, 2),
-            "currency_code": "GBP", "notes_1": "Monthly support",
+            # Halo numbers a tenant's currencies: the sandbox has one, pounds sterling.
+            "currency_code": 1, "currency_code_name": "GBP", "notes_1": "Monthly support",
             "ticket_id": 1 + mix(ds.seed, 41, i) % ds.records if ds.records and i % 4 == 0
             else 0}
 
@@ -179,10 +181,12 @@ def _invoice(ds, i, rng):
 def _contract(ds, i, rng):
     c = i
     start = EPOCH - rng.randrange(365) * 86400
+    billing = rng.randrange(len(BILLING_DESCRIPTIONS)) + 1
     return {"id": i, "ref": f"CON-{i:04d}", "client_id": c, "client_name": ds.client_name(c),
             "site_id": (c - 1) * SITES_PER_CLIENT + 1, "start_date": iso(start),
             "end_date": iso(start + 3 * 365 * 86400),
-            "billingdescription": rng.choice(("Managed support", "Block hours", "Backup only")),
+            "billingdescription": billing, "billing_description_string":
+            BILLING_DESCRIPTIONS[billing - 1],
             "periodchargeamount": rng.randrange(200, 3000), "contract_status": 0,
             "inactive": ds.flag("contracts", i, 10),
             "sla_id": 1 + c % len(SLAS)}
@@ -229,8 +233,8 @@ def _supplier(ds, i, rng):
 
 def _status(ds, i, rng):
     name, kind = STATUSES[i - 1]
-    return {"id": i, "name": name, "shortname": name[:4].upper(), "type": kind,
-            "sequence": i, "colour": f"#{mix(i, 5) % 0x1000000:06x}",
+    return {"id": i, "name": name, "shortname": name[:4].upper(),
+            "type": STATUS_TYPE_CODES[kind], "sequence": i, "colour": f"#{mix(i, 5) % 0x1000000:06x}",
             "inactive": name == "Updated"}   # shown only with showall
 
 
@@ -315,14 +319,15 @@ def _report(ds, i, rng):
 def _webhook(ds, i, rng):
     name, url = WEBHOOKS[i - 1]
     return {"id": ds.public_id("webhooks", i, "uuid"), "name": name, "url": url,
-            "method": "POST", "content_type": "application/json", "type": i % 2,
+            "method": WEBHOOK_METHOD_POST, "content_type": "application/json", "type": i % 2,
             "authentication_type": 0, "active": True}
 
 
 def _workday(ds, i, rng):
     name, start, end, weekend = WORKDAYS[i - 1]
-    rec = {"id": i, "name": name, "timezone": "GMT Standard Time", "start": start,
-           "end": end}
+    # A time of day in a date-time, on the day Halo leaves a date-time without a date at.
+    rec = {"id": i, "name": name, "timezone": "GMT Standard Time",
+           "start": f"1900-01-01T{start}:00Z", "end": f"1900-01-01T{end}:00Z"}
     for d in ("monday", "tuesday", "wednesday", "thursday", "friday"):
         rec["inc" + d] = True
     rec["incsaturday"] = rec["incsunday"] = weekend

@@ -13,7 +13,7 @@ Every filter a resource declares in the table means something here, as on Halo:
 """
 
 from halo_lib.resources import DATE_SEARCH_VALUES
-from halo_lib.sandbox.words import CLOSED_STATUS_IDS
+from halo_lib.sandbox.words import CLOSED_STATUS_IDS, STATUS_TYPE_CODES
 from halo_lib.sandbox.wire import error, is_true
 
 # Halo filter names that do not match the field they filter on.
@@ -45,7 +45,7 @@ NARROWING = {
     "postedonly": ("truthy", "posted", None),
     "notpostedonly": ("falsy", "posted", None),
     "hidecompleted": ("falsy", "complete_status", None),
-    "excludeclosed": ("unequal", "type", "closed"),
+    "excludeclosed": ("unequal", "type", str(STATUS_TYPE_CODES["closed"])),
     "open": ("equal", "status", ("0",)),
     "closed": ("unequal", "status", "0"),
     "withattachments": ("positive", "attachment_count", None),

@@ -11,7 +11,7 @@ from halo_lib.sandbox.data import iso
 from halo_lib.sandbox.words import PRIORITIES, STATUSES
 from halo_lib.sandbox import columns
 from halo_lib.sandbox.query import TESTS, sort_key
-from halo_lib.sandbox.types import type_problems
+from halo_lib.sandbox.types import documented_types, type_problems
 from halo_lib.sandbox.wire import ApiError, error, guess_type
 
 # Fields a create must carry, non-blank (Halo refuses a ticket without a summary).
@@ -60,9 +60,7 @@ class Collection:
     def __init__(self, resource, data, new_uuid, registry=None, on_write=None,
                  generated=True):
         self.resource, self.name, self.id_type = resource, resource.name, resource.id_type
-        # The type of each body field the table declares: a value Halo could not bind to
-        # it is refused with 400 (halo_lib.sandbox.types).
-        self.field_types = {opt.name: opt.type for opt in resource.fields}
+        self._field_types = None      # read on the first write (field_types)
         self.data, self.new_uuid = data, new_uuid
         self.registry = {} if registry is None else registry   # name -> Collection
         self.on_write = on_write   # (resource name, "create"/"update"/"delete", record)
@@ -259,11 +257,22 @@ class Collection:
         for name in REQUIRED.get(self.name, ()):
             if name in fields and not str(fields[name] or "").strip():
                 raise error(400, f"record {n}: {name} must not be empty")
-        problems = type_problems(fields, self.field_types)
+        problems = type_problems(fields, self.field_types())
         if problems:
             raise error(400, f"record {n}: " + "; ".join(problems))
         self.check_parents(n, fields, creating=key is None)
         return key, fields, content
+
+    def field_types(self):
+        """The type of each body field: those Halo's API document gives this resource's
+        POST, then those the table declares (stricter where they differ). A value Halo could
+        not bind to its field is refused with 400 (halo_lib.sandbox.types). The document
+        is read on the first write, so the sandbox starts as fast without it."""
+        if self._field_types is None:
+            types = documented_types(self.resource.path)
+            types.update((opt.name, opt.type) for opt in self.resource.fields)
+            self._field_types = types
+        return self._field_types
 
     def check_parents(self, n, fields, creating=True):
         """Refuse a child whose parent does not exist (400, naming it)."""

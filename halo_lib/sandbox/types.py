@@ -3,15 +3,27 @@
 Halo binds a POSTed record to typed fields: `"priority_id": "urgent"` cannot become a
 number, and the whole request is answered 400. A rehearsal against the sandbox must fail
 the same way, or it passes a record a tenant would refuse. Halo's binder converts what it
-can (a number in a string, a number or a boolean for a text field), so those pass here.
+can (a number in a string, a number or a boolean for a text field), so those pass here; a
+list or an object binds only to a field documented as one.
 
-type_problems() takes any field -> type mapping (the types of halo_lib.resources: int,
-float, bool, str, date, time, uuid, ints); fields it does not name are not checked.
+type_problems() takes any field -> type mapping: the types of halo_lib.resources (int,
+float, bool, str, date, time, uuid, ints) and the kinds of halo_lib.catalogue, which adds
+array and object (bytes is not checked); fields it does not name are not checked.
 """
 
 _WHAT = {"int": "a whole number", "float": "a number", "bool": "true or false",
          "str": "text", "date": "an ISO 8601 date", "time": "an ISO 8601 date-time",
-         "uuid": "a UUID", "ints": "a list of whole numbers"}
+         "uuid": "a UUID", "ints": "a list of whole numbers", "array": "a list",
+         "object": "an object"}
+
+
+def documented_types(path):
+    """{field: kind} of the records Halo's API document says a POST to PATH takes ({} when
+    it says nothing); an enumeration's values are left out, its kind kept."""
+    from halo_lib.catalogue import catalogue
+    operation = catalogue().find("POST", path)
+    fields = operation.body_fields() if operation else {}
+    return {name: kind[0] if isinstance(kind, list) else kind for name, kind in fields.items()}
 
 
 def type_problems(fields, types):
@@ -85,8 +97,17 @@ def _is_ints(value):
     return isinstance(value, str) and all(_is_int(p) for p in value.split(",") if p.strip())
 
 
+def _is_array(value):
+    return isinstance(value, list)
+
+
+def _is_object(value):
+    return isinstance(value, dict)
+
+
 _CHECKS = {"int": _is_int, "float": _is_number, "bool": _is_bool, "str": _is_text,
-           "date": _is_date, "time": _is_date, "uuid": _is_uuid, "ints": _is_ints}
+           "date": _is_date, "time": _is_date, "uuid": _is_uuid, "ints": _is_ints,
+           "array": _is_array, "object": _is_object}
 
 
 def _shown(value):

@@ -69,6 +69,9 @@ STATUSES = (("New", "open"), ("In Progress", "open"), ("Action Required", "open"
             ("Scheduled", "open"), ("On Hold", "open"), ("Updated", "open"),
             ("Closed", "closed"), ("Cancelled", "closed"))
 CLOSED_STATUS_IDS = frozenset(i + 1 for i, s in enumerate(STATUSES) if s[1] == "closed")
+# A status record's `type` is a number in Halo's API document: the sandbox codes its two
+# kinds so (excludeclosed leaves out the closed code).
+STATUS_TYPE_CODES = {"open": 0, "closed": 1}
 PRIORITIES = (("Critical", 4, 0.5, "#d9534f"), ("High", 8, 1, "#f0ad4e"),
               ("Medium", 24, 4, "#5bc0de"), ("Low", 72, 8, "#5cb85c"))
 SLAS = ("Standard", "Premium 24x7", "Out of Hours")
@@ -81,7 +84,12 @@ CATEGORIES = ("Hardware>Laptop", "Hardware>Printer", "Hardware>Desktop",
               "Accounts>New starter", "Accounts>Leaver", "Telephony>Mobile",
               "Telephony>Desk phone", "Backup>Failure")
 TOP_LEVELS = ("Managed Services", "Ad-hoc Customers", "Internal")
+# Name, start and end (a time of day, served as the date-time Halo's document types them
+# with), and whether the weekend is included.
 WORKDAYS = (("Office hours", "09:00", "17:30", False), ("Around the clock", "00:00", "23:59", True))
+# Contracts' billing descriptions: `billingdescription` is their number in Halo's document,
+# the text rides in `billing_description_string`.
+BILLING_DESCRIPTIONS = ("Managed support", "Block hours", "Backup only")
 SUPPLIERS = ("Dellmont Computers", "Westbridge Distribution", "Skyline Telecom",
              "Redline Networks", "Northgate Software", "Brightpath Cloud", "Keystone Print",
              "Atlas Security", "Evercore Power", "Meridian Cabling", "Orbit Mobile",
@@ -133,6 +141,8 @@ REPORTS = (
 WEBHOOKS = (("New critical tickets to chat", "https://hooks.example.com/chat/critical"),
             ("Accounts sync", "https://accounts.example.com/halo/webhook"),
             ("Ticket closed notification", "https://notify.example.com/closed"))
+# A webhook's `method` is a number in Halo's document: the sandbox's webhooks all POST.
+WEBHOOK_METHOD_POST = 0
 LICENCE_PRODUCTS = (("Microsoft 365 Business Standard", "Microsoft"),
                     ("Adobe Acrobat Pro", "Adobe"), ("AutoCAD LT", "Autodesk"),
                     ("Endpoint protection", "Sophos"), ("Zoom Pro", "Zoom"),
