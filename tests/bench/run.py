@@ -22,6 +22,10 @@ PY = sys.executable
 SCRIPT = shutil.which("halo", path=os.path.dirname(PY))   # the installed console script
 HALO = [SCRIPT] if SCRIPT else [PY, str(ROOT / "halo.py")]
 ROWS = []
+# halo's code without the script pip writes around it: pip before 25.0 writes one that
+# imports re (and with it enum) before halo runs.
+BARE = [PY, "-I", "-c", "from halo_lib.main import entry; entry()"]
+WRAPPER_NOTE = "pip < 25.0 wrote it; reinstalling with a newer pip drops that import"
 
 
 TIME = shutil.which("time", path="/usr/bin:/bin")   # GNU time: the child's own peak RSS
@@ -153,14 +157,29 @@ while True:
 
 
 def bench_start(runs):
-    base, base_peak = median([PY, "-c", "pass"], runs)
-    row("python -c pass", base, peak=base_peak)
-    for argv in (["--help"], ["--version"], ["tickets", "list", "--help"]):
-        seconds, peak = median(HALO + argv, runs)
-        row("halo " + " ".join(argv), seconds, base, 3, peak)
-        heavy = {"urllib3", "orjson", "jmespath", "ssl", "halo_lib.sandbox"} & imports_of(argv)
+    """Each command line against `python -c pass`, interleaved run by run, so that the
+    load of a shared machine falls on both sides of each ratio alike."""
+    lines = [["--help"], ["--version"], ["tickets", "list", "--help"]]
+    argvs = [[PY, "-c", "pass"]] + [HALO + argv for argv in lines] + [BARE + ["--help"]]
+    times, peaks = [[] for _ in argvs], [[] for _ in argvs]
+    for _ in range(runs):
+        for i, argv in enumerate(argvs):
+            seconds, peak, _ = run_once(argv)
+            times[i].append(seconds)
+            peaks[i].append(peak)
+    base = statistics.median(times[0])
+    row("python -c pass", base, peak=max(peaks[0]))
+    for argv, spent, peak in zip(lines, times[1:], peaks[1:]):
+        row("halo " + " ".join(argv), statistics.median(spent), base,
+            2, max(peak))
+        heavy = {"re", "enum", "argparse", "urllib3", "orjson", "jmespath", "ssl",
+                 "halo_lib.sandbox"} & imports_of(argv)
         if heavy:
             ROWS.append(("  imports on that path", "", "", "", "", "MISSED", ",".join(sorted(heavy))))
+    row("halo --help, without the installed wrapper", statistics.median(times[-1]), base,
+        note="python -c 'from halo_lib.main import entry; entry()' --help")
+    if SCRIPT and "import re" in Path(SCRIPT).read_text():
+        ROWS.append(("  the installed wrapper imports re", "", "", "", "", "", WRAPPER_NOTE))
 
 
 def bench_one_request(runs, tmp):
@@ -274,7 +293,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         part = opts.only
         if part in (None, "start"):
-            bench_start(max(5, opts.runs))
+            bench_start(max(15, opts.runs))
         if part in (None, "one"):
             bench_one_request(max(5, opts.runs), os.path.join(tmp, "one"))
         if part in (None, "throughput"):
