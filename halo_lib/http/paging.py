@@ -237,12 +237,24 @@ class _Tally:
     def keep(self, records):
         """The records not written before, cut at the limit."""
         kept = []
+        room = len(records) if self.remaining is None else self.remaining
+        ids, bits, limit = self.ids, self.ids.bits, _Ids.BITMAP_LIMIT
         for record in records:
-            if self.remaining is not None and len(kept) >= self.remaining:
+            if len(kept) >= room:
                 break
             record_id = record.get("id") if isinstance(record, dict) else None
-            if isinstance(record_id, (int, str)) and not isinstance(record_id, bool):
-                if not self.ids.add(record_id):
+            # Halo's ids are small ints: their bit is tested here, not in a call per record
+            # (on a page of small records that call cost as much as the request).
+            if type(record_id) is int and 0 <= record_id < limit:
+                byte, bit = record_id >> 3, 1 << (record_id & 7)
+                if byte >= len(bits):
+                    ids.grow(byte)
+                if bits[byte] & bit:
+                    self.skipped += 1
+                    continue
+                bits[byte] |= bit
+            elif isinstance(record_id, (int, str)) and not isinstance(record_id, bool):
+                if not ids.add(record_id):
                     self.skipped += 1
                     continue
             kept.append(record)
@@ -288,7 +300,7 @@ class _Ids:
         if isinstance(value, int) and 0 <= value < self.BITMAP_LIMIT:
             byte, bit = value >> 3, 1 << (value & 7)
             if byte >= len(self.bits):
-                self.bits.extend(bytes(max(byte + 1 - len(self.bits), len(self.bits))))
+                self.grow(byte)
             if self.bits[byte] & bit:
                 return False
             self.bits[byte] |= bit
@@ -297,6 +309,10 @@ class _Ids:
             return False
         self.others.add(value)
         return True
+
+    def grow(self, byte):
+        """Room for the bit in that byte, at least doubling (the same bytearray grows)."""
+        self.bits.extend(bytes(max(byte + 1 - len(self.bits), len(self.bits))))
 
 
 def _cap(transport):
