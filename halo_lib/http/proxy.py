@@ -36,8 +36,17 @@ class Chooser:
         self.env = config.get("env") or {}
         self.profile = config.get("profile")
         self.no_proxy = _first(self.env, NO) or ""
+        self.chosen = {}     # scheme://host:port -> proxy or None: asked before every request
 
     def for_url(self, url):
+        # The choice depends on the scheme, host and port alone: all in the URL up to the
+        # first / after the //, so that prefix is the key.
+        key = url[:url.find("/", url.find("//") + 2) % (len(url) + 1)]
+        if key not in self.chosen:
+            self.chosen[key] = self._choose(url)
+        return self.chosen[key]
+
+    def _choose(self, url):
         parts = urlsplit(url)
         scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
         port = parts.port or (443 if scheme == "https" else 80)
