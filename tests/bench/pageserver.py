@@ -4,23 +4,19 @@
 
 prints the export lines that point halo at it (as `halo sandbox` does), then serves until
 killed. Each record is small ({"id": N, "summary": "x"}), and each page's bytes are made
-once and then sent as they are, over keep-alive HTTP/1.1 on a bare socket, so the server
-costs far less per page than either client it is measured with: what is left is the
-client's own cost per page. Not collected by pytest.
+once and then sent as they are, over keep-alive HTTP/1.1 on a bare socket (the tests'
+RawServer), so the server costs far less per page than either client it is measured with:
+what is left is the client's own cost per page. Not collected by pytest.
 """
 import argparse
 import json
-import socket
 import sys
 import threading
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-TOKEN = "bench-token"
-
-
-def answer(body, status="200 OK"):
-    return (f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))    # tests/: the raw server
+from rawserver import RawServer, http_response, token_route   # noqa: E402
 
 
 class Pages:
@@ -37,43 +33,16 @@ class Pages:
             ids = range(start + 1, min(start + size, self.records) + 1)
             doc = {"record_count": self.records,
                    "tickets": [{"id": n, "summary": "x"} for n in ids]}
-            self.made[key] = answer(json.dumps(doc, separators=(",", ":")).encode())
+            self.made[key] = http_response(200, json.dumps(doc, separators=(",", ":")).encode())
         return self.made[key]
 
-    def route(self, method, target):
+    def route(self, method, target, _count):
         parts = urlsplit(target)
-        if parts.path.startswith("/auth/token"):
-            return answer(json.dumps({"access_token": TOKEN, "token_type": "Bearer",
-                                      "expires_in": 3600}).encode())
         if parts.path.lower() != "/api/tickets":
-            return answer(b'{"message":"not here"}', "404 Not Found")
+            return token_route(method, parts.path) or http_response(404, b"{}")
         query = parse_qs(parts.query)
         size = int(query.get("page_size", ["100"])[0])
         return self.page(size, int(query.get("page_no", ["1"])[0]))
-
-
-def serve(connection, pages):
-    """One keep-alive connection: read a request head (and any body), send the answer."""
-    buffer = b""
-    with connection:
-        while True:
-            while b"\r\n\r\n" not in buffer:
-                data = connection.recv(65536)
-                if not data:
-                    return
-                buffer += data
-            head, buffer = buffer.split(b"\r\n\r\n", 1)
-            lines = head.decode("latin-1").split("\r\n")
-            method, target, _ = lines[0].split(" ", 2)
-            length = 0
-            for line in lines[1:]:
-                name, _, value = line.partition(":")
-                if name.strip().lower() == "content-length":
-                    length = int(value)
-            while len(buffer) < length:
-                buffer += connection.recv(65536)
-            buffer = buffer[length:]
-            connection.sendall(pages.route(method, target))
 
 
 def main():
@@ -83,18 +52,11 @@ def main():
     pages = Pages(opts.records)
     for number in range(1, -(-opts.records // 100) + 1):
         pages.page(100, number)            # made before the first client arrives
-    listener = socket.socket()
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(64)
-    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-    sys.stdout.write(f"export HALO_URL={url}\nexport HALO_CLIENT_ID=bench\n"
+    server = RawServer(pages.route)
+    sys.stdout.write(f"export HALO_URL={server.url}\nexport HALO_CLIENT_ID=bench\n"
                      f"export HALO_CLIENT_SECRET=bench-secret\nexport HALO_RATE=off\n")
     sys.stdout.flush()
-    while True:
-        connection, _ = listener.accept()
-        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        threading.Thread(target=serve, args=(connection, pages), daemon=True).start()
+    threading.Event().wait()               # serves on its threads until killed
 
 
 if __name__ == "__main__":

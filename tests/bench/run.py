@@ -158,26 +158,26 @@ while True:
 
 def bench_start(runs):
     """Each command line against `python -c pass`, interleaved run by run, so that the
-    load of a shared machine falls on both sides of each ratio alike."""
+    load of a shared machine falls on both sides of each ratio alike. Timed without GNU
+    time in between (its own start would narrow every ratio); peak RSS from one more run
+    through it."""
     lines = [["--help"], ["--version"], ["tickets", "list", "--help"]]
     argvs = [[PY, "-c", "pass"]] + [HALO + argv for argv in lines] + [BARE + ["--help"]]
-    times, peaks = [[] for _ in argvs], [[] for _ in argvs]
+    times = [[] for _ in argvs]
     for _ in range(runs):
         for i, argv in enumerate(argvs):
-            seconds, peak, _ = run_once(argv)
-            times[i].append(seconds)
-            peaks[i].append(peak)
+            times[i].append(wall_and_cpu(argv, os.environ)[0])
+    peaks = [run_once(argv)[1] for argv in argvs]
     base = statistics.median(times[0])
-    row("python -c pass", base, peak=max(peaks[0]))
+    row("python -c pass", base, peak=peaks[0])
     for argv, spent, peak in zip(lines, times[1:], peaks[1:]):
-        row("halo " + " ".join(argv), statistics.median(spent), base,
-            2, max(peak))
+        row("halo " + " ".join(argv), statistics.median(spent), base, 2, peak)
         heavy = {"re", "enum", "argparse", "urllib3", "orjson", "jmespath", "ssl",
                  "halo_lib.sandbox"} & imports_of(argv)
         if heavy:
             ROWS.append(("  imports on that path", "", "", "", "", "MISSED", ",".join(sorted(heavy))))
     row("halo --help, without the installed wrapper", statistics.median(times[-1]), base,
-        note="python -c 'from halo_lib.main import entry; entry()' --help")
+        2, peaks[-1], note="python -I -c 'from halo_lib.main import entry; entry()' --help")
     if SCRIPT and "import re" in Path(SCRIPT).read_text():
         ROWS.append(("  the installed wrapper imports re", "", "", "", "", "", WRAPPER_NOTE))
 
