@@ -3,8 +3,6 @@
 Every failure the user can cause or meet ends as one of these; the entry point prints
 its message as one line on stderr and exits with its code.
 """
-import re
-
 OK, API, USAGE, CONFIG, NOT_FOUND, TEMPORARY, OUTPUT, INTERRUPTED = 0, 1, 2, 3, 4, 5, 6, 130
 
 EXIT_STATUS = (
@@ -103,6 +101,7 @@ def redacted(exc, *secrets):
 
 def _forms(secret):
     import base64
+    import re
     from urllib.parse import quote, quote_plus
     raw = secret.encode("utf-8", "surrogatepass")
     forms = {secret, quote(secret, safe=""), quote_plus(secret), quote(secret)}
@@ -113,16 +112,18 @@ def _forms(secret):
     return sorted(forms, key=len, reverse=True)
 
 
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+# A pattern's text, compiled by re on first use: importing re costs start-up its time.
+_UNSAFE = "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]"
 
 
 def printable(text):
     """Server text made safe for a terminal: control characters and escape sequences
     shown escaped (ESC as \\x1b), never interpreted."""
     text = str(text)
-    if not _UNSAFE.search(text):
+    if text.isprintable():    # every character of _UNSAFE is one isprintable() refuses
         return text
-    return _UNSAFE.sub(_escape, text)
+    import re
+    return re.sub(_UNSAFE, _escape, text)
 
 
 def _escape(match):

@@ -101,7 +101,10 @@ def _replace_closed_streams():
 
 def _trap_signals(streams):
     """SIGINT and SIGTERM end the command between whole lines of output."""
-    import signal
+    try:
+        import _signal as signal   # CPython's own: `signal` wraps it in enums, importing enum
+    except ImportError:
+        import signal
     previous = {s: signal.signal(s, streams.on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
 
     def restore():

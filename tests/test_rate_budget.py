@@ -406,3 +406,16 @@ def test_a_learned_limit_in_the_state_file_paces_another_process(tmp_path):
     for _ in range(20):
         other.acquire("https://h/api/x")
     assert slept == []
+
+
+def test_times_that_left_the_window_are_dropped_once_the_file_fills(halo_run, tmp_path):
+    """A request appends its time while the file has room; a file as long as the budget
+    is read, its old times dropped, and nothing waits for them."""
+    assert halo_run("--rate", "6/1m", "tickets", "get", "1").code == 0   # 3 requests
+    (state,) = state_files(tmp_path)
+    stale = time.time() - 3600
+    state.write_text("".join(f"{stale + n:.3f}\n" for n in range(6)))
+    assert halo_run("--rate", "6/1m", "tickets", "get", "2").code == 0
+    assert halo_run.sleeps == []
+    times = [float(t) for t in state.read_text().split()]
+    assert len(times) == 1 and abs(times[0] - time.time()) < 60

@@ -4,9 +4,9 @@ Only the sub-parser a command line names is built: `halo --help` builds the top 
 alone, `halo tickets list ...` builds tickets, then its list verb.
 """
 import argparse
-import os
 import re
 
+from halo_lib.cli.helptext import terminal_width
 from halo_lib.cli.spec import VERSION_TEXT, top
 from halo_lib.values import CONVERTERS, or_stdin
 from halo_lib.errors import Exit, UsageError
@@ -17,18 +17,7 @@ class Formatter(argparse.RawDescriptionHelpFormatter):
     """argparse's formatter, sized without importing shutil (and bz2, lzma) at start-up."""
 
     def __init__(self, prog):
-        super().__init__(prog, width=_terminal_width() - 2)
-
-
-def _terminal_width():
-    try:
-        return int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        pass
-    try:
-        return os.get_terminal_size(1).columns or 80
-    except OSError:
-        return 80
+        super().__init__(prog, width=terminal_width() - 2)
 
 
 class Parser(argparse.ArgumentParser):

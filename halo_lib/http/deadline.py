@@ -5,6 +5,9 @@ a client waiting forever. A Deadline is a timer per attempt: when it runs out it
 the attempt's socket down, which ends any read in progress at once (urllib3 then reports
 a broken connection, and the transport sees `expired` and calls it a timeout).
 
+One watchdog thread serves every Deadline of the process: starting a thread per attempt
+cost more than a small page's whole request on a fast server.
+
 The connection pool's connection classes are swapped for ones that tell the current
 thread's Deadline which socket they are about to use (`watch(pool)`), so the pool itself
 can be built anywhere (a proxy pool too). The Deadline keeps the socket itself, not only
@@ -13,6 +16,8 @@ http.client hands the socket to the response and clears the connection's `sock`,
 cut that looked only at the connection would find nothing and a trickled body would run
 on past the timeout.
 """
+import heapq
+import itertools
 import socket
 import threading
 import time
@@ -25,19 +30,18 @@ class Deadline:
         self.seconds = seconds
         self.at = time.monotonic() + seconds
         self.expired = False
+        self.stopped = False      # ended or detached for good: the watchdog skips it
         self._conn = None
         self._socks = []      # every socket the attempt used, connection or not
         self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._fire)
-        self._timer.daemon = True
 
     def __enter__(self):
         _current.deadline = self
-        self._timer.start()
+        _WATCHDOG.watch(self)
         return self
 
     def __exit__(self, *exc):
-        self._timer.cancel()
+        _WATCHDOG.forget(self)
         self.detach()
         _current.deadline = None
         return False
@@ -70,8 +74,8 @@ class Deadline:
         with self._lock:
             self._conn = None
             self._socks = []
-            if stop:
-                self._timer.cancel()
+        if stop:
+            _WATCHDOG.forget(self)
 
     def _fire(self):
         self.expired = True
@@ -87,6 +91,59 @@ class Deadline:
                     sock.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+
+
+class _Watchdog:
+    """Fires each watched Deadline that is still running at its time.
+
+    The Deadlines wait in a heap by time. Watching one wakes the thread only when it is
+    due before the time the thread already sleeps until, so a run of equal timeouts, one
+    attempt after another, wakes it about once a timeout. A Deadline that ended is left in
+    the heap, marked, and dropped when it reaches the top."""
+
+    def __init__(self):
+        self.changed = threading.Condition(threading.Lock())
+        self.heap = []                    # (at, n, deadline)
+        self.order = itertools.count()    # ties: never compare two Deadlines
+        self.wakes_at = None              # when the thread wakes unasked; None: never
+        self.thread = None
+
+    def watch(self, deadline):
+        with self.changed:
+            heapq.heappush(self.heap, (deadline.at, next(self.order), deadline))
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._run, daemon=True,
+                                               name="halo-deadlines")
+                self.thread.start()
+            elif self.wakes_at is None or deadline.at < self.wakes_at:
+                self.changed.notify()
+
+    def forget(self, deadline):
+        with self.changed:
+            deadline.stopped = True
+            heap = self.heap
+            while heap and heap[0][2].stopped:
+                heapq.heappop(heap)
+
+    def _run(self):
+        while True:
+            due = []
+            with self.changed:
+                now = time.monotonic()
+                while self.heap and (self.heap[0][2].stopped or self.heap[0][0] <= now):
+                    _, _, deadline = heapq.heappop(self.heap)
+                    if not deadline.stopped:
+                        deadline.stopped = True
+                        due.append(deadline)
+                self.wakes_at = self.heap[0][0] if self.heap else None
+                if not due:
+                    self.changed.wait(None if self.wakes_at is None else self.wakes_at - now)
+                    continue
+            for deadline in due:      # outside the lock: cutting a socket may take a while
+                deadline._fire()
+
+
+_WATCHDOG = _Watchdog()
 
 
 def _watched(base):

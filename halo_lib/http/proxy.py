@@ -36,12 +36,21 @@ class Chooser:
         self.env = config.get("env") or {}
         self.profile = config.get("profile")
         self.no_proxy = _first(self.env, NO) or ""
+        self.chosen = {}     # scheme://host:port -> proxy or None: asked before every request
 
     def for_url(self, url):
+        # The choice depends on the scheme, host and port alone: all in the URL up to the
+        # first / after the //, so that prefix is the key.
+        key = url[:url.find("/", url.find("//") + 2) % (len(url) + 1)]
+        if key not in self.chosen:
+            self.chosen[key] = self._choose(url)
+        return self.chosen[key]
+
+    def _choose(self, url):
         parts = urlsplit(url)
         scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
         port = parts.port or (443 if scheme == "https" else 80)
-        setting, chosen = self.chosen(scheme)
+        setting, chosen = self.named(scheme)
         if not chosen:
             return None
         check(chosen, setting)
@@ -52,8 +61,7 @@ class Chooser:
             return None
         return _with_scheme(chosen)
 
-
-    def chosen(self, scheme):
+    def named(self, scheme):
         """(the setting that names it, the proxy URL) for a target scheme; (None, None)."""
         if self.flag:
             return "--proxy", self.flag

@@ -184,7 +184,8 @@ class Transport:
         first = url
         for _ in range(MAX_REDIRECTS + 1):
             started = time.monotonic()
-            self._log(f"> {method} {printable(url)}")
+            if self.verbose:     # not formatted per request unless it is shown
+                self._log(f"> {method} {printable(url)}")
             left = deadline.remaining()
             # Direct: a connect that takes over 10 s is retried. Through a proxy the connect
             # includes the proxy's TLS and its CONNECT: the attempt's whole time is given.
@@ -214,8 +215,9 @@ class Transport:
                 raw.release_conn()
             if response.result is not None:
                 return response
-            self._log(f"< {raw.status} {printable(url)} ({(time.monotonic() - started) * 1000:.0f}"
-                      f" ms, {len(response.data)} bytes)")
+            if self.verbose:
+                self._log(f"< {raw.status} {printable(url)} ({(time.monotonic() - started) * 1000:.0f}"
+                          f" ms, {len(response.data)} bytes)")
             if not redirect:
                 return response
             url, method, body, headers = self._redirect(
@@ -280,6 +282,11 @@ def _read(raw, cap, strict):
     if strict and encoded in ("", "identity") and length.isdigit() and int(length) > cap:
         raise TooLarge(f"the answer is {human_size(int(length))}, over the "
                        f"{human_size(cap)} limit (see --max-answer)")
+    if encoded in ("", "identity") and length.isdigit():
+        # Plain, and no longer than the cap (checked above when strict): read at once, as
+        # urllib3 does, rather than a chunk at a time (which costs a small page dearly).
+        if int(length) <= cap:
+            return raw.read(decode_content=False)
     data = bytearray()
     for chunk in _Chunks(raw):
         if len(data) + len(chunk) > cap:

@@ -154,7 +154,7 @@ class Output:
         self.count += len(records)
         head = b"," if self.array_open else b"["
         self.array_open = True
-        self.streams.write(head + b",".join(jsontext.dumps_each(records)))
+        self.streams.write(head + jsontext.dumps_joined(records))
 
     def _write_json(self):
         """-o json: the answer to one object as that object, anything else as one array;
@@ -203,7 +203,7 @@ class Output:
                 from halo_lib.io.table import escape
                 values = [escape(v) if isinstance(v, str) else v for v in values]
             return b"".join(_raw(v) for v in values)
-        lines = b"\n".join(jsontext.dumps_each(values)) + b"\n"
+        lines = jsontext.dumps_lines(values)
         if self.streams.stdout_tty:
             from halo_lib.io.colour import terminal_safe
             return terminal_safe(lines)

@@ -22,6 +22,10 @@ PY = sys.executable
 SCRIPT = shutil.which("halo", path=os.path.dirname(PY))   # the installed console script
 HALO = [SCRIPT] if SCRIPT else [PY, str(ROOT / "halo.py")]
 ROWS = []
+# halo's code without the script pip writes around it: pip before 25.0 writes one that
+# imports re (and with it enum) before halo runs.
+BARE = [PY, "-I", "-c", "from halo_lib.main import entry; entry()"]
+WRAPPER_NOTE = "pip < 25.0 wrote it; reinstalling with a newer pip drops that import"
 
 
 TIME = shutil.which("time", path="/usr/bin:/bin")   # GNU time: the child's own peak RSS
@@ -153,14 +157,29 @@ while True:
 
 
 def bench_start(runs):
-    base, base_peak = median([PY, "-c", "pass"], runs)
-    row("python -c pass", base, peak=base_peak)
-    for argv in (["--help"], ["--version"], ["tickets", "list", "--help"]):
-        seconds, peak = median(HALO + argv, runs)
-        row("halo " + " ".join(argv), seconds, base, 3, peak)
-        heavy = {"urllib3", "orjson", "jmespath", "ssl", "halo_lib.sandbox"} & imports_of(argv)
+    """Each command line against `python -c pass`, interleaved run by run, so that the
+    load of a shared machine falls on both sides of each ratio alike. Timed without GNU
+    time in between (its own start would narrow every ratio); peak RSS from one more run
+    through it."""
+    lines = [["--help"], ["--version"], ["tickets", "list", "--help"]]
+    argvs = [[PY, "-c", "pass"]] + [HALO + argv for argv in lines] + [BARE + ["--help"]]
+    times = [[] for _ in argvs]
+    for _ in range(runs):
+        for i, argv in enumerate(argvs):
+            times[i].append(wall_and_cpu(argv, os.environ)[0])
+    peaks = [run_once(argv)[1] for argv in argvs]
+    base = statistics.median(times[0])
+    row("python -c pass", base, peak=peaks[0])
+    for argv, spent, peak in zip(lines, times[1:], peaks[1:]):
+        row("halo " + " ".join(argv), statistics.median(spent), base, 2, peak)
+        heavy = {"re", "enum", "argparse", "urllib3", "orjson", "jmespath", "ssl",
+                 "halo_lib.sandbox"} & imports_of(argv)
         if heavy:
             ROWS.append(("  imports on that path", "", "", "", "", "MISSED", ",".join(sorted(heavy))))
+    row("halo --help, without the installed wrapper", statistics.median(times[-1]), base,
+        2, peaks[-1], note="python -I -c 'from halo_lib.main import entry; entry()' --help")
+    if SCRIPT and "import re" in Path(SCRIPT).read_text():
+        ROWS.append(("  the installed wrapper imports re", "", "", "", "", "", WRAPPER_NOTE))
 
 
 def bench_one_request(runs, tmp):
@@ -232,6 +251,60 @@ def bench_throughput(runs, total, tmp):
         server.stop()
 
 
+def wall_and_cpu(argv, env):
+    """(seconds, CPU seconds) of one child, its output to /dev/null."""
+    started = time.perf_counter()
+    child = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"bench: {' '.join(argv)} failed: {child.stderr.read()[-500:]!r}")
+    child.stderr.close()
+    return time.perf_counter() - started, usage.ru_utime + usage.ru_stime
+
+
+def bench_per_page(runs, total, tmp):
+    """Small records from a fast server (tests/bench/pageserver.py), where the cost of each
+    page, not of each record, decides: halo against the minimal script, run by run."""
+    server = subprocess.Popen([PY, str(ROOT / "tests" / "bench" / "pageserver.py"),
+                               "--records", str(total)], stdout=subprocess.PIPE, text=True)
+    try:
+        env = dict(os.environ, XDG_CACHE_HOME=tmp, SIZE="100", TOTAL=str(total))
+        for _ in range(4):
+            name, value = server.stdout.readline().strip()[len("export "):].split("=", 1)
+            env[name] = value
+        subprocess.run(HALO + ["tickets", "list", "--limit", "1"], env=env, check=True,
+                       stdout=subprocess.DEVNULL)       # the token, cached as usual
+        (entry,) = list(Path(tmp, "halo").glob("token-*"))
+        env["TOKEN"] = json.loads(entry.read_text())["access_token"]
+        argvs = {"script": [PY, "-c", MINIMAL_LIST],
+                 "serial": HALO + ["tickets", "list", "--concurrency", "1"],
+                 "default": HALO + ["tickets", "list"]}
+        walls, cpus = {k: [] for k in argvs}, {k: [] for k in argvs}
+        for _ in range(runs):
+            for name, argv in argvs.items():
+                wall, cpu = wall_and_cpu(argv, env)
+                walls[name].append(wall)
+                cpus[name].append(cpu)
+        wall = {k: statistics.median(v) for k, v in walls.items()}
+        cpu = {k: statistics.median(v) for k, v in cpus.items()}
+        pages = -(-total // 100)
+        row(f"minimal script, {total} small records ({pages} pages)", wall["script"],
+            note=f"CPU {cpu['script'] * 1000:.0f} ms")
+        for name, label in (("serial", "--concurrency 1"), ("default", "(default)")):
+            extra = (wall[name] - wall["script"]) / pages * 1000
+            row(f"halo tickets list {label}, small records", wall[name], wall["script"], 1.15,
+                note=f"ratio to the script; {extra:+.3f} ms a page; CPU "
+                     f"{cpu[name] / cpu['script']:.2f}x")
+        _, _, ours = run_once(argvs["default"], env, stdout=subprocess.PIPE)
+        _, _, theirs = run_once(argvs["script"], env, stdout=subprocess.PIPE)
+        ROWS.append(("  output of halo and the script", "", "", "", "",
+                     "ok" if ours == theirs else "MISSED",
+                     "byte-identical" if ours == theirs else "OUTPUT DIFFERS"))
+    finally:
+        server.kill()
+        server.wait()
+
+
 def bench_latency(runs, tmp):
     server = Server(10000, latency=50)
     try:
@@ -283,17 +356,20 @@ def main():
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--records", type=int, default=100000)
     parser.add_argument("--skip-writes", action="store_true")
-    parser.add_argument("--only", choices=("start", "one", "throughput", "latency", "writes"),
+    parser.add_argument("--only", choices=("start", "one", "throughput", "pages", "latency",
+                                           "writes"),
                         help="run one part only")
     opts = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         part = opts.only
         if part in (None, "start"):
-            bench_start(max(5, opts.runs))
+            bench_start(max(15, opts.runs))
         if part in (None, "one"):
             bench_one_request(max(5, opts.runs), os.path.join(tmp, "one"))
         if part in (None, "throughput"):
             bench_throughput(max(5, opts.runs // 2), opts.records, os.path.join(tmp, "list"))
+        if part in (None, "pages"):
+            bench_per_page(max(7, opts.runs), opts.records, os.path.join(tmp, "pages"))
         if part in (None, "latency"):
             bench_latency(5, os.path.join(tmp, "latency"))
         if part in (None, "writes") and not opts.skip_writes:
