@@ -154,6 +154,11 @@ def test_pip_install_into_a_fresh_venv(tmp_path):
                          timeout=30)
     assert dry.returncode == 0, dry.stderr
     assert json.loads(dry.stdout)["url"] == "https://acme.halopsa.com/api/Tickets/7"
+    # the catalogue of Halo's API is installed with it: operations and body schemas
+    shown = subprocess.run([str(halo_bin), "api", "show", "/Tickets", "POST"],
+                           capture_output=True, env=env, cwd=tmp_path, timeout=30)
+    assert shown.returncode == 0, shown.stderr
+    assert "summary" in {f["name"] for f in json.loads(shown.stdout)["body"]["fields"]}
     bad = subprocess.run([str(halo_bin), "tickets", "get", "x"], capture_output=True, env=env,
                          cwd=tmp_path, timeout=30)
     assert bad.returncode == 2 and b"Traceback" not in bad.stderr
