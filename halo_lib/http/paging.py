@@ -99,19 +99,36 @@ class Pace:
     the first PROBE pages go one at a time, timing the round trip and the writing. When
     the round trip is not clearly the longer, it stays one at a time. Otherwise it tries
     the window the two times call for (at most `cap`) for 2 x PROBE pages, and keeps it
-    only when the pages really came faster than one at a time.
+    only when the pages really came faster than one at a time. Once settled it times
+    nothing more (fetching() and writing() say whether it still wants the times).
+
+    Only the waiting in a round trip can be hidden: the CPU a fetch spends (sending,
+    parsing) is serialised by the GIL whichever thread spends it. Against a fast local
+    server a page's round trip is mostly that CPU, so the pace stays at one without even
+    trying more (a trial there starts threads and connections for nothing).
     """
     PROBE = 3
 
     def __init__(self, cap, clock=time.perf_counter):
         self.cap, self.clock = max(1, cap), clock
         self.fetch = self.handle = None      # moving averages, seconds per page
+        self.busy = 0.0                      # of fetch: the fetching thread's own CPU
         self.choice = 1
         self.phase = "probe"
         self.marks = []                      # (pages written, time) at phase starts
 
-    def fetched(self, seconds):
-        self.fetch = seconds if self.fetch is None else 0.8 * self.fetch + 0.2 * seconds
+    @property
+    def learning(self):
+        """Whether it still wants the times of fetches and writes."""
+        return self.phase != "settled"
+
+    def fetched(self, seconds, busy=0.0):
+        """A fetch took `seconds`, of which `busy` were its thread's own CPU time."""
+        if self.fetch is None:
+            self.fetch, self.busy = seconds, busy
+        else:
+            self.fetch = 0.8 * self.fetch + 0.2 * seconds
+            self.busy = 0.8 * self.busy + 0.2 * busy
 
     def handled(self, seconds):
         self.handle = seconds if self.handle is None else 0.8 * self.handle + 0.2 * seconds
@@ -137,9 +154,13 @@ class Pace:
             self.phase, self.choice = "settled", (self.choice if faster else 1)
 
     def _wanted(self):
-        if self.fetch is None or self.handle is None or self.fetch < 1.5 * self.handle:
+        if self.fetch is None or self.handle is None:
             return 1
-        return min(self.cap, 1 + int(self.fetch / max(self.handle, 1e-4)))
+        waiting = max(0.0, self.fetch - self.busy)    # what other pages' fetches can use
+        working = self.busy + self.handle             # what the GIL lets only one thread do
+        if waiting < 1.5 * working:
+            return 1
+        return min(self.cap, 1 + int(waiting / max(working, 1e-4)))
 
     def window(self):
         return self.choice
@@ -217,9 +238,11 @@ def pages(api, request, key, paged, page_size=None, limit=None, concurrency=None
                 raise ApiError(f"{request.method} /api{request.path} page {number}: only "
                                "records already written; the server ignores page_no, so the "
                                f"list was cut after {tally.written} records")
-            handling = time.perf_counter()
-            yield kept
-            if pace:
+            if pace is None or not pace.learning:
+                yield kept
+            else:
+                handling = time.perf_counter()
+                yield kept
                 pace.handled(time.perf_counter() - handling)
                 pace.written(number)
             if tally.done(len(records), size):
@@ -355,13 +378,13 @@ def _fetcher(api, request, key, size, pace=None):
     from halo_lib import jsontext   # orjson, or the stdlib for a page orjson refuses
 
     def fetch(number):
-        if pace is None:
+        if pace is None or not pace.learning:
             return _fetch(number)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()
         try:
             return _fetch(number)
         finally:
-            pace.fetched(time.perf_counter() - started)
+            pace.fetched(time.perf_counter() - started, time.thread_time() - cpu)
 
     def _fetch(number):
         this_page = page_request(request, size, number) if size else request
