@@ -16,6 +16,7 @@ from halo_lib.errors import ApiError
 from halo_lib.options import ADAPTIVE_CONCURRENCY as DEFAULT_CONCURRENCY
 
 DEFAULT_PAGE_SIZE = 100
+_ID = itemgetter("id")
 
 
 def records_of(doc, key):
@@ -338,28 +339,36 @@ class _Ids:
         """Record the ids of a page whose records all have new, distinct numeric ids, and
         say True; else record nothing and say False (the caller goes record by record).
 
-        Checked with the standard library's loops in C: one Python step per record, where
-        going record by record costs as much as the page's request on a fast server."""
+        Checked with the standard library's loops in C: no Python step per record, where
+        going record by record costs as much as the page's request on a fast server. The
+        usual page, ids in order and each once, is not even sorted."""
         try:
-            ids = [record["id"] for record in records]
+            ids = list(map(_ID, records))
         except (KeyError, TypeError):
             return False
-        if len(ids) < 2 or set(map(type, ids)) != {int}:
+        count = len(ids)
+        if count < 2 or set(map(type, ids)) != {int}:
             return False
-        order = sorted(ids)                   # cheaper than min() and max() on most pages
-        low, high, seen = order[0], order[-1], self.seen
-        run = high - low + 1 == len(ids) and order == list(range(low, high + 1))
-        if low < 0 or high >= self.MAP_LIMIT or not run and len(set(ids)) != len(ids):
+        low, high = ids[0], ids[-1]
+        run = high - low + 1 == count and ids == list(range(low, high + 1))
+        if not run:
+            order = sorted(ids)
+            low, high = order[0], order[-1]
+            run = high - low + 1 == count and order == list(range(low, high + 1))
+        if low < 0 or high >= self.MAP_LIMIT or not run and len(set(ids)) != count:
             return False
-        if high >= len(seen):
+        if high >= len(self.seen):
             self._grow(high)
+        seen = self.seen
+        if run:                               # each id from low to high once: one step
+            if seen.find(1, low, high + 1) >= 0:
+                return False
+            seen[low:high + 1] = b"\1" * count
+            return True
         if any(itemgetter(*ids)(seen)):
             return False
-        if run:                               # each id from low to high once: one step
-            seen[low:high + 1] = b"\1" * len(ids)
-        else:
-            for value in ids:
-                seen[value] = 1
+        for value in ids:
+            seen[value] = 1
         return True
 
     def _grow(self, value):
