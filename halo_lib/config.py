@@ -59,22 +59,48 @@ def section_name(profile):
 def read_file(path, warn, follow_links=True):
     """The parsed profile file (a ConfigParser), empty when there is none.
 
-    follow_links=False (configure): a symlink at the path is not read; it is not ours."""
-    import configparser
-    parser = configparser.ConfigParser(interpolation=None)
+    follow_links=False (configure): a symlink at the path is not read; it is not ours.
+    Without a file there is nothing to parse: reading settings then does not import
+    configparser (configure, which writes, still gets a real, empty parser)."""
     if not follow_links and os.path.islink(path):
-        return parser
+        return _parser()
     try:
         text, mode = _read_text(path, follow_links)
-        parser.read_string(text, source=path)
     except (FileNotFoundError, NotADirectoryError):
-        return parser
-    except (OSError, UnicodeDecodeError, configparser.Error) as exc:
+        return _parser() if not follow_links else _NO_FILE
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {_one_line(exc)}")
+    import configparser
+    parser = _parser()
+    try:
+        parser.read_string(text, source=path)
+    except configparser.Error as exc:
         raise ConfigError(f"cannot read config file {path}: {_one_line(exc)}")
     if mode & (stat.S_IRWXG | stat.S_IRWXO) and _holds_secret(parser):
         warn(f"halo: warning: {path} holds a client secret and others can read it; "
              f"run: chmod 600 {path}")
     return parser
+
+
+def _parser():
+    import configparser
+    return configparser.ConfigParser(interpolation=None)
+
+
+class _NoFile:
+    """What the settings read of a profile file that does not exist: no sections."""
+
+    def has_section(self, section):
+        return False
+
+    def sections(self):
+        return []
+
+    def get(self, section, option, fallback=None):
+        return fallback
+
+
+_NO_FILE = _NoFile()
 
 
 def _read_text(path, follow_links=True):

@@ -17,6 +17,10 @@ def served_pages():
            {"id": True}, {"id": 2.5}, {"id": None}, {"summary": "no id"}, {"id": 1 << 30},
            {"id": 1 << 30}, {"id": 6000}, {"id": 6000}]
     pages.append(odd + [{"id": n} for n in range(6001, 6087)])
+    pages.append([{"id": n} for n in range(8099, 7999, -1)])           # a run backwards
+    shuffled = list(range(7020, 7120))                                   # a run shuffled,
+    rng.shuffle(shuffled)                                                # partly on the next
+    pages.append([{"id": n} for n in shuffled])
     pages.append([{"id": n} for n in range(7000, 7040)])
     seen, expected = set(), []
     for page in pages:

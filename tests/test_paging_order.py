@@ -184,3 +184,31 @@ def test_pace_goes_back_to_one_when_fetching_ahead_did_not_pay():
         clock.now += 0.012                        # no faster with pages in flight
         pace.written(count)
     assert pace.window() == 1
+
+
+def test_pace_does_not_try_more_when_the_round_trip_is_mostly_cpu():
+    """A fast local server: the round trip is the client's own work (sending, parsing),
+    which the GIL serialises, so fetching ahead is not even tried (no threads)."""
+    clock = Clock()
+    pace = Pace(8, clock)
+    windows = []
+    for count in range(2, 40):
+        windows.append(pace.window())
+        pace.fetched(0.0005, busy=0.0004)
+        pace.handled(0.00005)
+        clock.now += 0.00055
+        pace.written(count)
+    assert set(windows) == {1}
+    assert not pace.learning
+
+
+def test_pace_still_fetches_ahead_when_the_round_trip_is_mostly_waiting():
+    clock = Clock()
+    pace = Pace(8, clock)
+    for count in range(2, 40):
+        window = pace.window()
+        pace.fetched(0.050, busy=0.0004)
+        pace.handled(0.00005)
+        clock.now += 0.00045 + 0.050 / window
+        pace.written(count)
+    assert pace.window() == 8

@@ -98,3 +98,24 @@ def test_help_lines_break_where_textwrap_breaks_them():
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
         width = rng.randint(1, 16)
         assert wrap(text, width) == textwrap.wrap(text, width), (text, width)
+
+
+def test_a_plain_list_imports_neither_configparser_nor_the_date_patterns(tmp_path):
+    """No profile file: nothing to parse, so the settings are read without configparser;
+    no date flag: halo_lib.when (which compiles patterns) stays unread. (Run with
+    site-packages, where orjson is: a list imports it.)"""
+    import os
+    env = {**os.environ, "HALO_CONFIG": str(tmp_path / "none"), "HALO_URL": "http://127.0.0.1:9",
+           "HALO_CLIENT_ID": "id", "HALO_CLIENT_SECRET": "secret"}
+    env.pop("HALO_OUTPUT", None)
+    done = subprocess.run([sys.executable, "-c", PROBE, str(ROOT), "tickets", "list",
+                           "--dry-run"], capture_output=True, text=True, timeout=60, env=env)
+    *_, modules, status = done.stderr.strip().splitlines()
+    assert status == "status 0" and '"method":"GET"' in done.stdout
+    assert "configparser" not in modules.split()
+    assert "halo_lib.when" not in modules.split()
+    (tmp_path / "config").write_text("[default]\noutput = json\n")
+    env["HALO_CONFIG"] = str(tmp_path / "config")
+    done = subprocess.run([sys.executable, "-c", PROBE, str(ROOT), "tickets", "list",
+                           "--dry-run"], capture_output=True, text=True, timeout=60, env=env)
+    assert "configparser" in done.stderr.split()

@@ -4,6 +4,7 @@ Only the sub-parser a command line names is built: `halo --help` builds the top 
 alone, `halo tickets list ...` builds tickets, then its list verb.
 """
 import argparse
+import functools
 import re
 
 from halo_lib.cli.helptext import terminal_width
@@ -11,6 +12,12 @@ from halo_lib.cli.spec import VERSION_TEXT, top
 from halo_lib.values import CONVERTERS, or_stdin
 from halo_lib.errors import Exit, UsageError
 from halo_lib.options import GLOBAL_TITLE
+
+# argparse looks each of its own words up in gettext's catalogues every time it uses one,
+# and each look-up searches the locale directories (stat calls): a plain `halo tickets
+# list` made over a hundred of them, a few ms of its start. The answer cannot change
+# within one run, so each word is looked up once (the same translation, if any).
+argparse._ = functools.cache(argparse._)
 
 
 class Formatter(argparse.RawDescriptionHelpFormatter):

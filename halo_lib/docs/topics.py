@@ -287,8 +287,10 @@ def rate_limit(page):
         "and standard error says so on one line.")
     page.paragraph(
         "A list chooses how many pages to fetch ahead from what it observes: one at a time "
-        "while writing a page takes about as long as fetching one (a fast or local server), "
-        "up to 8 when the round trip is the longer and fetching ahead really proves faster, "
+        "while the waiting in a round trip is short against the work of a page (halo's own "
+        "sending, reading and writing, which only one thread at a time can do: a fast or "
+        "local server), up to 8 when the waiting is the longer and fetching ahead really "
+        "proves faster, "
         f"never more than a tenth of the budget, and one at a time after a 429. "
         f"{bold('--concurrency')} {italic('N')} fixes the number.")
     page.paragraph(

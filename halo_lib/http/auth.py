@@ -18,7 +18,6 @@ from urllib.parse import urlencode
 
 from halo_lib.config import LOOPBACK, check_url, host_of
 from halo_lib.errors import ApiError, AuthError, HaloError, printable, redacted
-from halo_lib.io.files import write_atomically
 
 EARLY = 60   # seconds before expiry at which a cached token stops being used
 CACHE_FILE_LIMIT = 64 * 1024   # a token cache file is a few hundred bytes
@@ -153,6 +152,7 @@ class TokenSource:
         if not self.use_cache:
             return
         import orjson
+        from halo_lib.io.files import write_atomically   # only when a token is written
         directory = self.settings.cache_dir
         try:
             os.makedirs(directory, mode=0o700, exist_ok=True)

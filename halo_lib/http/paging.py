@@ -16,6 +16,7 @@ from halo_lib.errors import ApiError
 from halo_lib.options import ADAPTIVE_CONCURRENCY as DEFAULT_CONCURRENCY
 
 DEFAULT_PAGE_SIZE = 100
+_ID = itemgetter("id")
 
 
 def records_of(doc, key):
@@ -99,19 +100,36 @@ class Pace:
     the first PROBE pages go one at a time, timing the round trip and the writing. When
     the round trip is not clearly the longer, it stays one at a time. Otherwise it tries
     the window the two times call for (at most `cap`) for 2 x PROBE pages, and keeps it
-    only when the pages really came faster than one at a time.
+    only when the pages really came faster than one at a time. Once settled it times
+    nothing more (fetching() and writing() say whether it still wants the times).
+
+    Only the waiting in a round trip can be hidden: the CPU a fetch spends (sending,
+    parsing) is serialised by the GIL whichever thread spends it. Against a fast local
+    server a page's round trip is mostly that CPU, so the pace stays at one without even
+    trying more (a trial there starts threads and connections for nothing).
     """
     PROBE = 3
 
     def __init__(self, cap, clock=time.perf_counter):
         self.cap, self.clock = max(1, cap), clock
         self.fetch = self.handle = None      # moving averages, seconds per page
+        self.busy = 0.0                      # of fetch: the fetching thread's own CPU
         self.choice = 1
         self.phase = "probe"
         self.marks = []                      # (pages written, time) at phase starts
 
-    def fetched(self, seconds):
-        self.fetch = seconds if self.fetch is None else 0.8 * self.fetch + 0.2 * seconds
+    @property
+    def learning(self):
+        """Whether it still wants the times of fetches and writes."""
+        return self.phase != "settled"
+
+    def fetched(self, seconds, busy=0.0):
+        """A fetch took `seconds`, of which `busy` were its thread's own CPU time."""
+        if self.fetch is None:
+            self.fetch, self.busy = seconds, busy
+        else:
+            self.fetch = 0.8 * self.fetch + 0.2 * seconds
+            self.busy = 0.8 * self.busy + 0.2 * busy
 
     def handled(self, seconds):
         self.handle = seconds if self.handle is None else 0.8 * self.handle + 0.2 * seconds
@@ -137,9 +155,13 @@ class Pace:
             self.phase, self.choice = "settled", (self.choice if faster else 1)
 
     def _wanted(self):
-        if self.fetch is None or self.handle is None or self.fetch < 1.5 * self.handle:
+        if self.fetch is None or self.handle is None:
             return 1
-        return min(self.cap, 1 + int(self.fetch / max(self.handle, 1e-4)))
+        waiting = max(0.0, self.fetch - self.busy)    # what other pages' fetches can use
+        working = self.busy + self.handle             # what the GIL lets only one thread do
+        if waiting < 1.5 * working:
+            return 1
+        return min(self.cap, 1 + int(waiting / max(working, 1e-4)))
 
     def window(self):
         return self.choice
@@ -217,9 +239,11 @@ def pages(api, request, key, paged, page_size=None, limit=None, concurrency=None
                 raise ApiError(f"{request.method} /api{request.path} page {number}: only "
                                "records already written; the server ignores page_no, so the "
                                f"list was cut after {tally.written} records")
-            handling = time.perf_counter()
-            yield kept
-            if pace:
+            if pace is None or not pace.learning:
+                yield kept
+            else:
+                handling = time.perf_counter()
+                yield kept
                 pace.handled(time.perf_counter() - handling)
                 pace.written(number)
             if tally.done(len(records), size):
@@ -315,28 +339,36 @@ class _Ids:
         """Record the ids of a page whose records all have new, distinct numeric ids, and
         say True; else record nothing and say False (the caller goes record by record).
 
-        Checked with the standard library's loops in C: one Python step per record, where
-        going record by record costs as much as the page's request on a fast server."""
+        Checked with the standard library's loops in C: no Python step per record, where
+        going record by record costs as much as the page's request on a fast server. The
+        usual page, ids in order and each once, is not even sorted."""
         try:
-            ids = [record["id"] for record in records]
+            ids = list(map(_ID, records))
         except (KeyError, TypeError):
             return False
-        if len(ids) < 2 or set(map(type, ids)) != {int}:
+        count = len(ids)
+        if count < 2 or set(map(type, ids)) != {int}:
             return False
-        order = sorted(ids)                   # cheaper than min() and max() on most pages
-        low, high, seen = order[0], order[-1], self.seen
-        run = high - low + 1 == len(ids) and order == list(range(low, high + 1))
-        if low < 0 or high >= self.MAP_LIMIT or not run and len(set(ids)) != len(ids):
+        low, high = ids[0], ids[-1]
+        run = high - low + 1 == count and ids == list(range(low, high + 1))
+        if not run:
+            order = sorted(ids)
+            low, high = order[0], order[-1]
+            run = high - low + 1 == count and order == list(range(low, high + 1))
+        if low < 0 or high >= self.MAP_LIMIT or not run and len(set(ids)) != count:
             return False
-        if high >= len(seen):
+        if high >= len(self.seen):
             self._grow(high)
+        seen = self.seen
+        if run:                               # each id from low to high once: one step
+            if seen.find(1, low, high + 1) >= 0:
+                return False
+            seen[low:high + 1] = b"\1" * count
+            return True
         if any(itemgetter(*ids)(seen)):
             return False
-        if run:                               # each id from low to high once: one step
-            seen[low:high + 1] = b"\1" * len(ids)
-        else:
-            for value in ids:
-                seen[value] = 1
+        for value in ids:
+            seen[value] = 1
         return True
 
     def _grow(self, value):
@@ -355,13 +387,13 @@ def _fetcher(api, request, key, size, pace=None):
     from halo_lib import jsontext   # orjson, or the stdlib for a page orjson refuses
 
     def fetch(number):
-        if pace is None:
+        if pace is None or not pace.learning:
             return _fetch(number)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()
         try:
             return _fetch(number)
         finally:
-            pace.fetched(time.perf_counter() - started)
+            pace.fetched(time.perf_counter() - started, time.thread_time() - cpu)
 
     def _fetch(number):
         this_page = page_request(request, size, number) if size else request

@@ -79,14 +79,17 @@ def query_params(invocation, env):
     """Typed filter flags (in the table's order), then the --param pairs, whose names are
     checked against the catalogue first. Dates go out as Halo reads them, relative ones
     counted back from the injected clock's now."""
-    from halo_lib.when import wire_value
     if invocation.params and not invocation.unchecked:
         from halo_lib.run.checks import check_query
         verb = invocation.verb
         check_query(verb.method, verb.path, [name for name, _ in invocation.params])
+    filters = [(opt, value) for opt, value in invocation.filters if value not in (None, False)]
+    if not filters:    # halo_lib.when compiles its date patterns when imported
+        return list(invocation.params)
+    from halo_lib.when import wire_value
     now = env.streams.now
     params = [(opt.name, "true" if value is True else wire_value(value, now))
-              for opt, value in invocation.filters if value not in (None, False)]
+              for opt, value in filters]
     return params + list(invocation.params)
 
 
