@@ -42,7 +42,10 @@ class Deadline:
 
     def __exit__(self, *exc):
         _WATCHDOG.forget(self)
-        self.detach()
+        if self._conn is not None or self._socks:
+            # Still attached: the request failed before the transport detached it. Only
+            # this thread attaches, so the test needs no lock (the watchdog only reads).
+            self.detach()
         _current.deadline = None
         return False
 

@@ -193,11 +193,13 @@ class Pools:
             self.proxied[proxy] = _proxy_manager(proxy, self.pool_kw)
         return self.proxied[proxy], proxy
 
-    def request(self, method, url, **kw):
+    def for_request(self, url):
+        """(pool, proxy URL or None) to send a request to url through; a proxy that said
+        no once is not asked again: its refusal is raised."""
         pool, proxy = self.for_url(url)
-        if proxy in self.refused:   # it said no once: no use asking again
+        if proxy in self.refused:
             raise self.refused[proxy]
-        return pool.request(method, url, **kw)
+        return pool, proxy
 
     def proxy_for(self, url):
         return self.chooser.for_url(url)

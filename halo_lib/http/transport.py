@@ -24,6 +24,7 @@ MAX_REDIRECTS = 5
 MAX_ANSWER = 64 * 1024 * 1024   # default cap on an answer's decoded size (--max-answer)
 ERROR_BODY = 64 * 1024          # what is read of a refusal or a redirect: its message
 CHUNK = 64 * 1024
+_REDIRECTS = frozenset((301, 302, 303, 307, 308))
 
 
 class Response:
@@ -187,16 +188,19 @@ class Transport:
             if self.verbose:     # not formatted per request unless it is shown
                 self._log(f"> {method} {printable(url)}")
             left = deadline.remaining()
+            pool, proxy = self.pool.for_request(url)
             # Direct: a connect that takes over 10 s is retried. Through a proxy the connect
             # includes the proxy's TLS and its CONNECT: the attempt's whole time is given.
-            connect = left if self.pool.proxy_for(url) else min(left, 10.0)
-            raw = self.pool.request(method, url, headers=headers, body=body, redirect=False,
-                                    preload_content=False, decode_content=False,
-                                    timeout=urllib3.Timeout(connect=connect, read=left))
+            connect = left if proxy else min(left, 10.0)
+            raw = pool.request(method, url, headers=headers, body=body, redirect=False,
+                               preload_content=False, decode_content=False,
+                               timeout=urllib3.Timeout(connect=connect, read=left))
             response = Response(raw.status, raw.headers, None, url)
             self.last_date = raw.headers.get("Date") or self.last_date
-            location = raw.headers.get("Location")
-            redirect = raw.status in (301, 302, 303, 307, 308) and location
+            # Location is looked up only where it means something (each look-up in
+            # urllib3's header dict costs a small page dearly).
+            location = raw.status in _REDIRECTS and raw.headers.get("Location")
+            redirect = bool(location)
             try:
                 if raw.status < 300 and consume is not None:
                     deadline.detach(stop=True)   # a file: each read is bounded, not the whole
