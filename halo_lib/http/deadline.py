@@ -105,14 +105,17 @@ class _Watchdog:
     the heap, marked, and dropped when it reaches the top."""
 
     def __init__(self):
-        self.changed = threading.Condition(threading.Lock())
+        # The Condition's own lock, taken directly where no wait is involved: a `with` on
+        # the Condition goes through two Python calls, twice per attempt.
+        self.lock = threading.Lock()
+        self.changed = threading.Condition(self.lock)
         self.heap = []                    # (at, n, deadline)
         self.order = itertools.count()    # ties: never compare two Deadlines
         self.wakes_at = None              # when the thread wakes unasked; None: never
         self.thread = None
 
     def watch(self, deadline):
-        with self.changed:
+        with self.lock:
             heapq.heappush(self.heap, (deadline.at, next(self.order), deadline))
             if self.thread is None:
                 self.thread = threading.Thread(target=self._run, daemon=True,
@@ -122,7 +125,7 @@ class _Watchdog:
                 self.changed.notify()
 
     def forget(self, deadline):
-        with self.changed:
+        with self.lock:
             deadline.stopped = True
             heap = self.heap
             while heap and heap[0][2].stopped:

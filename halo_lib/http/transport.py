@@ -184,8 +184,8 @@ class Transport:
         headers = dict(headers or {})
         first = url
         for _ in range(MAX_REDIRECTS + 1):
-            started = time.monotonic()
-            if self.verbose:     # not formatted per request unless it is shown
+            if self.verbose:     # not timed nor formatted per request unless it is shown
+                started = time.monotonic()
                 self._log(f"> {method} {printable(url)}")
             left = deadline.remaining()
             pool, proxy = self.pool.for_request(url)
