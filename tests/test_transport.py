@@ -358,6 +358,34 @@ def test_dry_run_of_a_list_shows_the_first_page(run, server):
 
 # ---------------------------------------------------------------- redirects
 
+def test_a_list_whose_pages_hop_over_more_hosts_than_the_pool_keeps_still_ends(
+        raw_server, tmp_path):
+    """Each page is redirected through four other hosts: five origins in all, one more
+    than halo's pool manager keeps, so the manager lets the first host's pool go on each
+    page. halo keeps its own pool for each host it sends to; the next page goes to the
+    first host again and must find a pool that works."""
+    hops = []
+
+    def hop(index):
+        def route(method, path, _n):
+            if index == 0 and token_route(method, path):
+                return token_route(method, path)
+            query = path.split("?", 1)[1]
+            if index < 4:
+                return http_response(302, b"", headers=[
+                    ("Location", f"{hops[index + 1].url}/hop?{query}")])
+            page = int(dict(parse_qsl(query))["page_no"])
+            return http_response(200, {"record_count": 4,
+                                       "tickets": [{"id": page * 2 - 1}, {"id": page * 2}]})
+        return route
+    hops.extend(raw_server(hop(i)) for i in range(5))
+    run = runner_for(hops[0].url, tmp_path)
+    result = run("tickets", "list", "--page-size", "2", "--concurrency", "1")
+    assert (result.code, result.records) == (0, [{"id": n} for n in (1, 2, 3, 4)]), result
+    assert [p for _, p in hops[4].requests] == [
+        "/hop?pageinate=true&page_size=2&page_no=1", "/hop?pageinate=true&page_size=2&page_no=2"]
+
+
 def test_redirect_to_another_host_drops_the_token(run, server):
     other = HTTPServer(host="127.0.0.1")
     other.start()

@@ -188,13 +188,14 @@ class Transport:
                 started = time.monotonic()
                 self._log(f"> {method} {printable(url)}")
             left = deadline.remaining()
-            pool, proxy = self.pool.for_request(url)
+            pool, target, proxy = self.pool.for_request(url)
             # Direct: a connect that takes over 10 s is retried. Through a proxy the connect
             # includes the proxy's TLS and its CONNECT: the attempt's whole time is given.
-            connect = left if proxy else min(left, 10.0)
-            raw = pool.request(method, url, headers=headers, body=body, redirect=False,
-                               preload_content=False, decode_content=False,
-                               timeout=urllib3.Timeout(connect=connect, read=left))
+            # A number is both timeouts (urllib3 makes one Timeout of it, not two).
+            timeout = left if proxy or left <= 10.0 else urllib3.Timeout(connect=10.0, read=left)
+            raw = pool.urlopen(method, target, headers=headers, body=body, redirect=False,
+                               assert_same_host=False, preload_content=False,
+                               decode_content=False, timeout=timeout)
             response = Response(raw.status, raw.headers, None, url)
             self.last_date = raw.headers.get("Date") or self.last_date
             # Location is looked up only where it means something (each look-up in
