@@ -7,7 +7,7 @@ every element, giving a list. A missing step gives None.
 """
 import re
 
-
+from halo_lib import jsontext
 from halo_lib.errors import UsageError
 
 _INDEX = re.compile(r"\[(-?\d+)\]")
@@ -92,5 +92,4 @@ def text_of(value):
         return ""
     if isinstance(value, str):
         return value
-    from halo_lib import jsontext
     return jsontext.dumps(value).decode("utf-8", "backslashreplace")
