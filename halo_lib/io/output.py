@@ -108,7 +108,8 @@ class Output:
     # ---------------------------------------------------------------- formats
 
     def _emit(self, values):
-        self.null_fields.see(values)
+        if self.fields:
+            self.null_fields.see(values)
         if self.fmt == "ndjson":
             if self.fields:
                 fields = self.fields
