@@ -219,11 +219,11 @@ def pages(api, request, key, paged, page_size=None, limit=None, concurrency=None
     previous, number = records, 1
     # Fetched ahead up to the last page the counts foresee, then one at a time for as long
     # as the list is not done (short pages in the middle, duplicates).
-    for first, stop in ((2, last), (None, None)):
-        first = number + 1 if first is None else first
-        if stop is not None and first > stop:
+    for start, stop in ((2, last), (None, None)):
+        start = number + 1 if start is None else start
+        if stop is not None and start > stop:
             continue
-        for _, records in _in_order(fetch, first, stop, window,
+        for _, records in _in_order(fetch, start, stop, window,
                                     lambda: api.transport.throttled):
             number += 1
             if not records:
