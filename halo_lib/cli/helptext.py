@@ -55,9 +55,11 @@ def _child(command, word):
 def help_text(command, width):
     """argparse's format_help() for the parser made from command, or None."""
     usage = _usage(command, width)
-    if usage is None or any(_needs_percent(t) for t in _texts(command)):
+    if usage is None:
         return None
     sections = _sections(command)
+    if any(_needs_percent(t) for t in _texts(command, sections)):
+        return None
     # argparse measures a sub-command's name at its parent's indent, not its own
     widest = max((len(inv) + 2 for _, items in sections for inv, _, _ in _flat(items)),
                  default=0)
@@ -74,9 +76,9 @@ def help_text(command, width):
     return text.strip("\n") + "\n"
 
 
-def _texts(command):
+def _texts(command, sections):
     yield from (command.description, command.epilog or "")
-    for _, items in _sections(command):
+    for _, items in sections:
         for _, help, _ in _flat(items):
             yield help or ""
 
