@@ -287,13 +287,13 @@ REF_METAVARS = {"int": "ID|NAME", "ints": "ID|NAME,..."}
 
 def typed_option(opt, where):
     """A typed flag of the table (a filter or a field) as an Option. Its reference (the
-    resource whose id it holds) is the option's own, else derived from its Halo name, so
-    every typed flag of an id-valued name takes names without saying so."""
+    resource whose id it holds, derived by Opt from its Halo name unless given) makes
+    every typed flag of an id-valued name take names without saying so."""
     dest = f"{where}:{opt.name}"
     if opt.type == "bool":
         return switch(("--" + opt.flag,), dest, opt.help, halo=(where, opt.name))
     choices = getattr(opt, "choices", None)
-    ref = _reference(opt)
+    ref = opt.ref
     if ref and not choices:
         from halo_lib.resources import BY_NAME
         metavar = REF_METAVARS[opt.type]
@@ -304,10 +304,3 @@ def typed_option(opt, where):
     return Option(("--" + opt.flag,), dest, opt.help, value=TABLE_VALUES[opt.type],
                   metavar=None if choices else TABLE_METAVARS[opt.type],
                   choices=choices, halo=(where, opt.name))
-
-
-def _reference(opt):
-    if hasattr(opt, "ref"):
-        return opt.ref
-    from halo_lib.resources import reference_of
-    return reference_of(opt.name, opt.type)

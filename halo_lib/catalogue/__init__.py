@@ -91,9 +91,12 @@ class Catalogue:
 
     def operations(self):
         """Every operation, in path order, the known-elsewhere ones among them."""
-        for path in sorted(set(self._operations) | {p for _, p in KNOWN_ELSEWHERE},
-                           key=str.lower):
+        for path in self._templates():
             yield from self._on(path)
+
+    def _templates(self):
+        """Every path template, the known-elsewhere ones among them, in path order."""
+        return sorted(set(self._operations) | {p for _, p in KNOWN_ELSEWHERE}, key=str.lower)
 
     def at(self, path):
         """The operations on the template a path stands for, GET first."""
@@ -129,7 +132,7 @@ class Catalogue:
     def paths(self, method=None):
         """Every path template, or those that offer METHOD."""
         if method is None:
-            return sorted({op.path for op in self.operations()}, key=str.lower)
+            return self._templates()
         method = method.upper()
         return [op.path for op in self.operations() if op.method == method]
 

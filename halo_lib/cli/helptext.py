@@ -55,9 +55,11 @@ def _child(command, word):
 def help_text(command, width):
     """argparse's format_help() for the parser made from command, or None."""
     usage = _usage(command, width)
-    if usage is None or any(_needs_percent(t) for t in _texts(command)):
+    if usage is None:
         return None
     sections = _sections(command)
+    if any(_needs_percent(t) for t in _texts(command, sections)):
+        return None
     # argparse measures a sub-command's name at its parent's indent, not its own
     widest = max((len(inv) + 2 for _, items in sections for inv, _, _ in _flat(items)),
                  default=0)
@@ -74,9 +76,9 @@ def help_text(command, width):
     return text.strip("\n") + "\n"
 
 
-def _texts(command):
+def _texts(command, sections):
     yield from (command.description, command.epilog or "")
-    for _, items in _sections(command):
+    for _, items in sections:
         for _, help, _ in _flat(items):
             yield help or ""
 
@@ -93,7 +95,7 @@ def _sections(command):
         sections.append(("positional arguments",
                          [(_invocation(p), p.help_line, []) for p in command.positionals]))
     for group in command.groups:
-        items = [(_invocation(o), _help_of(o), []) for o in group.options]
+        items = [(_invocation(o), o.help_line, []) for o in group.options]
         if items:
             sections.append((group.title, items))
     if command.children:
@@ -107,10 +109,6 @@ def _flat(items, indent=2):
     for invocation, help, subitems in items:
         yield invocation, help, indent
         yield from _flat(subitems, indent + 2)
-
-
-def _help_of(option):
-    return option.help if option.dest in ("help", "version") else option.help_line
 
 
 def _item(item, indent, help_at, width):
@@ -143,7 +141,7 @@ def _invocation(option):
     """How argparse names an argument in the help: `-o {a,b}, --output {a,b}`, `ID [ID ...]`."""
     if option.positional:
         return _name(option, option.dest)
-    if not option.takes_value or option.dest in ("help", "version"):
+    if not option.takes_value:
         return ", ".join(option.flags)
     args = _args(option, option.dest.upper())
     if _VALUE_ONCE:
@@ -166,7 +164,7 @@ def _usage(command, width):
     """The usage line given, or argparse's own when it fits on one line (else None)."""
     if command.usage is not None:
         return None if "%" in command.usage else command.usage
-    parts = [f"[{o.flags[0]}]" if not o.takes_value or o.dest in ("help", "version")
+    parts = [f"[{o.flags[0]}]" if not o.takes_value
              else f"[{o.flags[0]} {_args(o, o.dest.upper())}]" for o in command.options()]
     parts += [_args(p, p.dest) for p in command.positionals]
     if command.children:

@@ -35,7 +35,7 @@ def check_fields(method, path, keys):
     """The top-level name of each -F/-f KEY (`a.b` -> a, `k:` of `k:=JSON` -> k) is a
     field of METHOD PATH's body; nothing is checked when the body's fields are unknown."""
     # A key with an empty part ('a..b') is refused as such when the fields are applied.
-    names = [_top_name(key) for key in keys if all(_top_name_parts(key))]
+    names = [parts[0] for parts in map(_top_name_parts, keys) if all(parts)]
     if not names:
         return
     op = _checked_operation(method, path)
@@ -57,12 +57,12 @@ def warn_unknown_path(method, path, streams):
     closest known paths; it is sent all the same."""
     from halo_lib.catalogue import catalogue, closest
     cat = catalogue()
-    if cat.find(method, path) is not None:
+    ops = cat.at(path)        # those on the template path stands for, if any
+    if any(op.method == method.upper() for op in ops):
         return
-    template = cat.template(path)
-    if template is not None:
-        offered = ", ".join(op.method for op in cat.at(template))
-        streams.err(f"halo: warning: Halo's API has no {method} {template} (it offers "
+    if ops:
+        offered = ", ".join(op.method for op in ops)
+        streams.err(f"halo: warning: Halo's API has no {method} {ops[0].path} (it offers "
                     f"{offered}); sending it anyway")
         return
     near = closest(_as_template(path), cat.paths(method), n=3)
@@ -94,10 +94,6 @@ def _either(names):
 
 def _top_name_parts(key):
     return (key[:-1] if key.endswith(":") else key).split(".")
-
-
-def _top_name(key):
-    return _top_name_parts(key)[0]
 
 
 def _as_template(path):

@@ -46,7 +46,7 @@ class _Write(Kind):
             raise
         return Bulk(source, inv.verb.path, query_params(inv, env), self.creating,
                     writing.batch_size or DEFAULT_BATCH, writing.failed,
-                    single=bool(getattr(inv, "ids", None)))
+                    single=bool(inv.ids))
 
     def check(self, inv):
         """check(record, number): raises UsageError about one record, as it will be sent."""
