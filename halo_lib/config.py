@@ -93,9 +93,6 @@ class _NoFile:
     def has_section(self, section):
         return False
 
-    def sections(self):
-        return []
-
     def get(self, section, option, fallback=None):
         return fallback
 

@@ -233,16 +233,11 @@ class FailureReport:
         self.counts[outcome] += len(numbered)
         self.code = self.code or (code if code in (3, 5) else API)
         if self.handle is not None and outcome != "unknown":
-            try:
-                self.handle.write(b"".join(jsontext.dumps(r) + b"\n" for _, r in numbered))
-                self.handle.flush()
+            if self._to_file(numbered):
                 self.in_file += len(numbered)
                 self._tell(outcome, reason, [n for n, _ in numbered])
                 return
-            except OSError as exc:
-                self._say(f"halo: cannot write --failed {self.path}: {exc.strerror or exc}")
-                self._drop()
-                self.code = OUTPUT
+            self.code = OUTPUT
         for number, record in numbered:
             self._say(jsontext.dumps({"outcome": outcome, "number": number, "error": reason,
                                     "record": record}).decode())
@@ -276,15 +271,20 @@ class FailureReport:
 
     def keep(self, numbered):
         """The records to --failed FILE only: the caller tells the refusal itself."""
-        if self.handle is None:
-            return
+        if self.handle is not None:
+            self._to_file(numbered)
+
+    def _to_file(self, numbered):
+        """The records to FILE, flushed; False (told, FILE dropped) when FILE fails."""
         from halo_lib import jsontext
         try:
             self.handle.write(b"".join(jsontext.dumps(r) + b"\n" for _, r in numbered))
             self.handle.flush()
+            return True
         except OSError as exc:
             self._say(f"halo: cannot write --failed {self.path}: {exc.strerror or exc}")
             self._drop()
+            return False
 
     def close(self):
         """Close FILE if finish() has not (a run ended by a refusal it re-raised)."""
