@@ -1103,7 +1103,8 @@ _halo_files() {
     fi
 }
 
-# The value of a flag: files, profile names, the choices of the option, or nothing.
+# The value of flag $1 of the command $3 ("tickets list"): files, profile names, the
+# choices of the option, names of records, or nothing.
 _halo_value() {
     local flag=$1 cur=$2
     _halo_value_kind "$flag"
@@ -1113,7 +1114,7 @@ _halo_value() {
         choices\ *) mapfile -t COMPREPLY < <(compgen -W "${REPLY#choices }" -- "$cur") ;;
         fields) _halo_fields "$cur" ;;
         api-params) _halo_param_names "$cur" ;;
-        names) _halo_names "$flag" "$cur" ;;
+        names) _halo_names "$3 $flag" "$cur" ;;
     esac
 }
 
@@ -1121,17 +1122,10 @@ _halo_value() {
 # caches (names-* in the cache directory, one "R<TAB>resource<TAB>id<TAB>name..." line a
 # record), read in the shell: completion never sends a request, nor runs Python. Only
 # regular files of ours count (never a link, a FIFO or another user's file). Matching
-# ignores case, as resolving a name does.
+# ignores case, as resolving a name does. $1: "resource verb --flag".
 _halo_names() {
-    local flag=$1 cur=$2 word resource='' verb='' i
-    for (( i = 1; i < ${#COMP_WORDS[@]}; i++ )); do
-        word=${COMP_WORDS[i]}
-        if [[ " $_halo_resources " == *" $word "* ]]; then
-            resource=$word verb=${COMP_WORDS[i+1]}
-            break
-        fi
-    done
-    _halo_refs "$resource $verb $flag"
+    local cur=$2
+    _halo_refs "$1"
     [[ -n $REPLY ]] || return 0
     local wanted=${REPLY% list} head='' file name quoted
     if [[ $REPLY == *" list" && $cur == *,* ]]; then   # ids and names, comma-separated
@@ -1322,7 +1316,7 @@ _halo_completion_fn() {
     local key=$command words=
     [[ -n $verb ]] && key="$command $verb"
     if _halo_takes_value "$key" "$prev" && [[ -z $joiner || $joiner == = ]]; then
-        _halo_value "$prev" "$cur"
+        _halo_value "$prev" "$cur" "$key"
         return
     fi
     [[ -n $joiner ]] && return              # KEY=VALUE of -F, -f, --param

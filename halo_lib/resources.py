@@ -229,20 +229,18 @@ DATE_SEARCH = Opt("date-search", STR,
                       f"{value} ({meaning})" for value, meaning in DATE_SEARCH_MEANINGS.items()),
                   "datesearch", choices=DATE_SEARCH_VALUES)
 
-# The periods `reports run --period` takes, each with what it covers (UTC, weeks from
-# Monday). halo sends a period as its first and last moment in Halo's documented
-# reportingperiodstartdate and reportingperiodenddate: Halo's own numbers for its periods
-# (reportingperiod) are not published (`--param reportingperiod=N` sends one as it is).
+# The periods `reports run --period` takes (UTC, weeks from Monday; halo_lib.run.reports
+# reads the days from the name). halo sends a period as its first and last moment in
+# Halo's documented reportingperiodstartdate and reportingperiodenddate: Halo's own
+# numbers for its periods (reportingperiod) are not published (`--param
+# reportingperiod=N` sends one as it is).
 # The parser, help, man pages and completions read this one list.
-REPORT_PERIODS = {"today": "today", "yesterday": "yesterday",
-                  "this-week": "this week", "last-week": "last week",
-                  "this-month": "this month", "last-month": "last month",
-                  "this-quarter": "this quarter", "last-quarter": "last quarter",
-                  "this-year": "this year", "last-year": "last year"}
+REPORT_PERIODS = ("today", "yesterday", "this-week", "last-week", "this-month",
+                  "last-month", "this-quarter", "last-quarter", "this-year", "last-year")
 REPORT_PERIOD = Opt("period", STR, "the reporting period, sent as its first and last moment "
                     "(UTC, weeks from Monday); --param reportingperiod=N sends Halo's own "
                     "number", "reportingperiodstartdate/reportingperiodenddate",
-                    choices=tuple(REPORT_PERIODS))
+                    choices=REPORT_PERIODS)
 
 TICKET_FIELDS = (
     Opt("summary", STR, "one-line summary"),

@@ -42,18 +42,20 @@ class Labeller:
         # their own order, so there a label is simply added (a third of the cost).
         self.beside = beside
         self.fields = tuple(f for f in LABELLED if f[2] in labels)
+        self.unread = {resource for _, resource, _ in self.fields}
         self.names = {}          # resource -> {id text: name}
         self.lookups = None
 
     def __call__(self, records):
         if not self.fields:
             return records
-        needed = self._needed(records)
-        if not needed:
-            return records
-        for resource in needed:
-            if resource not in self.names:
+        if self.unread:   # once every list is read, a page is not scanned twice
+            needed = self._needed(records)
+            if not needed:
+                return records
+            for resource in needed & self.unread:
                 self.names[resource] = self._load(resource)
+                self.unread.discard(resource)
         return [self._labelled(r) if isinstance(r, dict) else r for r in records]
 
     def document(self, doc):

@@ -60,12 +60,16 @@ def entry(resource_name, record):
     that tell records of the same name apart, as `field=value` words."""
     name_field, id_field, details = NAMING[resource_name]
     record_id, name = record.get(id_field), record.get(name_field)
-    if record_id in (None, "", 0) or isinstance(record_id, (bool, dict, list)) \
-            or not isinstance(name, str) or not name:
+    if not is_id(record_id) or not isinstance(name, str) or not name:
         return None
     detail = " ".join(f"{field}={record[field]}" for field in details
                       if record.get(field) not in (None, ""))
     return record_id, name, detail
+
+
+def is_id(value):
+    """Whether a record's id field holds an id (not empty, 0, a boolean or a structure)."""
+    return value not in (None, "", 0) and not isinstance(value, (bool, dict, list))
 
 
 class Lookups:
@@ -98,7 +102,7 @@ class Lookups:
                                        f"{resource_name} me")
             id_field = NAMING[resource_name][1]
             found = record.get(id_field) if isinstance(record, dict) else None
-            if found in (None, "", 0) or isinstance(found, (bool, dict, list)):
+            if not is_id(found):
                 from halo_lib.errors import ApiError
                 raise ApiError(f"GET {resource.path}/me answered no {resource_name} record")
             named = entry(resource_name, record)

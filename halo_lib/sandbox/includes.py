@@ -80,7 +80,6 @@ def _empty(field):
 ADDERS = {
     "includedetails": _details,
     "includelastaction": _last_action,
-    "loadreport": None,   # _report_for(the query): it reads the period
     "includelines": _lines,
     "includehtmlnote": lambda sb, name, rec, single: {
         "note_html": f"<p>{escape(str(rec.get('note') or ''))}</p>"},
@@ -96,12 +95,20 @@ ADDERS = {
     "includelinkedobjects": _empty("linked_objects"),
     "showholidays": _empty("holidays"),
 }
+# Adders that read the request's query: flag -> (params -> adder).
+QUERY_ADDERS = {"loadreport": _report_for}
+
+
+def _adder(flag, params):
+    made = QUERY_ADDERS.get(flag)
+    return made(params) if made else ADDERS[flag]
 
 
 def decorator(sb, name, declared, params, single):
     """rec -> rec with what the request's include flags add, or None if it asks for none."""
-    wanted = [ADDERS[o.name.lower()] or _report_for(params) for o in declared
-              if o.name.lower() in ADDERS and is_true(params.get(o.name.lower(), ""))]
+    flags = [o.name.lower() for o in declared]
+    wanted = [_adder(flag, params) for flag in flags
+              if (flag in ADDERS or flag in QUERY_ADDERS) and is_true(params.get(flag, ""))]
     if not wanted:
         return None
 
