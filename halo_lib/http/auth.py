@@ -11,13 +11,13 @@ replaced. A token is only used, cached or sent when it is printable ASCII.
 import hashlib
 import os
 import re
-import stat
 import threading
 import time
 from urllib.parse import urlencode
 
 from halo_lib.config import LOOPBACK, check_url, host_of
 from halo_lib.errors import ApiError, AuthError, HaloError, printable, redacted
+from halo_lib.io.files import private_directory, read_small, write_atomically
 
 EARLY = 60   # seconds before expiry at which a cached token stops being used
 CACHE_FILE_LIMIT = 64 * 1024   # a token cache file is a few hundred bytes
@@ -127,10 +127,10 @@ class TokenSource:
         if not self.use_cache:
             return None
         import orjson
-        if not self._private_dir():
+        if not private_directory(self.settings.cache_dir):
             return None
         try:
-            doc = orjson.loads(_read_small(self._cache_file(), CACHE_FILE_LIMIT))
+            doc = orjson.loads(read_small(self._cache_file(), CACHE_FILE_LIMIT))
         except (OSError, ValueError):
             return None
         if not isinstance(doc, dict):
@@ -140,23 +140,14 @@ class TokenSource:
             return None
         return token
 
-    def _private_dir(self):
-        """Whether the cache directory is a real directory of ours (not a planted link)."""
-        try:
-            info = os.lstat(self.settings.cache_dir)
-        except OSError:
-            return False
-        return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
-
     def _store(self, token, expires_at):
         if not self.use_cache:
             return
         import orjson
-        from halo_lib.io.files import write_atomically   # only when a token is written
         directory = self.settings.cache_dir
         try:
             os.makedirs(directory, mode=0o700, exist_ok=True)
-            if not self._private_dir():
+            if not private_directory(directory):
                 return   # a link or a stranger's directory: never chmod'ed through, unused
             os.chmod(directory, 0o700)
             write_atomically(self._cache_file(),
@@ -175,19 +166,3 @@ class TokenSource:
 
 def _number(value):
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
-
-
-def _read_small(path, limit):
-    """A small regular file's bytes; a FIFO, device, link or huge file is an OSError."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-            raise OSError(f"{path} is not a small regular file")
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(limit + 1)
-    finally:
-        os.close(fd)
-    if len(data) > limit:
-        raise OSError(f"{path} is too large")
-    return data

@@ -10,7 +10,6 @@ replaced by a regular file (`-O /dev/null` discards, a FIFO's reader gets the by
 `/dev/full` fails with ENOSPC).
 """
 import os
-import secrets
 import stat
 
 
@@ -51,6 +50,7 @@ def write_atomically(path, chunks, mode=0o600):
     neither an existing file nor a link; it is removed again on any failure. Raises
     OSError (with the path in it) when the file cannot be written.
     """
+    import secrets   # here: reading a cached token should not load it (and random)
     if isinstance(chunks, (bytes, bytearray, memoryview)):
         chunks = (chunks,)
     directory = os.path.dirname(path) or "."
@@ -70,3 +70,28 @@ def write_atomically(path, chunks, mode=0o600):
         except OSError:
             pass
         raise
+
+
+def private_directory(path):
+    """Whether path is a real directory of ours (not a planted link)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
+
+
+def read_small(path, limit):
+    """A small regular file's bytes; a FIFO, device, link or huge file is an OSError."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            raise OSError(f"{path} is not a small regular file")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise OSError(f"{path} is too large")
+    return data

@@ -20,7 +20,6 @@ Facts older than the lifetime (HALO_LOOKUP_TTL, 10 minutes by default) are not u
 """
 import hashlib
 import os
-import stat
 import time
 
 from halo_lib.errors import ConfigError
@@ -167,7 +166,7 @@ class Cache:
         only costs a lookup next time."""
         if not (self.path and self.changed and self.ttl > 0):
             return
-        from halo_lib.io.files import write_atomically
+        from halo_lib.io.files import private_directory, write_atomically
         lines = [f"{HEADER}\t{self.key}"]
         lines += [_line("L", r, f"{t:.3f}") for r, t in self.lists.items() if self.fresh(t)]
         lines += [_line("S", r, f"{t:.3f}", term) for (r, term), t in self.searches.items()
@@ -194,19 +193,10 @@ def _line(*parts):
     return "\t".join(escape(part) for part in parts)
 
 
-def private_directory(path):
-    """Whether path is a real directory of ours (not a planted link)."""
-    try:
-        info = os.lstat(path)
-    except OSError:
-        return False
-    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
-
-
 def _read_private(path):
     """The bytes of a small regular file of ours; anything else is an OSError (a FIFO is
     never waited on, a link never followed, a device never read)."""
-    from halo_lib.http.auth import _read_small
+    from halo_lib.io.files import private_directory, read_small
     if not private_directory(os.path.dirname(path)) or os.lstat(path).st_uid != os.getuid():
         raise OSError(f"{path} is not ours")
-    return _read_small(path, FILE_LIMIT)
+    return read_small(path, FILE_LIMIT)
